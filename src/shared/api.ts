@@ -1,0 +1,96 @@
+/**
+ * The one contract between the engine and everything that drives it (the window's renderer through the
+ * preload, the IPC handlers, the CLI and the test bridge). Each call is declared once, here.
+ */
+import type {
+  EngineStatus,
+  Example,
+  Model,
+  Prediction,
+  PredictionQuery,
+  PredictionSource,
+  PullProgress,
+  Settings,
+  Version,
+} from './domain';
+import type { ErrorInfo } from './errors';
+
+export interface PredictionRequest {
+  /** A version id (64 hex), or an image reference that is already pulled. */
+  version: string;
+  input: Record<string, unknown>;
+  source?: PredictionSource;
+}
+
+export interface CogdeskApi {
+  getEngineStatus(): Promise<EngineStatus>;
+  getSettings(): Promise<Settings>;
+  updateSettings(patch: Partial<Settings>): Promise<Settings>;
+
+  listModels(): Promise<Model[]>;
+  listVersions(modelId: string): Promise<Version[]>;
+  getVersion(versionId: string): Promise<Version | null>;
+
+  /** Starts a pull; progress and the end arrive as `task` events with the returned id. */
+  pullImage(ref: string): Promise<{ taskId: string }>;
+  cancelTask(taskId: string): Promise<void>;
+
+  /** Validates and queues a prediction; answers at once with it in `starting`. */
+  createPrediction(request: PredictionRequest): Promise<Prediction>;
+  cancelPrediction(id: string): Promise<void>;
+  getPrediction(id: string): Promise<Prediction | null>;
+  listPredictions(query?: PredictionQuery): Promise<Prediction[]>;
+
+  addExample(predictionId: string, options?: { isDefault?: boolean }): Promise<Example>;
+  listExamples(modelId: string): Promise<Example[]>;
+  removeExample(predictionId: string): Promise<void>;
+}
+
+export type ApiMethod = keyof CogdeskApi;
+
+/** The list the preload and the IPC handlers are both built from, checked against CogdeskApi. */
+export const API_METHODS = [
+  'getEngineStatus',
+  'getSettings',
+  'updateSettings',
+  'listModels',
+  'listVersions',
+  'getVersion',
+  'pullImage',
+  'cancelTask',
+  'createPrediction',
+  'cancelPrediction',
+  'getPrediction',
+  'listPredictions',
+  'addExample',
+  'listExamples',
+  'removeExample',
+] as const satisfies readonly ApiMethod[];
+
+// Fails to compile when a method of CogdeskApi is missing from API_METHODS.
+type MissingMethods = Exclude<ApiMethod, (typeof API_METHODS)[number]>;
+const _allMethodsListed: MissingMethods extends never ? true : MissingMethods = true;
+void _allMethodsListed;
+
+export type TaskEvent =
+  | { taskId: string; kind: 'pull'; state: 'running'; progress: PullProgress }
+  | { taskId: string; kind: 'pull'; state: 'succeeded'; progress: PullProgress; version: Version }
+  | { taskId: string; kind: 'pull'; state: 'failed' | 'canceled'; error: ErrorInfo };
+
+export interface CogdeskEvents {
+  task: TaskEvent;
+  prediction: Prediction;
+}
+
+export type EventName = keyof CogdeskEvents;
+export const EVENT_NAMES = ['task', 'prediction'] as const satisfies readonly EventName[];
+
+/** What the preload exposes as `window.cogdesk`: the calls, plus a typed event subscription. */
+export interface CogdeskBridge extends CogdeskApi {
+  on<E extends EventName>(event: E, listener: (payload: CogdeskEvents[E]) => void): () => void;
+}
+
+/** A call's result over IPC: errors travel as values so their code and hint survive. */
+export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
+
+export const IPC_PREFIX = 'cogdesk:';

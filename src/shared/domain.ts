@@ -1,0 +1,119 @@
+/**
+ * The domain, in Replicate's words: model, version, prediction, example.
+ * Plain data only: these values cross IPC, the CLI's --json and the database.
+ */
+
+export type PredictionStatus = 'starting' | 'processing' | 'succeeded' | 'failed' | 'canceled';
+export const TERMINAL_STATUSES: readonly PredictionStatus[] = ['succeeded', 'failed', 'canceled'];
+
+export function isTerminal(status: PredictionStatus): boolean {
+  return TERMINAL_STATUSES.includes(status);
+}
+
+/** Where a prediction was asked for. */
+export type PredictionSource = 'cli' | 'app' | 'api' | 'example';
+
+export interface Model {
+  /** `owner/name` for Replicate images, else the image repository (`host/path`). */
+  id: string;
+  owner: string | null;
+  name: string;
+  /** The image repository versions of this model are pulled from, without tag or digest. */
+  repository: string;
+  createdAt: string;
+  latestVersionId: string | null;
+  versionCount: number;
+}
+
+export interface Version {
+  /** The image digest, 64 hex characters without `sha256:` (Replicate's version id). */
+  id: string;
+  modelId: string;
+  /** The reference the image was pulled or found as. */
+  imageRef: string;
+  /** Docker's image id (`sha256:...`). */
+  imageId: string;
+  cogVersion: string | null;
+  /** The OpenAPI schema from the image's labels, parsed. */
+  openapiSchema: Record<string, unknown>;
+  /** `cog.yaml` as JSON (`run.cog.config`), when the image has it. */
+  cogConfig: Record<string, unknown> | null;
+  /** True when the image only has the old `org.cogmodel.*` labels. */
+  legacyLabels: boolean;
+  sizeBytes: number | null;
+  createdAt: string;
+}
+
+export interface PredictionMetrics {
+  predict_time?: number;
+  total_time?: number;
+}
+
+export interface Prediction {
+  id: string;
+  modelId: string;
+  versionId: string;
+  status: PredictionStatus;
+  input: Record<string, unknown>;
+  /** Output as the model gave it, with files replaced by paths under the data folder. */
+  output: unknown;
+  logs: string;
+  error: string | null;
+  source: PredictionSource;
+  createdAt: string;
+  startedAt: string | null;
+  completedAt: string | null;
+  metrics: PredictionMetrics | null;
+  /** The container that ran it (for re-attaching after a restart). */
+  containerId: string | null;
+}
+
+export interface Example {
+  modelId: string;
+  predictionId: string;
+  position: number;
+  isDefault: boolean;
+  prediction: Prediction;
+}
+
+export interface PullProgress {
+  ref: string;
+  phase: 'resolving' | 'downloading' | 'extracting' | 'done';
+  layers: { total: number; done: number; downloading: number; extracting: number; alreadyExists: number };
+  bytesDone: number;
+  bytesTotal: number;
+  percent: number;
+  message: string;
+}
+
+export interface PredictionQuery {
+  modelId?: string;
+  status?: PredictionStatus;
+  limit?: number;
+  /** Predictions created before this one (paging, newest first). */
+  before?: string;
+}
+
+export interface EngineStatus {
+  docker: { ok: true; version: string; apiVersion: string } | { ok: false; message: string; hint?: string };
+  dataDir: string;
+  warmContainers: Array<{ versionId: string; containerId: string; url: string; busy: boolean; queued: number }>;
+}
+
+export interface Settings {
+  /** Seconds a started container stays warm with nothing to do. */
+  idleTimeoutSeconds: number;
+  /** Seconds before a prediction is canceled and marked failed. */
+  predictionTimeoutSeconds: number;
+  /** Run containers on the host network (the Cog server then listens on a free port set by PORT). */
+  hostNetwork: boolean;
+  /** Docker host; empty for DOCKER_HOST or the default socket. */
+  dockerHost: string;
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  idleTimeoutSeconds: 300,
+  predictionTimeoutSeconds: 30 * 60,
+  hostNetwork: false,
+  dockerHost: '',
+};
