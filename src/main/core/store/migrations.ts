@@ -1,0 +1,66 @@
+/**
+ * Numbered migrations. Each runs once, in order, inside a transaction; the database's
+ * `user_version` is the number of the last one applied. Never edit a shipped migration: add one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: the library, predictions and examples.
+  `
+  CREATE TABLE models (
+    id            TEXT PRIMARY KEY,
+    owner         TEXT,
+    name          TEXT NOT NULL,
+    repository    TEXT NOT NULL,
+    created_at    TEXT NOT NULL
+  );
+
+  CREATE TABLE versions (
+    id             TEXT PRIMARY KEY,
+    model_id       TEXT NOT NULL REFERENCES models(id) ON DELETE CASCADE,
+    image_ref      TEXT NOT NULL,
+    image_id       TEXT NOT NULL,
+    cog_version    TEXT,
+    openapi_schema TEXT NOT NULL,
+    cog_config     TEXT,
+    legacy_labels  INTEGER NOT NULL DEFAULT 0,
+    size_bytes     INTEGER,
+    created_at     TEXT NOT NULL
+  );
+  CREATE INDEX versions_model ON versions(model_id, created_at);
+
+  CREATE TABLE predictions (
+    id            TEXT PRIMARY KEY,
+    model_id      TEXT NOT NULL,
+    version_id    TEXT NOT NULL,
+    status        TEXT NOT NULL CHECK (status IN ('starting','processing','succeeded','failed','canceled')),
+    input         TEXT NOT NULL,
+    output        TEXT,
+    logs          TEXT NOT NULL DEFAULT '',
+    error         TEXT,
+    source        TEXT NOT NULL,
+    created_at    TEXT NOT NULL,
+    started_at    TEXT,
+    completed_at  TEXT,
+    metrics       TEXT,
+    container_id  TEXT,
+    runner_pid    INTEGER,
+    seq           INTEGER NOT NULL
+  );
+  CREATE INDEX predictions_created ON predictions(seq DESC);
+  CREATE INDEX predictions_model ON predictions(model_id, seq DESC);
+  CREATE INDEX predictions_status ON predictions(status);
+
+  CREATE TABLE examples (
+    prediction_id TEXT PRIMARY KEY REFERENCES predictions(id) ON DELETE CASCADE,
+    model_id      TEXT NOT NULL,
+    position      INTEGER NOT NULL,
+    is_default    INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX examples_model ON examples(model_id, position);
+  CREATE UNIQUE INDEX examples_one_default ON examples(model_id) WHERE is_default = 1;
+
+  CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  `,
+];
