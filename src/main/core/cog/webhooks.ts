@@ -1,0 +1,112 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { CogPredictionResponse } from './protocol';
+
+export type WebhookListener = (state: CogPredictionResponse) => void;
+
+/**
+ * Receives the webhooks a Cog container sends while a prediction runs (start, output, logs, completed),
+ * so logs and streamed output show up live. Each prediction's path carries a token (an HMAC of its id
+ * with this home's secret), so only the container that was given the URL can post to it, and the same
+ * URL still works after a restart on the same port (Cog retries `completed` for minutes).
+ * It listens on 127.0.0.1 and, where containers reach the host through a bridge gateway on this
+ * machine, on that address too (never on all interfaces).
+ */
+export class WebhookReceiver {
+  private readonly listeners = new Map<string, WebhookListener>();
+  private readonly servers: http.Server[] = [];
+  port = 0;
+
+  constructor(private readonly secret: string) {}
+
+  private token(predictionId: string): string {
+    return createHmac('sha256', this.secret).update(predictionId).digest('hex').slice(0, 32);
+  }
+
+  async listen(addresses: string[], preferredPort = 0): Promise<void> {
+    let port = preferredPort;
+    for (const address of addresses) {
+      const server = http.createServer((req, res) => this.handle(req, res));
+      server.keepAliveTimeout = 5_000;
+      try {
+        await listenOn(server, address, port);
+      } catch (e) {
+        // The preferred port is taken (another Cogdesk on the same data folder): take any free one.
+        if (port !== 0 && this.servers.length === 0 && (e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+          port = 0;
+          await listenOn(server, address, 0);
+        } else if (this.servers.length > 0) {
+          continue; // the gateway address is optional; loopback is what matters
+        } else {
+          throw e;
+        }
+      }
+      port = (server.address() as AddressInfo).port;
+      this.servers.push(server);
+    }
+    this.port = port;
+  }
+
+  /** Registers a prediction; returns the path its webhooks go to. */
+  register(predictionId: string, listener: WebhookListener): string {
+    this.listeners.set(predictionId, listener);
+    return `/webhook/${predictionId}/${this.token(predictionId)}`;
+  }
+
+  unregister(predictionId: string): void {
+    this.listeners.delete(predictionId);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(
+      this.servers.map(
+        (s) =>
+          new Promise<void>((resolve) => {
+            s.close(() => resolve());
+            s.closeAllConnections();
+          }),
+      ),
+    );
+    this.servers.length = 0;
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const match = /^\/webhook\/([a-z0-9]+)\/([a-f0-9]{32})$/.exec(req.url ?? '');
+    const listener = match ? this.listeners.get(match[1]) : undefined;
+    const valid = match && timingSafeEqual(Buffer.from(match[2]), Buffer.from(this.token(match[1])));
+    if (req.method !== 'POST' || !listener || !valid) {
+      res.writeHead(404).end();
+      req.resume();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > 64 * 1024 * 1024) req.destroy();
+      else chunks.push(c);
+    });
+    req.on('end', () => {
+      let state: CogPredictionResponse;
+      try {
+        state = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      } catch {
+        res.writeHead(400).end();
+        return;
+      }
+      res.writeHead(200).end();
+      listener(state);
+    });
+  }
+}
+
+function listenOn(server: http.Server, address: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, address, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
