@@ -1,0 +1,427 @@
+/**
+ * The composition root: `createCore(options)` wires the store, Docker, the warm pool and the prediction
+ * lifecycle into the one API the window, the CLI and the tests all use. Plain Node: never imports Electron.
+ */
+import type Docker from 'dockerode';
+import { randomBytes } from 'node:crypto';
+import type { CogdeskApi, PredictionRequest } from '../../shared/api';
+import type { EngineStatus, Example, Prediction, PullProgress, Settings, Version } from '../../shared/domain';
+import { CogdeskError, toErrorInfo } from '../../shared/errors';
+import { parseVersionSchema, type VersionSchema } from './cog/schema';
+import { assertValidInput } from './cog/validate';
+import { WebhookReceiver } from './cog/webhooks';
+import { checkDocker, connectDocker } from './docker/connection';
+import { parseImageRef } from './docker/image-ref';
+import { pullImage } from './docker/pull';
+import { EventBus } from './events';
+import { registerImage } from './models';
+import { homePaths, defaultHome, type HomePaths } from './paths';
+import { prepareInput } from './runner/inputs';
+import { Lifecycle } from './runner/lifecycle';
+import { WarmPool } from './runner/pool';
+import { recover, type RecoverReport } from './runner/recover';
+import { validateSettings } from './settings';
+import { openStore, type Store } from './store';
+import { Tasks } from './tasks';
+
+export interface CoreOptions {
+  /** The data folder; defaults to COGDESK_HOME or the app's user-data folder. */
+  home?: string;
+  /** A better-sqlite3 build for the runtime (the Electron app passes its own). */
+  nativeBinding?: string;
+  /**
+   * What to do at start about predictions and containers a previous process left behind:
+   * 'full' re-attaches and adopts (the app), 'passive' only marks the ones that cannot be recovered
+   * (short CLI commands, which must not take over containers they would stop on exit).
+   */
+  recover?: 'full' | 'passive';
+}
+
+export interface Core extends CogdeskApi {
+  readonly paths: HomePaths;
+  readonly store: Store;
+  readonly events: EventBus;
+  readonly recovery: RecoverReport | null;
+  on: EventBus['on'];
+  /** Pulls an image and registers it as a version of its model. */
+  pull(ref: string, options?: { onProgress?: (p: PullProgress) => void; signal?: AbortSignal }): Promise<Version>;
+  /** A registered version for a reference; else the local image registered; else pulled. */
+  ensureVersion(ref: string, options?: { onProgress?: (p: PullProgress) => void; signal?: AbortSignal }): Promise<Version>;
+  /** Resolves a version id, image reference or model name to a registered version. */
+  resolveVersion(ref: string): Version;
+  /** Waits until a prediction is succeeded, failed or canceled. */
+  waitForPrediction(id: string): Promise<Prediction>;
+  docker(): Promise<Docker>;
+  close(): Promise<void>;
+}
+
+const HEX64 = /^(?:sha256:)?([a-f0-9]{64})$/;
+
+export async function createCore(options: CoreOptions = {}): Promise<Core> {
+  const paths = homePaths(options.home ?? defaultHome());
+  const store = openStore(paths.database, { nativeBinding: options.nativeBinding });
+  const events = new EventBus();
+  const tasks = new Tasks();
+  const schemas = new Map<string, VersionSchema>();
+
+  let dockerClient: Docker | null = null;
+  let dockerOkAt = 0;
+  const docker = async (): Promise<Docker> => {
+    const host = store.settings.get().dockerHost;
+    if (!dockerClient) dockerClient = connectDocker({ host: host || undefined });
+    if (Date.now() - dockerOkAt > 5_000) {
+      await checkDocker(dockerClient);
+      dockerOkAt = Date.now();
+    }
+    return dockerClient;
+  };
+
+  // Webhooks: a stable port and secret per home, so a restarted Cogdesk still gets a running model's result.
+  let secret = store.engineState.get('webhookSecret');
+  if (!secret) store.engineState.set('webhookSecret', (secret = randomBytes(32).toString('hex')));
+  const webhooks = new WebhookReceiver(secret);
+  let webhookHost = '127.0.0.1';
+  let webhooksReady: Promise<void> | null = null;
+  const ensureWebhooks = (d: Docker): Promise<void> =>
+    (webhooksReady ??= (async () => {
+      // Listening on the bridge gateway fails harmlessly where it is not this machine's (Docker Desktop,
+      // a remote engine); host.docker.internal then reaches the host's loopback instead.
+      const gateway = await bridgeGateway(d);
+      await webhooks.listen(gateway ? ['127.0.0.1', gateway] : ['127.0.0.1'], Number(store.engineState.get('webhookPort') ?? 0));
+      store.engineState.set('webhookPort', String(webhooks.port));
+      webhookHost = 'host.docker.internal';
+    })());
+
+  let dockerForPool: Docker | null = null;
+  const pool = new WarmPool({
+    get docker() {
+      return dockerForPool!;
+    },
+    idleTimeoutMs: () => store.settings.get().idleTimeoutSeconds * 1000,
+    startOptions: () => {
+      const hostNetwork = store.settings.get().hostNetwork;
+      return {
+        homeId: paths.homeId,
+        hostNetwork,
+        // Live logs and streamed output within 0.5 s: Cog throttles webhooks to this interval.
+        env: { COG_THROTTLE_RESPONSE_INTERVAL: '0.1', COG_LOG_LEVEL: 'warning' },
+        extraHosts: hostNetwork ? undefined : ['host.docker.internal:host-gateway'],
+      };
+    },
+  });
+  const lifecycle = new Lifecycle({
+    get docker() {
+      return dockerForPool!;
+    },
+    store,
+    pool,
+    events,
+    webhooks,
+    webhookBase: () => `http://${store.settings.get().hostNetwork ? '127.0.0.1' : webhookHost}:${webhooks.port}`,
+    outputsDir: paths.outputs,
+    timeoutMs: () => store.settings.get().predictionTimeoutSeconds * 1000,
+  });
+
+  const engine = async (): Promise<Docker> => {
+    const d = await docker();
+    dockerForPool = d;
+    await ensureWebhooks(d);
+    return d;
+  };
+
+  // Start-up: what a previous process left behind.
+  let recovery: RecoverReport | null = null;
+  {
+    const d = await engine().catch(() => null);
+    const mode = options.recover ?? 'full';
+    recovery = await recover({
+      docker: d,
+      store,
+      pool,
+      events,
+      homeId: paths.homeId,
+      mode,
+      reattach: (p, c) => void lifecycle.reattach(p, c),
+    });
+  }
+
+  const schemaOf = (version: Version): VersionSchema => {
+    let s = schemas.get(version.id);
+    if (!s) schemas.set(version.id, (s = parseVersionSchema(version.openapiSchema)));
+    return s;
+  };
+
+  const resolveVersion = (ref: string): Version => {
+    const trimmed = ref.trim();
+    const hex = HEX64.exec(trimmed);
+    const byId = hex ? store.library.getVersion(hex[1]) : null;
+    if (byId) return byId;
+    const byImage = store.library.findVersionByImage(trimmed) ?? safeNormalized(trimmed, (n) => store.library.findVersionByImage(n));
+    if (byImage) return byImage;
+    const model = store.library.findModel(trimmed) ?? safeNormalized(trimmed, (n) => store.library.findModel(parseImageRef(n).name));
+    if (model?.latestVersionId) return store.library.getVersion(model.latestVersionId)!;
+    throw new CogdeskError({
+      code: 'not_found',
+      message: `No local model or version "${trimmed}"`,
+      hint: `Pull it first: cogdesk pull ${trimmed}`,
+    });
+  };
+
+  const pull = async (ref: string, o: { onProgress?: (p: PullProgress) => void; signal?: AbortSignal } = {}): Promise<Version> => {
+    const parsed = parseImageRef(ref);
+    const d = await docker();
+    // Credentials come from the user's Docker config (auths or a credential helper) inside pullImage.
+    const result = await pullImage(d, parsed.full, { onProgress: o.onProgress, signal: o.signal });
+    return registerImage(d, store, parsed.full, parsed.digest ?? result.digest);
+  };
+
+  const api: Core = {
+    paths,
+    store,
+    events,
+    get recovery() {
+      return recovery;
+    },
+    on: (event, listener) => events.on(event, listener),
+    docker,
+    pull,
+    resolveVersion,
+
+    async ensureVersion(ref, o) {
+      try {
+        return resolveVersion(ref);
+      } catch (e) {
+        if (!(e instanceof CogdeskError) || e.code !== 'not_found') throw e;
+      }
+      const d = await docker();
+      const local = await d.getImage(parseImageRef(ref).full).inspect().catch(() => null);
+      if (local) return registerImage(d, store, parseImageRef(ref).full);
+      return pull(ref, o);
+    },
+
+    async getEngineStatus(): Promise<EngineStatus> {
+      let status: EngineStatus['docker'];
+      try {
+        const d = connectDocker({ host: store.settings.get().dockerHost || undefined });
+        const info = await checkDocker(d);
+        status = { ok: true, version: info.version, apiVersion: info.apiVersion };
+      } catch (e) {
+        const info = toErrorInfo(e);
+        status = { ok: false, message: info.message, hint: info.hint };
+      }
+      return {
+        docker: status,
+        dataDir: paths.home,
+        warmContainers: pool.list().map((c) => ({
+          versionId: c.versionId,
+          containerId: c.containerId,
+          url: c.client.baseUrl,
+          busy: c.busy,
+          queued: c.queued,
+        })),
+      };
+    },
+
+    async getSettings(): Promise<Settings> {
+      return store.settings.get();
+    },
+
+    async updateSettings(patch: Partial<Settings>): Promise<Settings> {
+      validateSettings(patch);
+      if (patch.dockerHost !== undefined) {
+        dockerClient = null;
+        dockerOkAt = 0;
+      }
+      return store.settings.update(patch);
+    },
+
+    async listModels() {
+      return store.library.listModels();
+    },
+    async listVersions(modelId: string) {
+      return store.library.listVersions(modelId);
+    },
+    async getVersion(versionId: string) {
+      return store.library.getVersion(versionId.replace(/^sha256:/, ''));
+    },
+
+    async pullImage(ref: string) {
+      parseImageRef(ref);
+      const task = tasks.begin();
+      let last: PullProgress | null = null;
+      void pull(ref, {
+        signal: task.signal,
+        onProgress: (progress) => {
+          last = progress;
+          events.emit('task', { taskId: task.taskId, kind: 'pull', state: 'running', progress });
+        },
+      })
+        .then((version) =>
+          events.emit('task', {
+            taskId: task.taskId,
+            kind: 'pull',
+            state: 'succeeded',
+            version,
+            progress: last ?? doneProgress(ref),
+          }),
+        )
+        .catch((e) =>
+          events.emit('task', {
+            taskId: task.taskId,
+            kind: 'pull',
+            state: e instanceof CogdeskError && e.code === 'pull_canceled' ? 'canceled' : 'failed',
+            error: toErrorInfo(e),
+          }),
+        )
+        .finally(task.end);
+      return { taskId: task.taskId };
+    },
+
+    async cancelTask(taskId: string) {
+      tasks.cancel(taskId);
+    },
+
+    async createPrediction(request: PredictionRequest): Promise<Prediction> {
+      if (!request || typeof request.version !== 'string' || !request.input || typeof request.input !== 'object' || Array.isArray(request.input)) {
+        throw new CogdeskError({
+          code: 'bad_request',
+          message: 'A prediction needs a version (id or image) and an input object',
+          hint: 'Example: {"version": "<64 hex>", "input": {"prompt": "hello"}}',
+        });
+      }
+      const version = resolveVersion(request.version);
+      const schema = schemaOf(version);
+      const { stored, sent } = await prepareInput(schema, request.input);
+      assertValidInput(schema, sent);
+      await engine();
+      const prediction = store.predictions.create({
+        modelId: version.modelId,
+        versionId: version.id,
+        input: stored,
+        source: request.source ?? 'app',
+      });
+      store.predictions.setRunner(prediction.id, process.pid);
+      events.emit('prediction', prediction);
+      void lifecycle.start(prediction, version, sent);
+      return prediction;
+    },
+
+    async cancelPrediction(id: string) {
+      const prediction = store.predictions.get(id);
+      if (!prediction) throw notFound('prediction', id);
+      if (!(await lifecycle.cancel(id)) && (prediction.status === 'starting' || prediction.status === 'processing')) {
+        throw new CogdeskError({
+          code: 'bad_request',
+          message: `Prediction ${id} is run by another Cogdesk process`,
+          hint: 'Cancel it from the window or command that started it.',
+        });
+      }
+    },
+
+    async getPrediction(id: string) {
+      return store.predictions.get(id);
+    },
+
+    async listPredictions(query) {
+      return store.predictions.list(query);
+    },
+
+    async waitForPrediction(id: string) {
+      const running = lifecycle.wait(id);
+      if (running) return running;
+      const p = store.predictions.get(id);
+      if (!p) throw notFound('prediction', id);
+      return p;
+    },
+
+    async addExample(predictionId: string, o?: { isDefault?: boolean }): Promise<Example> {
+      const prediction = store.predictions.get(predictionId);
+      if (!prediction) throw notFound('prediction', predictionId);
+      if (prediction.status !== 'succeeded') {
+        throw new CogdeskError({
+          code: 'bad_request',
+          message: `Prediction ${predictionId} ${prediction.status === 'failed' || prediction.status === 'canceled' ? 'was ' + prediction.status : 'has not finished'}: only a succeeded prediction can be an example`,
+          hint: 'Pick a prediction that succeeded (cogdesk predictions list --status succeeded).',
+        });
+      }
+      return store.examples.add(predictionId, o);
+    },
+
+    async listExamples(modelId: string) {
+      const model = store.library.findModel(modelId);
+      if (!model) throw notFound('model', modelId);
+      return store.examples.list(model.id);
+    },
+
+    async removeExample(predictionId: string) {
+      if (!store.examples.remove(predictionId)) throw notFound('example', predictionId);
+    },
+
+    async close() {
+      tasks.cancelAll();
+      const running = store.predictions.unfinished().filter((u) => lifecycle.isRunning(u.prediction.id));
+      await Promise.all(running.map((u) => lifecycle.cancel(u.prediction.id).catch(() => undefined)));
+      await Promise.race([
+        Promise.all(running.map((u) => lifecycle.wait(u.prediction.id))),
+        new Promise((r) => setTimeout(r, 5_000).unref()),
+      ]);
+      await pool.stopAll();
+      await webhooks.close();
+      store.close();
+    },
+  };
+  return api;
+}
+
+function notFound(what: string, id: string): CogdeskError {
+  const hints: Record<string, string> = {
+    prediction: 'List them with: cogdesk predictions list',
+    model: 'List local models with: cogdesk models',
+    example: 'List a model\'s examples with: cogdesk examples list MODEL',
+  };
+  return new CogdeskError({ code: 'not_found', message: `No ${what} "${id}"`, hint: hints[what] });
+}
+
+function doneProgress(ref: string): PullProgress {
+  return {
+    ref,
+    phase: 'done',
+    layers: { total: 0, done: 0, downloading: 0, extracting: 0, alreadyExists: 0 },
+    bytesDone: 0,
+    bytesTotal: 0,
+    percent: 100,
+    message: 'Pulled',
+  };
+}
+
+function safeNormalized<T>(ref: string, find: (normalized: string) => T | null): T | null {
+  try {
+    return find(parseImageRef(ref).full);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Where containers on the default bridge reach this host: the gateway in the network's IPAM config,
+ * else the subnet's first address (what Docker gives docker0).
+ */
+async function bridgeGateway(d: Docker): Promise<string | null> {
+  try {
+    const net = (await d.getNetwork('bridge').inspect()) as {
+      IPAM?: { Config?: Array<{ Gateway?: string; Subnet?: string }> };
+    };
+    const configured = net.IPAM?.Config?.find((c) => c.Gateway)?.Gateway;
+    if (configured) return configured;
+    const subnet = net.IPAM?.Config?.find((c) => c.Subnet?.includes('.'))?.Subnet;
+    if (!subnet) return null;
+    const [base] = subnet.split('/');
+    const octets = base.split('.').map(Number);
+    octets[3] += 1;
+    return octets.join('.');
+  } catch {
+    return null;
+  }
+}
+
+export type { HomePaths } from './paths';

@@ -1,0 +1,32 @@
+import { DEFAULT_SETTINGS, type Settings } from '../../shared/domain';
+import { CogdeskError, type FieldError } from '../../shared/errors';
+
+/** Checks a settings change before it is saved; every problem names the setting and the allowed values. */
+export function validateSettings(patch: Partial<Settings>): void {
+  const fields: FieldError[] = [];
+  const positive = (key: 'idleTimeoutSeconds' | 'predictionTimeoutSeconds', max: number) => {
+    const v = patch[key];
+    if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < 1 || v > max)) {
+      fields.push({ field: key, code: 'range', message: `${key} must be a number of seconds from 1 to ${max}` });
+    }
+  };
+  positive('idleTimeoutSeconds', 7 * 24 * 3600);
+  positive('predictionTimeoutSeconds', 7 * 24 * 3600);
+  if (patch.hostNetwork !== undefined && typeof patch.hostNetwork !== 'boolean') {
+    fields.push({ field: 'hostNetwork', code: 'type', message: 'hostNetwork must be true or false' });
+  }
+  if (patch.dockerHost !== undefined && typeof patch.dockerHost !== 'string') {
+    fields.push({ field: 'dockerHost', code: 'type', message: 'dockerHost must be text (empty for the default)' });
+  }
+  for (const key of Object.keys(patch)) {
+    if (!Object.hasOwn(DEFAULT_SETTINGS, key)) fields.push({ field: key, code: 'unknown', message: `there is no setting named ${key}` });
+  }
+  if (fields.length) {
+    throw new CogdeskError({
+      code: 'bad_request',
+      message: `Settings not saved: ${fields.map((f) => f.message).join('; ')}`,
+      hint: 'Nothing was changed; correct the values and save again.',
+      fields,
+    });
+  }
+}

@@ -1,0 +1,85 @@
+import { spawn } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createCore } from '../../../src/main/core';
+import { openStore } from '../../../src/main/core/store';
+import { homePaths } from '../../../src/main/core/paths';
+import { fixtureImage } from '../../helpers/fixtures';
+import { docker, managedContainers, tempHome } from '../../helpers/core';
+
+/** Starts a prediction in another process and SIGKILLs that process once the model is producing output. */
+async function killedMidPrediction(home: string, image: string, input: Record<string, unknown>): Promise<string> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/run-and-die.ts', image, JSON.stringify(input)], {
+    env: { ...process.env, COGDESK_HOME: home },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const id = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out.includes('\n')) resolve(out.trim());
+    });
+    child.on('exit', (code) => reject(new Error(`the child exited early (${code})`)));
+  });
+  child.kill('SIGKILL');
+  await new Promise((r) => child.once('exit', r));
+  return id;
+}
+
+describe('start-up recovery of what a dead process left', () => {
+  const homes: Array<() => void> = [];
+  afterEach(() => homes.splice(0).forEach((c) => c()));
+
+  it('re-attaches a prediction whose container is still running it, and gets its full result', async () => {
+    const { home, cleanup } = tempHome();
+    homes.push(cleanup);
+    const id = await killedMidPrediction(home, fixtureImage('stream'), { prompt: 'r', n: 12, delay: 0.25 });
+    const core = await createCore({ home });
+    try {
+      expect(core.recovery?.reattached).toEqual([id]);
+      const done = await core.waitForPrediction(id);
+      expect(done.status).toBe('succeeded');
+      expect(done.output).toHaveLength(12);
+      expect(done.logs).toContain('token 11');
+    } finally {
+      await core.close();
+    }
+    expect(await managedContainers(homePaths(home).homeId)).toHaveLength(0);
+  }, 90_000);
+
+  it('marks a prediction failed with the reason when its container is gone, keeping input and logs', async () => {
+    const { home, cleanup } = tempHome();
+    homes.push(cleanup);
+    const id = await killedMidPrediction(home, fixtureImage('stream'), { prompt: 'g', n: 100, delay: 0.2 });
+    for (const c of await managedContainers(homePaths(home).homeId)) {
+      await docker.getContainer(c.Id).remove({ force: true });
+    }
+    const core = await createCore({ home });
+    try {
+      expect(core.recovery?.failed).toEqual([id]);
+      const p = (await core.getPrediction(id))!;
+      expect(p.status).toBe('failed');
+      expect(p.error).toMatch(/container is gone/);
+      expect(p.input).toEqual({ prompt: 'g', n: 100, delay: 0.2 });
+      expect(p.logs).toContain('token 0');
+      expect(p.completedAt).not.toBeNull();
+    } finally {
+      await core.close();
+    }
+  }, 90_000);
+
+  it('leaves alone a prediction whose process is still alive', async () => {
+    const { home, cleanup } = tempHome();
+    homes.push(cleanup);
+    const store = openStore(homePaths(home).database);
+    const p = store.predictions.create({ modelId: 'm', versionId: 'v', input: {}, source: 'api' });
+    store.predictions.setRunner(p.id, process.ppid);
+    store.close();
+    const core = await createCore({ home });
+    try {
+      expect(core.recovery?.failed).toEqual([]);
+      expect((await core.getPrediction(p.id))?.status).toBe('starting');
+    } finally {
+      await core.close();
+    }
+  });
+});
