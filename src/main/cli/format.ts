@@ -1,0 +1,79 @@
+import type { Example, Model, Prediction } from '../../shared/domain';
+import type { ErrorInfo } from '../../shared/errors';
+
+const short = (s: string, n: number) => (s.length > n ? s.slice(0, n - 1) + '…' : s);
+
+function table(rows: string[][]): string {
+  if (rows.length === 0) return '';
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ')).join('\n');
+}
+
+export function formatModels(models: Model[]): string {
+  if (models.length === 0) return 'No models yet. Pull one with: cogdesk pull IMAGE';
+  return table([
+    ['MODEL', 'VERSIONS', 'LATEST VERSION'],
+    ...models.map((m) => [m.id, String(m.versionCount), m.latestVersionId?.slice(0, 12) ?? '-']),
+  ]);
+}
+
+export function formatPredictions(list: Prediction[]): string {
+  if (list.length === 0) return 'No predictions yet. Run a model with: cogdesk run IMAGE -i key=value';
+  return table([
+    ['ID', 'MODEL', 'STATUS', 'CREATED', 'PREDICT TIME', 'SOURCE'],
+    ...list.map((p) => [
+      p.id,
+      short(p.modelId, 40),
+      p.status,
+      p.createdAt.replace('T', ' ').slice(0, 19),
+      p.metrics?.predict_time !== undefined ? `${p.metrics.predict_time.toFixed(2)}s` : '-',
+      p.source,
+    ]),
+  ]);
+}
+
+export function formatOutput(output: unknown): string {
+  if (output === null || output === undefined) return '';
+  if (typeof output === 'string') return output;
+  if (Array.isArray(output) && output.every((o) => typeof o === 'string')) {
+    // Streamed text (a list of tokens) reads as one text; a list of files as one path a line.
+    const looksLikeFiles = output.length > 0 && output.every((o) => o.startsWith('/') || /^https?:/.test(o));
+    return looksLikeFiles ? output.join('\n') : output.join('');
+  }
+  return JSON.stringify(output, null, 2);
+}
+
+export function formatPrediction(p: Prediction): string {
+  const lines = [
+    `ID:        ${p.id}`,
+    `Model:     ${p.modelId}`,
+    `Version:   ${p.versionId}`,
+    `Status:    ${p.status}`,
+    `Source:    ${p.source}`,
+    `Created:   ${p.createdAt}`,
+    `Started:   ${p.startedAt ?? '-'}`,
+    `Completed: ${p.completedAt ?? '-'}`,
+  ];
+  if (p.metrics?.predict_time !== undefined) lines.push(`Predict time: ${p.metrics.predict_time.toFixed(3)}s`);
+  lines.push('', 'Input:', JSON.stringify(p.input, null, 2));
+  if (p.error) lines.push('', `Error: ${p.error}`);
+  if (p.output !== null && p.output !== undefined) lines.push('', 'Output:', formatOutput(p.output));
+  if (p.logs) lines.push('', 'Logs:', p.logs.trimEnd());
+  return lines.join('\n');
+}
+
+export function formatExamples(list: Example[]): string {
+  if (list.length === 0) return 'No examples yet. Add one with: cogdesk examples add PREDICTION_ID';
+  return table([
+    ['#', 'PREDICTION', 'DEFAULT', 'INPUT'],
+    ...list.map((e) => [String(e.position), e.predictionId, e.isDefault ? 'yes' : '', short(JSON.stringify(e.prediction.input), 60)]),
+  ]);
+}
+
+export function formatError(e: ErrorInfo): string {
+  const lines = [`Error: ${e.message}`];
+  for (const f of e.fields ?? []) lines.push(`  - ${f.message}`);
+  if (e.hint) lines.push(e.hint);
+  if (e.details) lines.push('', e.details.trimEnd());
+  return lines.join('\n');
+}

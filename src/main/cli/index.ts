@@ -1,0 +1,164 @@
+/**
+ * `cogdesk`: the headless command line, a thin shell over the core. Output for people on stdout,
+ * progress and logs on stderr, `--json` for scripts; a non-zero exit code on any failure.
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import type { PredictionStatus } from '../../shared/domain';
+import { CogdeskError, toErrorInfo } from '../../shared/errors';
+import { createCore, type Core } from '../core';
+import { formatError, formatExamples, formatModels, formatPrediction, formatPredictions } from './format';
+import { progressReporter } from './progress-bar';
+import { runCommand } from './run';
+
+const STATUSES: PredictionStatus[] = ['starting', 'processing', 'succeeded', 'failed', 'canceled'];
+
+function parseLimit(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 1000) {
+    throw new InvalidArgumentError(`--limit must be a whole number from 1 to 1000, got "${value}".`);
+  }
+  return n;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+const print = (text: string) => process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+const printJson = (value: unknown) => print(JSON.stringify(value, null, 2));
+
+/** Opens the core for one command and always closes it (stopping the containers this process started). */
+async function withCore<T>(mode: 'full' | 'passive', fn: (core: Core) => Promise<T>): Promise<T> {
+  const core = await createCore({ recover: mode });
+  try {
+    return await fn(core);
+  } finally {
+    await core.close();
+  }
+}
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('cogdesk')
+    .description('Run Replicate Cog models on this machine. The data folder is COGDESK_HOME, else the app\'s user-data folder.')
+    .version('0.1.0')
+    .showHelpAfterError()
+    .exitOverride();
+
+  program
+    .command('pull')
+    .description('pull a Cog image and add it to the library (r8.im/owner/name@sha256:<version>, or any image)')
+    .argument('<image>', 'image reference')
+    .option('--json', 'print the version as JSON')
+    .action(async (image: string, o: { json?: boolean }) => {
+      await withCore('passive', async (core) => {
+        const bar = progressReporter();
+        const version = await core.pull(image, { onProgress: (p) => bar.update(p) });
+        bar.end();
+        if (o.json) printJson(version);
+        else print(`Pulled ${image}\nModel:   ${version.modelId}\nVersion: ${version.id}`);
+      });
+    });
+
+  program
+    .command('run')
+    .description('run a prediction (pulls the image first when it is not here)')
+    .argument('<image>', 'image reference, model name or version id')
+    .option('-i, --input <key=value>', 'an input; key=@path sends a local file (repeatable)', collect, [])
+    .option('--json', 'print the whole prediction as JSON at the end')
+    .action(async (image: string, o: { input: string[]; json?: boolean }) => {
+      await withCore('passive', async (core) => {
+        const final = await runCommand(core, image, o);
+        if (final.status !== 'succeeded') {
+          throw new CogdeskError({
+            code: final.status === 'canceled' ? 'canceled' : 'prediction_failed',
+            message: final.status === 'canceled' ? `Prediction ${final.id} was canceled` : `Prediction ${final.id} failed: ${final.error ?? 'no reason given'}`,
+            hint: `Its input and logs are kept: cogdesk predictions show ${final.id}`,
+          });
+        }
+      });
+    });
+
+  const predictions = program.command('predictions').description('the prediction history');
+  predictions
+    .command('list')
+    .description('list predictions, newest first')
+    .option('--model <model>', 'only this model')
+    .addOption(new Option('--status <status>', 'only this status').choices(STATUSES))
+    .option('--limit <n>', 'how many (1 to 1000)', parseLimit, 50)
+    .option('--json', 'print JSON')
+    .action(async (o: { model?: string; status?: PredictionStatus; limit: number; json?: boolean }) => {
+      await withCore('passive', async (core) => {
+        const modelId = o.model ? (core.store.library.findModel(o.model)?.id ?? o.model) : undefined;
+        const list = await core.listPredictions({ modelId, status: o.status, limit: o.limit });
+        if (o.json) printJson(list);
+        else print(formatPredictions(list));
+      });
+    });
+  predictions
+    .command('show')
+    .description('show one prediction: input, output, logs, timings')
+    .argument('<id>', 'prediction id')
+    .option('--json', 'print JSON')
+    .action(async (id: string, o: { json?: boolean }) => {
+      await withCore('passive', async (core) => {
+        const p = await core.getPrediction(id);
+        if (!p) throw new CogdeskError({ code: 'not_found', message: `No prediction "${id}"`, hint: 'List them with: cogdesk predictions list' });
+        if (o.json) printJson(p);
+        else print(formatPrediction(p));
+      });
+    });
+
+  program
+    .command('models')
+    .description('list local models')
+    .option('--json', 'print JSON (with versions)')
+    .action(async (o: { json?: boolean }) => {
+      await withCore('passive', async (core) => {
+        const models = await core.listModels();
+        if (o.json) printJson(await Promise.all(models.map(async (m) => ({ ...m, versions: await core.listVersions(m.id) }))));
+        else print(formatModels(models));
+      });
+    });
+
+  const examples = program.command('examples').description("a model's examples: predictions worth showing");
+  examples
+    .command('add')
+    .description('mark a succeeded prediction as an example of its model')
+    .argument('<prediction-id>', 'prediction id')
+    .option('--default', 'make it the default example')
+    .action(async (id: string, o: { default?: boolean }) => {
+      await withCore('passive', async (core) => {
+        const e = await core.addExample(id, { isDefault: o.default });
+        print(`Added ${id} as example #${e.position} of ${e.modelId}${e.isDefault ? ' (default)' : ''}`);
+      });
+    });
+  examples
+    .command('list')
+    .description("list a model's examples")
+    .argument('<model>', 'model name')
+    .option('--json', 'print JSON')
+    .action(async (model: string, o: { json?: boolean }) => {
+      await withCore('passive', async (core) => {
+        const list = await core.listExamples(model);
+        if (o.json) printJson(list);
+        else print(formatExamples(list));
+      });
+    });
+
+  return program;
+}
+
+export async function main(argv: string[] = process.argv): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    process.stderr.write(formatError(toErrorInfo(e)) + '\n');
+    return 1;
+  }
+}
+
+// Run when executed (node out/main/cli.js or bin/cogdesk.js), not when imported by tests.
+if (require.main === module || process.env.COGDESK_CLI_MAIN === '1') {
+  void main().then((code) => process.exit(code));
+}

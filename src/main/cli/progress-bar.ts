@@ -1,0 +1,44 @@
+import type { PullProgress } from '../../shared/domain';
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['kB', 'MB', 'GB', 'TB'];
+  let v = n;
+  let i = -1;
+  do {
+    v /= 1024;
+    i++;
+  } while (v >= 1024 && i < units.length - 1);
+  return `${v.toFixed(v >= 100 ? 0 : 1)} ${units[i]}`;
+}
+
+/** One line of pull progress: a bar, percent, bytes and layers. */
+export function progressLine(p: PullProgress, width = 24): string {
+  const filled = Math.round((p.percent / 100) * width);
+  const bar = '#'.repeat(filled) + '-'.repeat(width - filled);
+  const bytes = p.bytesTotal > 0 ? `${formatBytes(p.bytesDone)}/${formatBytes(p.bytesTotal)}` : p.message;
+  const layers = p.layers.total > 0 ? `, ${p.layers.done}/${p.layers.total} layers` : '';
+  return `[${bar}] ${p.percent.toFixed(0).padStart(3)}% ${bytes}${layers} ${p.phase}`;
+}
+
+/** Draws pull progress on stderr: redrawn in place on a terminal, a line every few seconds otherwise. */
+export function progressReporter(stream: NodeJS.WriteStream = process.stderr): { update(p: PullProgress): void; end(): void } {
+  let lastLineAt = 0;
+  let drawn = false;
+  return {
+    update(p) {
+      const line = progressLine(p);
+      if (stream.isTTY) {
+        stream.write(`\r${line}\x1b[K`);
+        drawn = true;
+      } else if (Date.now() - lastLineAt > 2000 || p.phase === 'done') {
+        stream.write(`${line}\n`);
+        lastLineAt = Date.now();
+      }
+    },
+    end() {
+      if (drawn) stream.write('\n');
+      drawn = false;
+    },
+  };
+}

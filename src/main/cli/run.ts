@@ -1,0 +1,63 @@
+import type { Prediction } from '../../shared/domain';
+import { parseInputArgs } from '../core/cog/input-parse';
+import { parseVersionSchema } from '../core/cog/schema';
+import type { Core } from '../core';
+import { formatOutput } from './format';
+import { progressReporter } from './progress-bar';
+
+export interface RunOptions {
+  input: string[];
+  json?: boolean;
+}
+
+/**
+ * `cogdesk run IMAGE -i key=value ...`: pulls the image if it is not here, runs one prediction, shows its
+ * logs (stderr) and streamed output (stdout) as they come, and ends with the output. Ctrl-C cancels it.
+ */
+export async function runCommand(core: Core, image: string, o: RunOptions): Promise<Prediction> {
+  const bar = progressReporter();
+  const version = await core.ensureVersion(image, { onProgress: (p) => bar.update(p) });
+  bar.end();
+  const schema = parseVersionSchema(version.openapiSchema);
+  const input = await parseInputArgs(o.input, schema, undefined, { keepPaths: true });
+  const streamsText = schema.output.kind === 'iterator' || schema.output.kind === 'concatenate';
+
+  let id = '';
+  let logsShown = 0;
+  let tokensShown = 0;
+  const show = (p: Prediction) => {
+    if (p.id !== id || o.json) return;
+    if (p.logs.length > logsShown) {
+      process.stderr.write(p.logs.slice(logsShown));
+      logsShown = p.logs.length;
+    }
+    if (streamsText && Array.isArray(p.output) && p.output.length > tokensShown) {
+      const fresh = p.output.slice(tokensShown);
+      if (fresh.every((t) => typeof t === 'string')) process.stdout.write(fresh.join(''));
+      tokensShown = p.output.length;
+    }
+  };
+  const off = core.on('prediction', show);
+  const created = await core.createPrediction({ version: version.id, input, source: 'cli' });
+  id = created.id;
+  const onSigint = () => {
+    process.stderr.write('\nCanceling…\n');
+    void core.cancelPrediction(id).catch(() => undefined);
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const final = await core.waitForPrediction(id);
+    show(final);
+    if (o.json) {
+      process.stdout.write(JSON.stringify(final, null, 2) + '\n');
+    } else if (streamsText && tokensShown > 0) {
+      process.stdout.write('\n');
+    } else if (final.status === 'succeeded') {
+      process.stdout.write(formatOutput(final.output) + '\n');
+    }
+    return final;
+  } finally {
+    off();
+    process.off('SIGINT', onSigint);
+  }
+}
