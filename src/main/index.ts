@@ -1,0 +1,68 @@
+/**
+ * The Electron shell: one window over the core. Thin on purpose: everything it shows comes through the
+ * contract in src/shared/api.ts, which the core implements.
+ */
+import { app, BrowserWindow } from 'electron';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createCore, type Core } from './core';
+import { registerIpc } from './ipc';
+import { hardenApp, hardenContents } from './security';
+
+let core: Core | null = null;
+let window: BrowserWindow | null = null;
+
+/** Electron needs a better-sqlite3 built for its own ABI, shipped beside the app (see README). */
+function electronSqliteBinding(): string | undefined {
+  const candidates = [
+    join(process.resourcesPath ?? '', 'native', 'better_sqlite3.node'),
+    join(__dirname, '..', '..', 'resources', 'native', `electron-${process.versions.electron}`, 'better_sqlite3.node'),
+  ];
+  return candidates.find((p) => existsSync(p));
+}
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1280,
+    height: 820,
+    title: 'Cogdesk',
+    show: false,
+    webPreferences: {
+      preload: join(__dirname, '../preload/index.js'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+    },
+  });
+  hardenContents(win.webContents);
+  win.once('ready-to-show', () => win.show());
+  if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL);
+  else void win.loadFile(join(__dirname, '../renderer/index.html'));
+  return win;
+}
+
+hardenApp();
+app.setName('Cogdesk');
+
+void app.whenReady().then(async () => {
+  core = await createCore({ home: process.env.COGDESK_HOME ?? app.getPath('userData'), nativeBinding: electronSqliteBinding() });
+  registerIpc(core, () => window);
+  window = createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) window = createWindow();
+  });
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+
+let quitting = false;
+app.on('before-quit', (event) => {
+  if (quitting || !core) return;
+  // Stop the containers this run started before leaving; nothing else is lost (it is all in SQLite).
+  event.preventDefault();
+  quitting = true;
+  void core.close().finally(() => app.quit());
+});

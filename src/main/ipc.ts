@@ -1,0 +1,29 @@
+import { ipcMain, type BrowserWindow } from 'electron';
+import { API_METHODS, EVENT_NAMES, IPC_PREFIX, type CogdeskApi, type IpcResult } from '../shared/api';
+import { toErrorInfo } from '../shared/errors';
+import type { Core } from './core';
+import { isTrustedSender } from './security';
+
+/** One handler per contract method; each checks its sender and answers errors as values. */
+export function registerIpc(core: Core, window: () => BrowserWindow | null): () => void {
+  for (const method of API_METHODS) {
+    ipcMain.handle(IPC_PREFIX + method, async (event, ...args: unknown[]): Promise<IpcResult<unknown>> => {
+      if (!isTrustedSender(event.senderFrame)) {
+        return { ok: false, error: { code: 'bad_request', message: 'Refused: the call did not come from Cogdesk\'s own window' } };
+      }
+      try {
+        const fn = core[method] as (...a: unknown[]) => Promise<unknown>;
+        return { ok: true, value: await fn.apply(core as CogdeskApi, args) };
+      } catch (e) {
+        return { ok: false, error: toErrorInfo(e) };
+      }
+    });
+  }
+  const offs = EVENT_NAMES.map((name) =>
+    core.on(name, (payload) => window()?.webContents.send(IPC_PREFIX + 'event:' + name, payload)),
+  );
+  return () => {
+    for (const method of API_METHODS) ipcMain.removeHandler(IPC_PREFIX + method);
+    for (const off of offs) off();
+  };
+}

@@ -1,0 +1,9 @@
+import type { CogdeskBridge } from '../shared/api';
+
+declare global {
+  interface Window {
+    cogdesk: CogdeskBridge;
+  }
+}
+
+export {};
