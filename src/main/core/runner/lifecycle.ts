@@ -101,7 +101,7 @@ export class Lifecycle {
         this.write(run, { status: 'processing', startedAt: new Date().toISOString(), containerId: container.containerId });
         const hook = this.d.webhooks.register(run.id, (state) => this.onWebhook(run, state));
         try {
-          const final = await this.send(run, container, { id: run.id, input, webhook: this.d.webhookBase() + hook, webhook_events_filter: ['start', 'output', 'logs', 'completed'] });
+          const final = await this.send(run, container, { id: run.id, input, webhook: this.d.webhookBase() + hook, webhook_events_filter: ['output', 'logs', 'completed'] });
           await this.finishFrom(run, final);
         } finally {
           this.d.webhooks.unregister(run.id);
