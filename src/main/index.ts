@@ -14,9 +14,10 @@ let window: BrowserWindow | null = null;
 
 /** Electron needs a better-sqlite3 built for its own ABI, shipped beside the app (see README). */
 function electronSqliteBinding(): string | undefined {
+  const dir = `electron-${process.versions.electron}`;
   const candidates = [
-    join(process.resourcesPath ?? '', 'native', 'better_sqlite3.node'),
-    join(__dirname, '..', '..', 'resources', 'native', `electron-${process.versions.electron}`, 'better_sqlite3.node'),
+    join(process.resourcesPath ?? '', 'native', dir, 'better_sqlite3.node'), // packaged (electron-builder)
+    join(__dirname, '..', '..', 'resources', 'native', dir, 'better_sqlite3.node'), // npm run dev / start
   ];
   return candidates.find((p) => existsSync(p));
 }
