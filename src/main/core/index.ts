@@ -302,7 +302,8 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
       });
       store.predictions.setRunner(prediction.id, process.pid);
       events.emit('prediction', prediction);
-      void lifecycle.start(prediction, version, sent);
+      const streams = schema.output.kind === 'iterator' || schema.output.kind === 'concatenate';
+      void lifecycle.start(prediction, version, sent, streams);
       return prediction;
     },
 

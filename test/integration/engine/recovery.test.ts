@@ -7,8 +7,8 @@ import { fixtureImage } from '../../helpers/fixtures';
 import { docker, managedContainers, tempHome } from '../../helpers/core';
 
 /** Starts a prediction in another process and SIGKILLs that process once the model is producing output. */
-async function killedMidPrediction(home: string, image: string, input: Record<string, unknown>): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/run-and-die.ts', image, JSON.stringify(input)], {
+async function killedMidPrediction(home: string, image: string, input: Record<string, unknown>, mode = ''): Promise<string> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/run-and-die.ts', image, JSON.stringify(input), mode], {
     env: { ...process.env, COGDESK_HOME: home },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -64,6 +64,35 @@ describe('start-up recovery of what a dead process left', () => {
       expect(p.completedAt).not.toBeNull();
     } finally {
       await core.close();
+    }
+  }, 90_000);
+
+  it('adopts a warm container a dead process left and removes a stopped one', async () => {
+    const { home, cleanup } = tempHome();
+    homes.push(cleanup);
+    const id = await killedMidPrediction(home, fixtureImage('echo'), { text: 'left' }, '--until-done');
+    const [left] = await managedContainers(homePaths(home).homeId);
+    expect(left.State).toBe('running');
+    const core = await createCore({ home });
+    try {
+      expect(core.recovery).toMatchObject({ adopted: [left.Id], removed: [], reattached: [], failed: [] });
+      expect((await core.getPrediction(id))?.status).toBe('succeeded');
+      const again = await core.waitForPrediction((await core.createPrediction({ version: (await core.getPrediction(id))!.versionId, input: { text: 'again' } })).id);
+      expect(again).toMatchObject({ status: 'succeeded', output: 'hello again again', containerId: left.Id });
+    } finally {
+      await core.close();
+    }
+
+    const second = await killedMidPrediction(home, fixtureImage('echo'), { text: 'stopped' }, '--until-done');
+    expect(second).toBeTruthy();
+    const [stopped] = await managedContainers(homePaths(home).homeId);
+    await docker.getContainer(stopped.Id).stop({ t: 1 });
+    const core2 = await createCore({ home });
+    try {
+      expect(core2.recovery).toMatchObject({ adopted: [], removed: [stopped.Id] });
+      expect(await managedContainers(homePaths(home).homeId)).toHaveLength(0);
+    } finally {
+      await core2.close();
     }
   }, 90_000);
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Prediction, PredictionStatus, Version } from '../../../shared/domain';
 import { CogdeskError, toErrorInfo } from '../../../shared/errors';
 import { CogBusyError, CogConnectionError } from '../cog/client';
-import type { CogPredictionResponse } from '../cog/protocol';
+import type { CogPredictionResponse, WebhookEvent } from '../cog/protocol';
 import type { WebhookReceiver } from '../cog/webhooks';
 import { containerLogs, containerState } from '../docker/containers';
 import type { EventBus } from '../events';
@@ -57,8 +57,11 @@ export class Lifecycle {
     return this.running.has(id);
   }
 
-  /** Runs a prediction already recorded as `starting`. Resolves with its final state; never throws. */
-  start(prediction: Prediction, version: Version, sentInput: Record<string, unknown>): Promise<Prediction> {
+  /**
+   * Runs a prediction already recorded as `starting`. Resolves with its final state; never throws.
+   * `streamsOutput`: the model yields (an iterator), so its partial output is worth a webhook each time.
+   */
+  start(prediction: Prediction, version: Version, sentInput: Record<string, unknown>, streamsOutput = true): Promise<Prediction> {
     let resolveDone!: (p: Prediction) => void;
     const done = new Promise<Prediction>((r) => (resolveDone = r));
     const run: Running = { id: prediction.id, canceled: false, timedOut: false, finished: false, live: null, writes: Promise.resolve(), done, resolveDone };
@@ -68,7 +71,7 @@ export class Lifecycle {
       void this.cancel(prediction.id);
     }, this.d.timeoutMs());
     run.timer.unref();
-    void this.execute(run, version, sentInput);
+    void this.execute(run, version, sentInput, streamsOutput);
     return done;
   }
 
@@ -91,7 +94,7 @@ export class Lifecycle {
     return true;
   }
 
-  private async execute(run: Running, version: Version, input: Record<string, unknown>): Promise<void> {
+  private async execute(run: Running, version: Version, input: Record<string, unknown>, streamsOutput: boolean): Promise<void> {
     try {
       await this.d.pool.acquire(version.id, version.imageId);
       if (run.finished) return;
@@ -101,7 +104,11 @@ export class Lifecycle {
         this.write(run, { status: 'processing', startedAt: new Date().toISOString(), containerId: container.containerId });
         const hook = this.d.webhooks.register(run.id, (state) => this.onWebhook(run, state));
         try {
-          const final = await this.send(run, container, { id: run.id, input, webhook: this.d.webhookBase() + hook, webhook_events_filter: ['output', 'logs', 'completed'] });
+          // Webhooks bring live logs, streamed output, and the result to a restarted Cogdesk (completed).
+          // Cog sends them before it answers, so each one costs the prediction a round trip: a model
+          // whose output does not stream gets its output with the answer, not by webhook.
+          const events: WebhookEvent[] = streamsOutput ? ['output', 'logs', 'completed'] : ['logs', 'completed'];
+          const final = await this.send(run, container, { id: run.id, input, webhook: this.d.webhookBase() + hook, webhook_events_filter: events });
           await this.finishFrom(run, final);
         } finally {
           this.d.webhooks.unregister(run.id);
