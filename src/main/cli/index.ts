@@ -5,7 +5,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { PredictionStatus } from '../../shared/domain';
 import { CogdeskError, toErrorInfo } from '../../shared/errors';
-import { createCore, type Core } from '../core';
+import { print, printJson, withCore } from './context';
 import { formatError, formatExamples, formatModels, formatPrediction, formatPredictions } from './format';
 import { progressReporter } from './progress-bar';
 import { runCommand } from './run';
@@ -21,19 +21,6 @@ function parseLimit(value: string): number {
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
-const print = (text: string) => process.stdout.write(text.endsWith('\n') ? text : text + '\n');
-const printJson = (value: unknown) => print(JSON.stringify(value, null, 2));
-
-/** Opens the core for one command and always closes it (stopping the containers this process started). */
-async function withCore<T>(mode: 'full' | 'passive', fn: (core: Core) => Promise<T>): Promise<T> {
-  const core = await createCore({ recover: mode });
-  try {
-    return await fn(core);
-  } finally {
-    await core.close();
-  }
-}
-
 export function buildProgram(): Command {
   const program = new Command();
   program

@@ -1,0 +1,17 @@
+import { createCore, type Core } from '../core';
+
+export const print = (text: string) => process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+export const printJson = (value: unknown) => print(JSON.stringify(value, null, 2));
+
+/**
+ * Opens the core for one command and always closes it (stopping the containers this process started).
+ * 'passive' recovery: a short command never takes over containers it would stop on exit.
+ */
+export async function withCore<T>(mode: 'full' | 'passive', fn: (core: Core) => Promise<T>): Promise<T> {
+  const core = await createCore({ recover: mode });
+  try {
+    return await fn(core);
+  } finally {
+    await core.close();
+  }
+}
