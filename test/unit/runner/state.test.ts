@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import type { CogPredictionResponse } from '../../../src/main/core/cog/protocol';
+import { fullest } from '../../../src/main/core/runner/state';
+
+const state = (s: Partial<CogPredictionResponse>): CogPredictionResponse => ({ status: 'processing', logs: '', output: null, ...s });
+
+describe('fullest: webhooks arrive out of order, the fullest state wins', () => {
+  it('keeps the longer logs and the longer iterator output when an older webhook arrives late', () => {
+    const newer = state({ logs: 'token 0\ntoken 1\n', output: ['a', 'b'] });
+    const older = state({ logs: 'token 0\n', output: ['a'] });
+    expect(fullest(newer, older)).toEqual(newer);
+    expect(fullest(older, newer)).toEqual(newer);
+  });
+
+  it('never goes back from a final status to processing', () => {
+    const done = state({ status: 'succeeded', output: ['a', 'b', 'c'], completed_at: 't', metrics: { predict_time: 1 } });
+    expect(fullest(done, state({ status: 'processing', output: ['a'] }))).toBe(done);
+    expect(fullest(state({ status: 'processing', output: ['a'] }), done)).toBe(done);
+  });
+
+  it('takes the first state as it is and fills error, times and metrics when they appear', () => {
+    const first = state({ logs: 'x\n' });
+    expect(fullest(null, first)).toBe(first);
+    const merged = fullest(state({ status: 'failed', logs: 'x\n' }), state({ status: 'failed', logs: 'x\n', error: 'boom', completed_at: 't' }));
+    expect(merged).toMatchObject({ error: 'boom', completed_at: 't' });
+  });
+});
