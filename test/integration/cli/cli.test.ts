@@ -75,7 +75,10 @@ let scratch: string;
  * Runs `node bin/cogdesk.js ...args` with COGDESK_HOME=home; then checks that the command left no container
  * of its home behind (the CLI stops its own containers on exit).
  */
-async function cli(args: string[], o: { env?: Record<string, string | undefined>; home?: string } = {}): Promise<CliResult> {
+async function cli(
+  args: string[],
+  o: { env?: Record<string, string | undefined>; home?: string; onStdout?: (chunk: string, child: ReturnType<typeof spawn>) => void } = {},
+): Promise<CliResult> {
   const h = o.home ?? home;
   const env: NodeJS.ProcessEnv = { ...process.env, COGDESK_HOME: h, DOCKER_CONFIG: dockerConfig };
   delete env.DOCKER_HOST;
@@ -89,7 +92,10 @@ async function cli(args: string[], o: { env?: Record<string, string | undefined>
   let stderr = '';
   child.stdout.setEncoding('utf8');
   child.stderr.setEncoding('utf8');
-  child.stdout.on('data', (c: string) => stdoutChunks.push(c));
+  child.stdout.on('data', (c: string) => {
+    stdoutChunks.push(c);
+    o.onStdout?.(c, child);
+  });
   child.stderr.on('data', (c: string) => (stderr += c));
   // A guard so a hung command fails its test with what it printed, instead of hanging the suite.
   const guard = setTimeout(() => child.kill('SIGKILL'), CLI_TIMEOUT_MS - 5_000);
@@ -353,6 +359,26 @@ describe('cogdesk (the built CLI)', { timeout: CLI_TIMEOUT_MS }, () => {
       expect(p.error).toContain('boom');
       expect(p.logs).toContain('Traceback (most recent call last)');
       expect(p.logs).toContain('ValueError: boom');
+    });
+
+    it('Ctrl-C cancels the running prediction: exit 1, the history says canceled and keeps the tokens so far', async () => {
+      let interrupted = false;
+      const r = await cli(['run', img('stream').ref, '-i', 'prompt=x', '-i', 'n=100', '-i', 'delay=0.1'], {
+        onStdout: (chunk, child) => {
+          if (!interrupted && chunk.includes('x-1 ')) {
+            interrupted = true;
+            child.kill('SIGINT');
+          }
+        },
+      });
+      expect(interrupted).toBe(true);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/was canceled/);
+      const id = /cogdesk predictions show ([a-z2-7]{26})/.exec(r.stderr)?.[1];
+      const p = await cliJson<Prediction>(['predictions', 'show', id!, '--json']);
+      expect(p.status).toBe('canceled');
+      expect((p.output as string[]).length).toBeGreaterThanOrEqual(2);
+      expect((p.output as string[]).length).toBeLessThan(100);
     });
 
     it('an image without Cog labels: exit 1 with a clear message; it is not added to the library', async () => {

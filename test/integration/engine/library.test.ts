@@ -79,6 +79,31 @@ describe('versions from Cog labels', () => {
   });
 });
 
+describe('pull tasks', () => {
+  it('cancels a pull task: a canceled end event, and no version recorded', async () => {
+    const core = await openCore();
+    try {
+      const ref = fixtureImage('stream');
+      await docker.getImage(ref).remove({ force: true }).catch(() => undefined);
+      const ended = new Promise<{ state: string; error?: { code: string } }>((resolve) =>
+        core.on('task', (e) => {
+          if (e.state !== 'running') resolve(e as never);
+        }),
+      );
+      const { taskId } = await core.pullImage(ref);
+      await core.cancelTask(taskId);
+      const end = await ended;
+      expect(end.state).toBe('canceled');
+      expect(end.error?.code).toBe('pull_canceled');
+      expect(await core.listModels()).toEqual([]);
+      await expect(core.cancelTask(taskId)).rejects.toMatchObject({ code: 'not_found' });
+    } finally {
+      await core.dispose();
+      await docker.pull(fixtureImage('stream')).then((s) => new Promise((r) => docker.modem.followProgress(s, r)));
+    }
+  });
+});
+
 describe('without a Docker engine', () => {
   it('still opens the library and history, and says how to start Docker when it is needed', async () => {
     const core = await openCore();
