@@ -1,32 +1,18 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Prediction, PredictionSource } from '../../../src/shared/domain';
-import { openStore, type Store } from '../../../src/main/core/store';
+import { useTempStore } from '../../helpers/store';
 
-let dir: string;
-let file: string;
-let store: Store;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'cogdesk-store-'));
-  file = join(dir, 'cogdesk.db');
-  store = openStore(file);
-});
-afterEach(() => {
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const t = useTempStore();
 
 const VERSION = 'a'.repeat(64);
 const create = (modelId = 'acme/echo', input: Record<string, unknown> = { text: 'hi' }, source: PredictionSource = 'cli') =>
-  store.predictions.create({ modelId, versionId: VERSION, input, source });
+  t.store.predictions.create({ modelId, versionId: VERSION, input, source });
 
 /** Creates `n` predictions in one transaction, oldest first. */
-const createMany = (n: number, modelId = 'acme/echo'): Prediction[] => store.db.transaction(() => Array.from({ length: n }, (_, i) => create(modelId, { i })))();
+const createMany = (n: number, modelId = 'acme/echo'): Prediction[] => t.store.db.transaction(() => Array.from({ length: n }, (_, i) => create(modelId, { i })))();
 
 const rawRow = (id: string) =>
-  store.db.prepare('SELECT input, output, metrics, runner_pid FROM predictions WHERE id = ?').get(id) as {
+  t.store.db.prepare('SELECT input, output, metrics, runner_pid FROM predictions WHERE id = ?').get(id) as {
     input: string;
     output: string | null;
     metrics: string | null;
@@ -52,7 +38,7 @@ describe('predictions', () => {
       containerId: null,
     });
     expect(new Date(p.createdAt).toISOString()).toBe(p.createdAt);
-    expect(store.predictions.get(p.id)).toEqual(p);
+    expect(t.store.predictions.get(p.id)).toEqual(p);
   });
 
   it('ids are unique', () => {
@@ -61,16 +47,16 @@ describe('predictions', () => {
   });
 
   it('get of an unknown id is null; update of one throws', () => {
-    expect(store.predictions.get('nosuchprediction0000000000')).toBeNull();
-    expect(() => store.predictions.update('nosuchprediction0000000000', { status: 'failed' })).toThrow(/does not exist/);
+    expect(t.store.predictions.get('nosuchprediction0000000000')).toBeNull();
+    expect(() => t.store.predictions.update('nosuchprediction0000000000', { status: 'failed' })).toThrow(/does not exist/);
   });
 
   it('update sets what it is given and leaves the rest', () => {
     const p = create();
-    const started = store.predictions.update(p.id, { status: 'processing', startedAt: '2026-01-01T00:00:01.000Z', containerId: 'c0ffee' });
+    const started = t.store.predictions.update(p.id, { status: 'processing', startedAt: '2026-01-01T00:00:01.000Z', containerId: 'c0ffee' });
     expect(started).toMatchObject({ status: 'processing', startedAt: '2026-01-01T00:00:01.000Z', containerId: 'c0ffee', output: null, logs: '' });
 
-    const done = store.predictions.update(p.id, {
+    const done = t.store.predictions.update(p.id, {
       status: 'succeeded',
       output: 'hello',
       logs: 'line 1\nline 2\n',
@@ -90,14 +76,14 @@ describe('predictions', () => {
       error: null,
       input: { text: 'hi' },
     });
-    expect(store.predictions.update(p.id, {})).toEqual(done);
-    expect(store.predictions.get(p.id)).toEqual(done);
+    expect(t.store.predictions.update(p.id, {})).toEqual(done);
+    expect(t.store.predictions.get(p.id)).toEqual(done);
   });
 
   it('an unknown status is refused by the table', () => {
     const p = create();
-    expect(() => store.predictions.update(p.id, { status: 'exploded' as never })).toThrow(/CHECK/);
-    expect(store.predictions.get(p.id)?.status).toBe('starting');
+    expect(() => t.store.predictions.update(p.id, { status: 'exploded' as never })).toThrow(/CHECK/);
+    expect(t.store.predictions.get(p.id)?.status).toBe('starting');
   });
 
   describe('JSON columns round-trip', () => {
@@ -115,10 +101,9 @@ describe('predictions', () => {
 
     it('input, output and metrics come back as written, and are stored as JSON text', () => {
       const p = create('acme/echo', nested);
-      store.predictions.update(p.id, { output: { result: nested, files: ['/data/outputs/x/a.png'] }, metrics: { predict_time: 1.5, total_time: 2.25 } });
-      store.close();
-      store = openStore(file);
-      const back = store.predictions.get(p.id)!;
+      t.store.predictions.update(p.id, { output: { result: nested, files: ['/data/outputs/x/a.png'] }, metrics: { predict_time: 1.5, total_time: 2.25 } });
+      t.reopen();
+      const back = t.store.predictions.get(p.id)!;
       expect(back.input).toEqual(nested);
       expect(back.output).toEqual({ result: nested, files: ['/data/outputs/x/a.png'] });
       expect(back.metrics).toEqual({ predict_time: 1.5, total_time: 2.25 });
@@ -139,13 +124,13 @@ describe('predictions', () => {
       ['a number', 42.5],
     ])('an output that is %s survives', (_, output) => {
       const p = create();
-      expect(store.predictions.update(p.id, { output }).output).toEqual(output);
-      expect(store.predictions.get(p.id)!.output).toEqual(output);
+      expect(t.store.predictions.update(p.id, { output }).output).toEqual(output);
+      expect(t.store.predictions.get(p.id)!.output).toEqual(output);
     });
 
     it('an empty input is an empty object, not null', () => {
       const p = create('acme/echo', {});
-      expect(store.predictions.get(p.id)!.input).toEqual({});
+      expect(t.store.predictions.get(p.id)!.input).toEqual({});
       expect(rawRow(p.id).input).toBe('{}');
     });
   });
@@ -153,7 +138,7 @@ describe('predictions', () => {
   describe('list', () => {
     it('is newest first, even for predictions made within the same millisecond', () => {
       const made = createMany(20);
-      expect(store.predictions.list().map((p) => p.id)).toEqual(made.map((p) => p.id).reverse());
+      expect(t.store.predictions.list().map((p) => p.id)).toEqual(made.map((p) => p.id).reverse());
     });
 
     it('filters by model, by status, and by both', () => {
@@ -161,17 +146,17 @@ describe('predictions', () => {
       const b1 = create('acme/b');
       const a2 = create('acme/a');
       const a3 = create('acme/a');
-      store.predictions.update(a1.id, { status: 'failed', error: 'boom' });
-      store.predictions.update(b1.id, { status: 'failed' });
-      store.predictions.update(a3.id, { status: 'succeeded' });
+      t.store.predictions.update(a1.id, { status: 'failed', error: 'boom' });
+      t.store.predictions.update(b1.id, { status: 'failed' });
+      t.store.predictions.update(a3.id, { status: 'succeeded' });
 
-      expect(store.predictions.list({ modelId: 'acme/a' }).map((p) => p.id)).toEqual([a3.id, a2.id, a1.id]);
-      expect(store.predictions.list({ modelId: 'acme/b' }).map((p) => p.id)).toEqual([b1.id]);
-      expect(store.predictions.list({ status: 'failed' }).map((p) => p.id)).toEqual([b1.id, a1.id]);
-      expect(store.predictions.list({ status: 'starting' }).map((p) => p.id)).toEqual([a2.id]);
-      expect(store.predictions.list({ modelId: 'acme/a', status: 'failed' }).map((p) => p.id)).toEqual([a1.id]);
-      expect(store.predictions.list({ modelId: 'acme/b', status: 'succeeded' })).toEqual([]);
-      expect(store.predictions.list({ modelId: 'acme/none' })).toEqual([]);
+      expect(t.store.predictions.list({ modelId: 'acme/a' }).map((p) => p.id)).toEqual([a3.id, a2.id, a1.id]);
+      expect(t.store.predictions.list({ modelId: 'acme/b' }).map((p) => p.id)).toEqual([b1.id]);
+      expect(t.store.predictions.list({ status: 'failed' }).map((p) => p.id)).toEqual([b1.id, a1.id]);
+      expect(t.store.predictions.list({ status: 'starting' }).map((p) => p.id)).toEqual([a2.id]);
+      expect(t.store.predictions.list({ modelId: 'acme/a', status: 'failed' }).map((p) => p.id)).toEqual([a1.id]);
+      expect(t.store.predictions.list({ modelId: 'acme/b', status: 'succeeded' })).toEqual([]);
+      expect(t.store.predictions.list({ modelId: 'acme/none' })).toEqual([]);
     });
 
     it('pages with `before`: every prediction exactly once, in order', () => {
@@ -179,7 +164,7 @@ describe('predictions', () => {
       const seen: string[] = [];
       let before: string | undefined;
       for (let page = 0; page < 10; page++) {
-        const list = store.predictions.list({ limit: 3, before });
+        const list = t.store.predictions.list({ limit: 3, before });
         if (list.length === 0) break;
         expect(list.length).toBeLessThanOrEqual(3);
         seen.push(...list.map((p) => p.id));
@@ -192,32 +177,32 @@ describe('predictions', () => {
       const ids: string[] = [];
       for (let i = 0; i < 6; i++) ids.push(create(i % 2 ? 'acme/odd' : 'acme/even').id);
       // ids: even0, odd1, even2, odd3, even4, odd5; before odd5 in acme/even: even4, even2, even0
-      expect(store.predictions.list({ modelId: 'acme/even', before: ids[5] }).map((p) => p.id)).toEqual([ids[4], ids[2], ids[0]]);
-      expect(store.predictions.list({ modelId: 'acme/odd', before: ids[3], limit: 5 }).map((p) => p.id)).toEqual([ids[1]]);
+      expect(t.store.predictions.list({ modelId: 'acme/even', before: ids[5] }).map((p) => p.id)).toEqual([ids[4], ids[2], ids[0]]);
+      expect(t.store.predictions.list({ modelId: 'acme/odd', before: ids[3], limit: 5 }).map((p) => p.id)).toEqual([ids[1]]);
     });
 
     it('`before` an unknown id gives nothing', () => {
       createMany(3);
-      expect(store.predictions.list({ before: 'nosuchprediction0000000000' })).toEqual([]);
+      expect(t.store.predictions.list({ before: 'nosuchprediction0000000000' })).toEqual([]);
     });
 
     it('keeps the order after a deletion and new predictions', () => {
       const [a, b, c] = createMany(3);
-      expect(store.predictions.delete(c.id)).toBe(true);
-      expect(store.predictions.delete(c.id)).toBe(false);
+      expect(t.store.predictions.delete(c.id)).toBe(true);
+      expect(t.store.predictions.delete(c.id)).toBe(false);
       const d = create();
-      expect(store.predictions.list().map((p) => p.id)).toEqual([d.id, b.id, a.id]);
+      expect(t.store.predictions.list().map((p) => p.id)).toEqual([d.id, b.id, a.id]);
     });
 
     it('limit: 50 by default, at least 1, at most 1000', () => {
       const made = createMany(1005);
       const newest = made.map((p) => p.id).reverse();
-      expect(store.predictions.list().map((p) => p.id)).toEqual(newest.slice(0, 50));
-      expect(store.predictions.list({ limit: 7 }).map((p) => p.id)).toEqual(newest.slice(0, 7));
-      expect(store.predictions.list({ limit: 0 }).map((p) => p.id)).toEqual(newest.slice(0, 1));
-      expect(store.predictions.list({ limit: -10 }).map((p) => p.id)).toEqual(newest.slice(0, 1));
-      expect(store.predictions.list({ limit: 1000 })).toHaveLength(1000);
-      expect(store.predictions.list({ limit: 5000 }).map((p) => p.id)).toEqual(newest.slice(0, 1000));
+      expect(t.store.predictions.list().map((p) => p.id)).toEqual(newest.slice(0, 50));
+      expect(t.store.predictions.list({ limit: 7 }).map((p) => p.id)).toEqual(newest.slice(0, 7));
+      expect(t.store.predictions.list({ limit: 0 }).map((p) => p.id)).toEqual(newest.slice(0, 1));
+      expect(t.store.predictions.list({ limit: -10 }).map((p) => p.id)).toEqual(newest.slice(0, 1));
+      expect(t.store.predictions.list({ limit: 1000 })).toHaveLength(1000);
+      expect(t.store.predictions.list({ limit: 5000 }).map((p) => p.id)).toEqual(newest.slice(0, 1000));
     });
   });
 
@@ -227,31 +212,30 @@ describe('predictions', () => {
       const b = create();
       const c = create();
       const d = create();
-      store.predictions.update(b.id, { status: 'processing' });
-      store.predictions.update(c.id, { status: 'succeeded' });
-      store.predictions.update(d.id, { status: 'canceled' });
-      store.predictions.setRunner(a.id, 4242);
+      t.store.predictions.update(b.id, { status: 'processing' });
+      t.store.predictions.update(c.id, { status: 'succeeded' });
+      t.store.predictions.update(d.id, { status: 'canceled' });
+      t.store.predictions.setRunner(a.id, 4242);
 
-      const unfinished = store.predictions.unfinished();
+      const unfinished = t.store.predictions.unfinished();
       expect(unfinished.map((u) => u.prediction.id)).toEqual([a.id, b.id]);
       expect(unfinished.map((u) => u.runnerPid)).toEqual([4242, null]);
       expect(unfinished[1].prediction.status).toBe('processing');
 
-      store.predictions.update(a.id, { status: 'failed' });
-      expect(store.predictions.unfinished().map((u) => u.prediction.id)).toEqual([b.id]);
+      t.store.predictions.update(a.id, { status: 'failed' });
+      expect(t.store.predictions.unfinished().map((u) => u.prediction.id)).toEqual([b.id]);
     });
 
     it('setRunner records and clears the pid, and it survives a reopen', () => {
       const p = create();
-      store.predictions.setRunner(p.id, 1234);
+      t.store.predictions.setRunner(p.id, 1234);
       expect(rawRow(p.id).runner_pid).toBe(1234);
-      store.close();
-      store = openStore(file);
-      expect(store.predictions.unfinished()).toEqual([{ prediction: store.predictions.get(p.id), runnerPid: 1234 }]);
-      store.predictions.setRunner(p.id, null);
-      expect(store.predictions.unfinished()[0].runnerPid).toBeNull();
+      t.reopen();
+      expect(t.store.predictions.unfinished()).toEqual([{ prediction: t.store.predictions.get(p.id), runnerPid: 1234 }]);
+      t.store.predictions.setRunner(p.id, null);
+      expect(t.store.predictions.unfinished()[0].runnerPid).toBeNull();
       // The runner pid is bookkeeping: it is not part of the Prediction value.
-      expect(Object.keys(store.predictions.get(p.id)!)).not.toContain('runnerPid');
+      expect(Object.keys(t.store.predictions.get(p.id)!)).not.toContain('runnerPid');
     });
   });
 });
