@@ -1,16 +1,5 @@
 import type { PullProgress } from '../../shared/domain';
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['kB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let i = -1;
-  do {
-    v /= 1024;
-    i++;
-  } while (v >= 1024 && i < units.length - 1);
-  return `${v.toFixed(v >= 100 ? 0 : 1)} ${units[i]}`;
-}
+import { formatBytes } from '../core/docker/progress';
 
 /** One line of pull progress: a bar, percent, bytes and layers. */
 export function progressLine(p: PullProgress, width = 24): string {
