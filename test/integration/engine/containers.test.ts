@@ -57,6 +57,17 @@ describe('containers: started like `cog predict`, kept warm, stopped on exit', (
     expect(done).toMatchObject({ status: 'succeeded', output: 'late' });
   });
 
+  it('fails a prediction that times out while its model is still starting, and still warms the model', async () => {
+    core = await openCore();
+    await core.updateSettings({ predictionTimeoutSeconds: 1 });
+    const slow = await core.ensureVersion(fixtureImage('slow-setup'));
+    const done = await core.waitForPrediction((await core.createPrediction({ version: slow.id, input: { text: 'late' } })).id);
+    expect(done.status).toBe('failed');
+    expect(done.error).toMatch(/timed out/);
+    expect(done.startedAt).toBeNull();
+    await waitFor(async () => (await core!.getEngineStatus()).warmContainers.length === 1, 'the model to finish starting');
+  });
+
   it('fails the prediction when setup fails, showing the setup logs, and leaves no container behind', async () => {
     core = await openCore();
     const broken = await core.ensureVersion(fixtureImage('setup-fail'));

@@ -41,7 +41,7 @@ interface Running {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const isDone = (s: string) => s === 'succeeded' || s === 'failed' || s === 'canceled';
+const isDone = (s: string): s is 'succeeded' | 'failed' | 'canceled' => s === 'succeeded' || s === 'failed' || s === 'canceled';
 
 /**
  * One prediction from `starting` to `succeeded`, `failed` or `canceled`: start (or reuse) the warm
@@ -90,8 +90,15 @@ export class Lifecycle {
       if (known) return true;
     }
     // Still waiting for a container or for its turn: it never reaches the model.
-    await this.finish(run, { status: 'canceled' });
+    await this.finish(run, run.timedOut ? this.timeoutPatch() : { status: 'canceled' });
     return true;
+  }
+
+  private timeoutPatch(): PredictionPatch {
+    return {
+      status: 'failed',
+      error: `Prediction timed out after ${Math.round(this.d.timeoutMs() / 60_000)} minutes and was canceled.`,
+    };
   }
 
   private async execute(run: Running, version: Version, input: Record<string, unknown>, streamsOutput: boolean): Promise<void> {
@@ -122,6 +129,7 @@ export class Lifecycle {
   /** Sends the prediction; a 409 (someone else's prediction on the container) waits and tries again. */
   private async send(run: Running, container: WarmContainer, body: Parameters<WarmContainer['client']['predict']>[0]): Promise<CogPredictionResponse> {
     for (;;) {
+      if (run.canceled) throw new CogdeskError({ code: 'canceled', message: 'Canceled before it reached the model' });
       try {
         return await container.client.predict(body);
       } catch (e) {
@@ -191,21 +199,18 @@ export class Lifecycle {
 
   private async finishFrom(run: Running, response: CogPredictionResponse): Promise<void> {
     const state = fullest(run.live, response);
-    let status: PredictionStatus = state.status === 'succeeded' || state.status === 'failed' || state.status === 'canceled' ? state.status : 'failed';
-    let error = state.error ?? null;
-    if (run.timedOut) {
-      status = 'failed';
-      error = `Prediction timed out after ${Math.round(this.d.timeoutMs() / 60_000)} minutes and was canceled.`;
-    }
+    const status: PredictionStatus = isDone(state.status) ? state.status : 'failed';
     const output = state.output === undefined || state.output === null ? null : await saveOutputFiles(state.output, this.outDir(run.id));
     await this.finish(run, {
       status,
-      error,
+      error: state.error ?? null,
       output,
       logs: state.logs ?? '',
       startedAt: state.started_at ?? undefined,
       completedAt: state.completed_at ?? undefined,
       metrics: state.metrics ?? null,
+      // A model stopped by the timeout answers canceled; what happened is that it timed out.
+      ...(run.timedOut ? this.timeoutPatch() : {}),
     });
   }
 
@@ -227,7 +232,8 @@ export class Lifecycle {
       if (!logs.includes(e.details)) logs += `${logs && !logs.endsWith('\n') ? '\n' : ''}${e.details}`;
       if (e.hint) message += ` ${e.hint}`;
     }
-    if (run.canceled && !run.timedOut) return this.finish(run, { status: 'canceled', logs });
+    if (run.timedOut) return this.finish(run, { ...this.timeoutPatch(), logs });
+    if (run.canceled) return this.finish(run, { status: 'canceled', logs });
     await this.finish(run, { status: 'failed', error: message, logs });
   }
 
