@@ -1,22 +1,17 @@
 import { ipcMain, type BrowserWindow } from 'electron';
-import { API_METHODS, EVENT_NAMES, IPC_PREFIX, type CogdeskApi, type IpcResult } from '../shared/api';
-import { toErrorInfo } from '../shared/errors';
+import { API_METHODS, bridgeFromApi, EVENT_NAMES, IPC_PREFIX, type IpcResult } from '../shared/api';
 import type { Core } from './core';
 import { isTrustedSender } from './security';
 
 /** One handler per contract method; each checks its sender and answers errors as values. */
 export function registerIpc(core: Core, window: () => BrowserWindow | null): () => void {
+  const bridge = bridgeFromApi(core, core.on);
   for (const method of API_METHODS) {
     ipcMain.handle(IPC_PREFIX + method, async (event, ...args: unknown[]): Promise<IpcResult<unknown>> => {
       if (!isTrustedSender(event.senderFrame)) {
-        return { ok: false, error: { code: 'bad_request', message: 'Refused: the call did not come from Cogdesk\'s own window' } };
+        return { ok: false, error: { code: 'bad_request', message: "Refused: the call did not come from Cogdesk's own window" } };
       }
-      try {
-        const fn = core[method] as (...a: unknown[]) => Promise<unknown>;
-        return { ok: true, value: await fn.apply(core as CogdeskApi, args) };
-      } catch (e) {
-        return { ok: false, error: toErrorInfo(e) };
-      }
+      return (bridge[method] as (...a: unknown[]) => Promise<IpcResult<unknown>>)(...args);
     });
   }
   const offs = EVENT_NAMES.map((name) =>

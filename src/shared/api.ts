@@ -13,7 +13,7 @@ import type {
   Settings,
   Version,
 } from './domain';
-import type { ErrorInfo } from './errors';
+import { CogdeskError, toErrorInfo, type ErrorInfo } from './errors';
 
 export interface PredictionRequest {
   /** A version id (64 hex), or an image reference that is already pulled. */
@@ -85,12 +85,47 @@ export interface CogdeskEvents {
 export type EventName = keyof CogdeskEvents;
 export const EVENT_NAMES = ['task', 'prediction'] as const satisfies readonly EventName[];
 
-/** What the preload exposes as `window.cogdesk`: the calls, plus a typed event subscription. */
-export interface CogdeskBridge extends CogdeskApi {
-  on<E extends EventName>(event: E, listener: (payload: CogdeskEvents[E]) => void): () => void;
-}
-
 /** A call's result over IPC: errors travel as values so their code and hint survive. */
 export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
+
+export type Subscribe = <E extends EventName>(event: E, listener: (payload: CogdeskEvents[E]) => void) => () => void;
+
+/**
+ * What the preload exposes as `window.cogdesk` (and what the test bridge implements): every call of the
+ * contract answering an IpcResult, because Electron's contextBridge keeps only the message of an Error.
+ */
+export type CogdeskBridge = {
+  [K in ApiMethod]: (...args: Parameters<CogdeskApi[K]>) => Promise<IpcResult<Awaited<ReturnType<CogdeskApi[K]>>>>;
+} & { on: Subscribe };
+
+/** The contract as the renderer uses it: the bridge's results unwrapped, errors thrown as CogdeskError. */
+export type CogdeskClient = CogdeskApi & { on: Subscribe };
+
+/** Serves the contract as a bridge: what the IPC handlers and the test bridge answer with. */
+export function bridgeFromApi(api: CogdeskApi, on: Subscribe): CogdeskBridge {
+  const bridge = { on } as Record<string, unknown>;
+  for (const method of API_METHODS) {
+    bridge[method] = async (...args: unknown[]): Promise<IpcResult<unknown>> => {
+      try {
+        return { ok: true, value: await (api[method] as (...a: unknown[]) => Promise<unknown>).apply(api, args) };
+      } catch (e) {
+        return { ok: false, error: toErrorInfo(e) };
+      }
+    };
+  }
+  return bridge as unknown as CogdeskBridge;
+}
+
+export function clientFromBridge(bridge: CogdeskBridge): CogdeskClient {
+  const client = { on: bridge.on } as Record<string, unknown>;
+  for (const method of API_METHODS) {
+    client[method] = async (...args: unknown[]) => {
+      const result = await (bridge[method] as (...a: unknown[]) => Promise<IpcResult<unknown>>)(...args);
+      if (result.ok) return result.value;
+      throw new CogdeskError(result.error);
+    };
+  }
+  return client as unknown as CogdeskClient;
+}
 
 export const IPC_PREFIX = 'cogdesk:';

@@ -1,4 +1,4 @@
-import type { CogdeskBridge } from '../../shared/api';
+import { clientFromBridge, type CogdeskClient } from '../../shared/api';
 
-/** The contract as the preload exposes it; the renderer knows nothing else of the engine. */
-export const api: CogdeskBridge = window.cogdesk;
+/** The contract as the preload exposes it, errors rethrown as CogdeskError; the renderer knows nothing else. */
+export const api: CogdeskClient = clientFromBridge(window.cogdesk);
