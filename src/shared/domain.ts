@@ -97,7 +97,7 @@ export interface PredictionQuery {
 export interface EngineStatus {
   docker: { ok: true; version: string; apiVersion: string } | { ok: false; message: string; hint?: string };
   dataDir: string;
-  warmContainers: Array<{ versionId: string; containerId: string; url: string; busy: boolean; queued: number }>;
+  warmContainers: Array<{ versionId: string; containerId: string; url: string; busy: boolean; queued: number; runsOn: 'gpu' | 'cpu' }>;
 }
 
 export interface Settings {
@@ -109,6 +109,10 @@ export interface Settings {
   hostNetwork: boolean;
   /** Docker host; empty for DOCKER_HOST or the default socket. */
   dockerHost: string;
+  /** GPUs given to models that need one, by uuid (`GPU-...`); empty for all of them. */
+  gpuDeviceIds: string[];
+  /** Run a GPU model on the CPU when Docker cannot give it a GPU (slow; the prediction says so). */
+  allowCpuFallback: boolean;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -116,4 +120,6 @@ export const DEFAULT_SETTINGS: Settings = {
   predictionTimeoutSeconds: 30 * 60,
   hostNetwork: false,
   dockerHost: '',
+  gpuDeviceIds: [],
+  allowCpuFallback: false,
 };

@@ -32,7 +32,8 @@ export type FixtureName =
   | 'types'
   | 'legacy'
   | 'no-labels'
-  | 'bad-schema';
+  | 'bad-schema'
+  | 'gpu';
 
 /** Keys of `FixtureManifest.images`: every FixtureName plus `private-echo` (echo in the auth registry). */
 export type FixtureKey = FixtureName | 'private-echo';

@@ -8,6 +8,7 @@ import { CogdeskError, toErrorInfo } from '../../shared/errors';
 import { print, printJson, withCore } from './context';
 import { formatError, formatExamples, formatModels, formatPrediction, formatPredictions } from './format';
 import { progressReporter } from './progress-bar';
+import { registerHardwareCommands } from './hardware';
 import { runCommand } from './run';
 
 const STATUSES: PredictionStatus[] = ['starting', 'processing', 'succeeded', 'failed', 'canceled'];
@@ -131,6 +132,7 @@ export function buildProgram(): Command {
       });
     });
 
+  registerHardwareCommands(program);
   return program;
 }
 

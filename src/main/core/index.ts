@@ -14,6 +14,9 @@ import { checkDocker, connectDocker } from './docker/connection';
 import { parseImageRef } from './docker/image-ref';
 import { pullImage } from './docker/pull';
 import { EventBus } from './events';
+import { dockerGpuSupport } from './hardware/docker-gpu';
+import type { DockerGpuSupport } from '../../shared/hardware';
+import { requirementFromCogConfig } from './hardware/fit';
 import { registerImage } from './models';
 import { homePaths, defaultHome, type HomePaths } from './paths';
 import { prepareInput } from './runner/inputs';
@@ -93,21 +96,31 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     })());
 
   let dockerForPool: Docker | null = null;
+  // How this engine hands out GPUs (nvidia driver or CDI), read from GET /info once.
+  let gpuSupportOnce: Promise<DockerGpuSupport> | null = null;
+  const gpuSupport = () => (gpuSupportOnce ??= docker().then((d) => dockerGpuSupport(d)));
   const pool = new WarmPool({
     get docker() {
       return dockerForPool!;
     },
     idleTimeoutMs: () => store.settings.get().idleTimeoutSeconds * 1000,
-    startOptions: () => {
-      const hostNetwork = store.settings.get().hostNetwork;
+    startOptions: async (_versionId, _image, needsGpu) => {
+      const settings = store.settings.get();
       return {
         homeId: paths.homeId,
-        hostNetwork,
+        hostNetwork: settings.hostNetwork,
         // Live logs and streamed output within 0.5 s: Cog throttles webhooks to this interval.
         env: { COG_THROTTLE_RESPONSE_INTERVAL: '0.1', COG_LOG_LEVEL: 'warning' },
-        extraHosts: hostNetwork ? undefined : ['host.docker.internal:host-gateway'],
+        extraHosts: settings.hostNetwork ? undefined : ['host.docker.internal:host-gateway'],
+        gpus: needsGpu
+          ? {
+              selection: settings.gpuDeviceIds.length ? { uuids: settings.gpuDeviceIds } : 'all',
+              method: (await gpuSupport()).method === 'cdi' ? 'cdi' : 'nvidia',
+            }
+          : undefined,
       };
     },
+    allowCpuFallback: () => store.settings.get().allowCpuFallback,
   });
   const lifecycle = new Lifecycle({
     get docker() {
@@ -218,6 +231,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
           url: c.client.baseUrl,
           busy: c.busy,
           queued: c.queued,
+          runsOn: c.runsOn,
         })),
       };
     },
@@ -231,6 +245,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
       if (patch.dockerHost !== undefined) {
         dockerClient = null;
         dockerOkAt = 0;
+        gpuSupportOnce = null;
       }
       return store.settings.update(patch);
     },
@@ -303,7 +318,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
       store.predictions.setRunner(prediction.id, process.pid);
       events.emit('prediction', prediction);
       const streams = schema.output.kind === 'iterator' || schema.output.kind === 'concatenate';
-      void lifecycle.start(prediction, version, sent, streams);
+      void lifecycle.start(prediction, version, sent, streams, requirementFromCogConfig(version.cogConfig).gpu === true);
       return prediction;
     },
 

@@ -18,6 +18,13 @@ export function validateSettings(patch: Partial<Settings>): void {
   if (patch.dockerHost !== undefined && typeof patch.dockerHost !== 'string') {
     fields.push({ field: 'dockerHost', code: 'type', message: 'dockerHost must be text (empty for the default)' });
   }
+  if (patch.allowCpuFallback !== undefined && typeof patch.allowCpuFallback !== 'boolean') {
+    fields.push({ field: 'allowCpuFallback', code: 'type', message: 'allowCpuFallback must be true or false' });
+  }
+  const ids = patch.gpuDeviceIds;
+  if (ids !== undefined && (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string' || !/^GPU-[0-9a-fA-F-]+$/.test(id)))) {
+    fields.push({ field: 'gpuDeviceIds', code: 'format', message: 'gpuDeviceIds must be a list of GPU uuids like GPU-5f3c… (see `cogdesk hardware`), or empty for all GPUs' });
+  }
   for (const key of Object.keys(patch)) {
     if (!Object.hasOwn(DEFAULT_SETTINGS, key)) fields.push({ field: key, code: 'unknown', message: `there is no setting named ${key}` });
   }

@@ -554,6 +554,22 @@ describe('cogdesk (the built CLI)', { timeout: CLI_TIMEOUT_MS }, () => {
     });
   });
 
+  it('hardware: the GPUs a stand-in nvidia-smi reports, their SKU, and what Docker is missing', async () => {
+    const smi = join(ROOT, 'test/fixtures/nvidia-smi/h100/nvidia-smi');
+    const report = await cliJson<{ hardware: { gpus: Array<{ name: string }> }; match: { kind: string; sku: string | null } }>(['hardware', '--json'], {
+      env: { COGDESK_NVIDIA_SMI: smi },
+    });
+    expect(report.hardware.gpus.map((g) => g.name)).toEqual(['NVIDIA H100 80GB HBM3']);
+    expect(report.match).toMatchObject({ kind: 'exact', sku: 'gpu-h100' });
+    const text = await cli(['hardware'], { env: { COGDESK_NVIDIA_SMI: smi } });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/gpu-h100/);
+    expect(text.stdout).toMatch(/NVIDIA Container Toolkit/);
+    const none = await cli(['hardware'], { env: { COGDESK_NVIDIA_SMI: '/nonexistent/nvidia-smi' } });
+    expect(none.code).toBe(0);
+    expect(none.stdout).toMatch(/Models run on the CPU here/);
+  });
+
   it('the data folder is COGDESK_HOME: another home sees none of this one', async () => {
     await runEcho();
     const other = join(scratch, 'other-home');

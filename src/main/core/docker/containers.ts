@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import { createServer } from 'node:net';
 import { CogdeskError } from '../../../shared/errors';
+import { classifyGpuStartError, gpuDeviceRequests, type GpuSelection } from '../hardware/docker-gpu';
 
 /** Labels on every container Cogdesk starts, so a later run can find it again. */
 export const LABELS = {
@@ -20,6 +21,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Extra hosts, such as `host.docker.internal:host-gateway` for webhooks. */
   extraHosts?: string[];
+  /** GPUs for a model built with `gpu: true`: all or chosen ones, through the nvidia driver or CDI. */
+  gpus?: { selection: GpuSelection; method: 'nvidia' | 'cdi' };
 }
 
 export interface StartedContainer {
@@ -50,6 +53,7 @@ export async function startCogContainer(docker: Docker, o: StartOptions): Promis
       ShmSize: SHM_SIZE,
       Privileged: false,
       ExtraHosts: o.hostNetwork ? undefined : o.extraHosts,
+      ...(o.gpus ? gpuDeviceRequests(o.gpus.selection, o.gpus.method) : {}),
     },
   });
   try {
@@ -57,7 +61,8 @@ export async function startCogContainer(docker: Docker, o: StartOptions): Promis
     return { id: container.id, baseUrl: await containerUrl(docker, container.id) };
   } catch (e) {
     await container.remove({ force: true }).catch(() => undefined);
-    throw e;
+    // "could not select device driver", "nvidia-container-cli: initialization error": say what is missing.
+    throw (o.gpus && classifyGpuStartError(e)) || e;
   }
 }
 

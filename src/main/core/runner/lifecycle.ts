@@ -61,7 +61,7 @@ export class Lifecycle {
    * Runs a prediction already recorded as `starting`. Resolves with its final state; never throws.
    * `streamsOutput`: the model yields (an iterator), so its partial output is worth a webhook each time.
    */
-  start(prediction: Prediction, version: Version, sentInput: Record<string, unknown>, streamsOutput = true): Promise<Prediction> {
+  start(prediction: Prediction, version: Version, sentInput: Record<string, unknown>, streamsOutput = true, needsGpu = false): Promise<Prediction> {
     let resolveDone!: (p: Prediction) => void;
     const done = new Promise<Prediction>((r) => (resolveDone = r));
     const run: Running = { id: prediction.id, canceled: false, timedOut: false, finished: false, live: null, writes: Promise.resolve(), done, resolveDone };
@@ -71,7 +71,7 @@ export class Lifecycle {
       void this.cancel(prediction.id);
     }, this.d.timeoutMs());
     run.timer.unref();
-    void this.execute(run, version, sentInput, streamsOutput);
+    void this.execute(run, version, sentInput, streamsOutput, needsGpu);
     return done;
   }
 
@@ -101,9 +101,9 @@ export class Lifecycle {
     };
   }
 
-  private async execute(run: Running, version: Version, input: Record<string, unknown>, streamsOutput: boolean): Promise<void> {
+  private async execute(run: Running, version: Version, input: Record<string, unknown>, streamsOutput: boolean, needsGpu: boolean): Promise<void> {
     try {
-      await this.d.pool.acquire(version.id, version.imageId);
+      await this.d.pool.acquire(version.id, version.imageId, needsGpu);
       if (run.finished) return;
       await this.d.pool.run(version.id, async (container) => {
         if (run.finished || run.canceled) return this.finish(run, { status: 'canceled' });
@@ -247,7 +247,7 @@ export class Lifecycle {
     const completedAt = patch.completedAt ?? now;
     const metrics = { ...(patch.metrics ?? current.metrics ?? {}) };
     metrics.total_time = Math.max(0, (Date.parse(completedAt) - Date.parse(current.createdAt)) / 1000);
-    const final = this.d.store.predictions.update(run.id, { ...patch, completedAt, metrics });
+    const final = this.d.store.predictions.update(run.id, { ...this.withNotice(run, patch), completedAt, metrics });
     this.d.store.predictions.setRunner(run.id, null);
     this.running.delete(run.id);
     this.d.events.emit('prediction', final);
@@ -255,8 +255,17 @@ export class Lifecycle {
   }
 
   private write(run: Running, patch: PredictionPatch): void {
+    patch = this.withNotice(run, patch);
     const updated = this.d.store.predictions.update(run.id, patch);
     this.d.events.emit('prediction', updated);
+  }
+
+  /** A model that wanted a GPU but runs on the CPU says so at the top of its logs. */
+  private withNotice(run: Running, patch: PredictionPatch): PredictionPatch {
+    const notice = run.container?.notice;
+    if (!notice || patch.logs === undefined) return patch;
+    const line = `[cogdesk] ${notice}\n`;
+    return patch.logs.startsWith(line) ? patch : { ...patch, logs: line + patch.logs };
   }
 
   private enqueueWrite(run: Running, job: () => Promise<void>): void {

@@ -1,6 +1,8 @@
 import type Docker from 'dockerode';
+import { CogdeskError } from '../../../shared/errors';
 import { CogClient } from '../cog/client';
 import { removeContainer, startCogContainer, type StartOptions } from '../docker/containers';
+import { checkContainerGpu, classifyGpuStartError } from '../hardware/docker-gpu';
 import { waitUntilReady } from './ready';
 
 export interface WarmContainer {
@@ -10,6 +12,10 @@ export interface WarmContainer {
   /** Predictions waiting for this container (the running one included). */
   queued: number;
   busy: boolean;
+  /** Where the model runs: checked from inside the container, never assumed. */
+  runsOn: 'gpu' | 'cpu';
+  /** Why a model that wants a GPU runs on the CPU (shown on its predictions), else undefined. */
+  notice?: string;
 }
 
 interface Entry extends WarmContainer {
@@ -20,7 +26,10 @@ interface Entry extends WarmContainer {
 export interface PoolOptions {
   docker: Docker;
   idleTimeoutMs: () => number;
-  startOptions: (versionId: string, image: string) => Omit<StartOptions, 'versionId' | 'image'>;
+  /** How to start a version's container; `gpus` is set for models built with `gpu: true`. */
+  startOptions: (versionId: string, image: string, needsGpu: boolean) => Promise<Omit<StartOptions, 'versionId' | 'image'>>;
+  /** Whether a GPU model may run on the CPU when Docker cannot give it a GPU. */
+  allowCpuFallback: () => boolean;
 }
 
 /**
@@ -34,12 +43,14 @@ export class WarmPool {
   constructor(private readonly o: PoolOptions) {}
 
   list(): WarmContainer[] {
-    return [...this.entries.values()].map(({ versionId, containerId, client, queued, busy }) => ({
+    return [...this.entries.values()].map(({ versionId, containerId, client, queued, busy, runsOn, notice }) => ({
       versionId,
       containerId,
       client,
       queued,
       busy,
+      runsOn,
+      notice,
     }));
   }
 
@@ -48,20 +59,20 @@ export class WarmPool {
   }
 
   /** The warm container for a version, started (and waited for) if there is none. */
-  async acquire(versionId: string, image: string, onStartLog?: (logs: string) => void): Promise<WarmContainer> {
+  async acquire(versionId: string, image: string, needsGpu = false): Promise<WarmContainer> {
     const warm = this.entries.get(versionId);
     if (warm) return warm;
     let pending = this.starting.get(versionId);
     if (!pending) {
-      pending = this.start(versionId, image, onStartLog).finally(() => this.starting.delete(versionId));
+      pending = this.start(versionId, image, needsGpu).finally(() => this.starting.delete(versionId));
       this.starting.set(versionId, pending);
     }
     return pending;
   }
 
   /** Takes over a container that is already running (started by an earlier run of Cogdesk). */
-  adopt(versionId: string, containerId: string, baseUrl: string): WarmContainer {
-    const entry: Entry = { versionId, containerId, client: new CogClient(baseUrl), queued: 0, busy: false, tail: Promise.resolve() };
+  adopt(versionId: string, containerId: string, baseUrl: string, runsOn: 'gpu' | 'cpu' = 'cpu'): WarmContainer {
+    const entry: Entry = { versionId, containerId, client: new CogClient(baseUrl), queued: 0, busy: false, runsOn, tail: Promise.resolve() };
     this.entries.set(versionId, entry);
     this.armIdle(entry);
     return entry;
@@ -108,20 +119,42 @@ export class WarmPool {
     );
   }
 
-  private async start(versionId: string, image: string, onStartLog?: (logs: string) => void): Promise<Entry> {
-    const started = await startCogContainer(this.o.docker, { ...this.o.startOptions(versionId, image), versionId, image });
-    const client = new CogClient(started.baseUrl);
+  private async start(versionId: string, image: string, needsGpu: boolean): Promise<Entry> {
+    const options = { ...(await this.o.startOptions(versionId, image, needsGpu)), versionId, image };
+    let notice: string | undefined;
+    let started;
     try {
-      await waitUntilReady(this.o.docker, started.id, client, {
-        onHealth: (h) => {
-          if (h.setup?.logs) onStartLog?.(h.setup.logs);
-        },
-      });
+      started = await startCogContainer(this.o.docker, options);
+    } catch (e) {
+      const refused = options.gpus ? classifyGpuStartError(e) : null;
+      if (!refused || !this.o.allowCpuFallback()) throw e;
+      // Allowed in Settings: run it on the CPU, and say so on every prediction.
+      notice = `No GPU: ${refused.message}. Running on the CPU instead (allowed in Settings); this is much slower.`;
+      started = await startCogContainer(this.o.docker, { ...options, gpus: undefined });
+    }
+    const client = new CogClient(started.baseUrl);
+    let runsOn: 'gpu' | 'cpu' = 'cpu';
+    try {
+      await waitUntilReady(this.o.docker, started.id, client);
+      if (options.gpus && !notice) {
+        // Never claim a GPU from the request alone: look from inside the container.
+        const check = await checkContainerGpu(this.o.docker, started.id);
+        if (check.gpu) runsOn = 'gpu';
+        else if (this.o.allowCpuFallback()) notice = 'No GPU is visible inside the container. Running on the CPU instead (allowed in Settings); this is much slower.';
+        else {
+          throw new CogdeskError({
+            code: 'container_failed',
+            message: 'The model asked for a GPU, and Docker started it, but no GPU is visible inside its container',
+            hint: 'Check the NVIDIA Container Toolkit and driver with `cogdesk hardware --probe IMAGE`, or allow running on the CPU in Settings.',
+            details: check.details,
+          });
+        }
+      }
     } catch (e) {
       await removeContainer(this.o.docker, started.id);
       throw e;
     }
-    const entry: Entry = { versionId, containerId: started.id, client, queued: 0, busy: false, tail: Promise.resolve() };
+    const entry: Entry = { versionId, containerId: started.id, client, queued: 0, busy: false, runsOn, notice, tail: Promise.resolve() };
     this.entries.set(versionId, entry);
     this.armIdle(entry);
     return entry;

@@ -1,0 +1,71 @@
+import type Docker from 'dockerode';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fixtureImage } from '../../helpers/fixtures';
+import { managedContainers, openCore } from '../../helpers/core';
+
+type TestCore = Awaited<ReturnType<typeof openCore>>;
+
+/** Records the options of every container the core creates (the engine itself stays real). */
+async function recordCreates(core: TestCore): Promise<Docker.ContainerCreateOptions[]> {
+  const d = await core.docker();
+  const seen: Docker.ContainerCreateOptions[] = [];
+  const original = d.createContainer.bind(d);
+  d.createContainer = ((opts: Docker.ContainerCreateOptions) => {
+    seen.push(structuredClone(opts));
+    return original(opts);
+  }) as typeof d.createContainer;
+  return seen;
+}
+
+// This engine has no NVIDIA runtime and the machine no GPU: the refusal path is the real one.
+describe('models built with gpu: true', () => {
+  let core: TestCore | undefined;
+  afterEach(async () => {
+    await core?.dispose();
+    core = undefined;
+  });
+
+  it('asks Docker for all GPUs like cog predict does, and says what is missing when the engine refuses', async () => {
+    core = await openCore();
+    const creates = await recordCreates(core);
+    const gpu = await core.ensureVersion(fixtureImage('gpu'));
+    const done = await core.waitForPrediction((await core.createPrediction({ version: gpu.id, input: { text: 'g' } })).id);
+    expect(creates[0].HostConfig?.DeviceRequests).toEqual([{ Driver: 'nvidia', Count: -1, Capabilities: [['gpu']] }]);
+    expect(done.status).toBe('failed');
+    expect(done.error).toMatch(/NVIDIA Container Toolkit/);
+    expect(done.logs).toMatch(/could not select device driver/);
+    expect(await managedContainers(core.paths.homeId)).toHaveLength(0);
+  });
+
+  it('asks for the chosen GPUs by uuid', async () => {
+    core = await openCore();
+    await core.updateSettings({ gpuDeviceIds: ['GPU-5f3c1e0a-1111-2222-3333-444455556666'] });
+    const creates = await recordCreates(core);
+    const gpu = await core.ensureVersion(fixtureImage('gpu'));
+    await core.waitForPrediction((await core.createPrediction({ version: gpu.id, input: { text: 'g' } })).id);
+    expect(creates[0].HostConfig?.DeviceRequests).toEqual([
+      expect.objectContaining({ Driver: 'nvidia', Count: 0, DeviceIDs: ['GPU-5f3c1e0a-1111-2222-3333-444455556666'] }),
+    ]);
+  });
+
+  it('runs on the CPU only when allowed, and then says so on the prediction', async () => {
+    core = await openCore();
+    await core.updateSettings({ allowCpuFallback: true });
+    const creates = await recordCreates(core);
+    const gpu = await core.ensureVersion(fixtureImage('gpu'));
+    const done = await core.waitForPrediction((await core.createPrediction({ version: gpu.id, input: { text: 'cpu' } })).id);
+    expect(done).toMatchObject({ status: 'succeeded', output: 'hello cpu cpu' });
+    expect(done.logs.split('\n')[0]).toMatch(/^\[cogdesk\] No GPU: .*Running on the CPU instead/);
+    expect(creates.map((c) => c.HostConfig?.DeviceRequests)).toEqual([expect.any(Array), undefined]);
+    expect((await core.getEngineStatus()).warmContainers).toEqual([expect.objectContaining({ versionId: gpu.id, runsOn: 'cpu' })]);
+  });
+
+  it('never asks for a GPU for a CPU model', async () => {
+    core = await openCore();
+    const creates = await recordCreates(core);
+    const echo = await core.ensureVersion(fixtureImage('echo'));
+    await core.waitForPrediction((await core.createPrediction({ version: echo.id, input: { text: 'c' } })).id);
+    expect(creates[0].HostConfig?.DeviceRequests).toBeUndefined();
+    expect((await core.getEngineStatus()).warmContainers[0].runsOn).toBe('cpu');
+  });
+});
