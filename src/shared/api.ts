@@ -14,6 +14,7 @@ import type {
   Version,
 } from './domain';
 import { CogdeskError, toErrorInfo, type ErrorInfo } from './errors';
+import type { Fit, HardwareOverview } from './hardware';
 
 export interface PredictionRequest {
   /** A version id (64 hex), or an image reference that is already pulled. */
@@ -44,6 +45,11 @@ export interface CogdeskApi {
   addExample(predictionId: string, options?: { isDefault?: boolean }): Promise<Example>;
   listExamples(modelId: string): Promise<Example[]>;
   removeExample(predictionId: string): Promise<void>;
+
+  /** This machine's GPUs, the Replicate SKU they match, Docker's GPU support and what is missing. */
+  getHardware(options?: { probeImage?: string }): Promise<HardwareOverview>;
+  /** Whether a local version (by id or image) or a Replicate hardware SKU runs here. */
+  checkFit(target: { version: string } | { sku: string }): Promise<Fit>;
 }
 
 export type ApiMethod = keyof CogdeskApi;
@@ -65,6 +71,8 @@ export const API_METHODS = [
   'addExample',
   'listExamples',
   'removeExample',
+  'getHardware',
+  'checkFit',
 ] as const satisfies readonly ApiMethod[];
 
 // Fails to compile when a method of CogdeskApi is missing from API_METHODS.

@@ -1,6 +1,7 @@
 import type { Prediction } from '../../shared/domain';
 import { parseInputArgs } from '../core/cog/input-parse';
 import { parseVersionSchema } from '../core/cog/schema';
+import { requirementFromCogConfig } from '../core/hardware/fit';
 import type { Core } from '../core';
 import { formatOutput } from './format';
 import { progressReporter } from './progress-bar';
@@ -18,6 +19,11 @@ export async function runCommand(core: Core, image: string, o: RunOptions): Prom
   const bar = progressReporter();
   const version = await core.ensureVersion(image, { onProgress: (p) => bar.update(p) });
   bar.end();
+  if (requirementFromCogConfig(version.cogConfig).gpu) {
+    // A GPU model: say before it starts whether this machine can give it one.
+    const fit = await core.checkFit({ version: version.id });
+    if (fit.kind !== 'gpu') process.stderr.write(`${fit.sentence}\n`);
+  }
   const schema = parseVersionSchema(version.openapiSchema);
   const input = await parseInputArgs(o.input, schema, undefined, { keepPaths: true });
   const streamsText = schema.output.kind === 'iterator' || schema.output.kind === 'concatenate';
@@ -48,6 +54,7 @@ export async function runCommand(core: Core, image: string, o: RunOptions): Prom
   try {
     const final = await core.waitForPrediction(id);
     show(final);
+    if (logsShown > 0 && !final.logs.endsWith('\n')) process.stderr.write('\n');
     if (o.json) {
       process.stdout.write(JSON.stringify(final, null, 2) + '\n');
     } else if (streamsText && tokensShown > 0) {

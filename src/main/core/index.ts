@@ -16,7 +16,9 @@ import { pullImage } from './docker/pull';
 import { EventBus } from './events';
 import { dockerGpuSupport } from './hardware/docker-gpu';
 import type { DockerGpuSupport } from '../../shared/hardware';
-import { requirementFromCogConfig } from './hardware/fit';
+import { checkFit, requirementFromCogConfig, requirementFromSku } from './hardware/fit';
+import { detectHardware } from './hardware/detect';
+import { hardwareOverview } from './hardware/overview';
 import { registerImage } from './models';
 import { homePaths, defaultHome, type HomePaths } from './paths';
 import { prepareInput } from './runner/inputs';
@@ -371,6 +373,20 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
 
     async removeExample(predictionId: string) {
       if (!store.examples.remove(predictionId)) throw notFound('example', predictionId);
+    },
+
+    async getHardware(o?: { probeImage?: string }) {
+      return hardwareOverview({ docker: await docker().catch(() => null), probeImage: o?.probeImage });
+    },
+
+    async checkFit(target) {
+      const requirement =
+        'sku' in target ? requirementFromSku(target.sku) : requirementFromCogConfig(resolveVersion(target.version).cogConfig);
+      const [report, support] = await Promise.all([
+        detectHardware({ systemInfo: false }),
+        requirement.gpu ? gpuSupport().catch(() => null) : Promise.resolve(null),
+      ]);
+      return checkFit(report, requirement, support);
     },
 
     async close() {

@@ -1,4 +1,5 @@
 import type Docker from 'dockerode';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixtureImage } from '../../helpers/fixtures';
 import { managedContainers, openCore } from '../../helpers/core';
@@ -58,6 +59,31 @@ describe('models built with gpu: true', () => {
     expect(done.logs.split('\n')[0]).toMatch(/^\[cogdesk\] No GPU: .*Running on the CPU instead/);
     expect(creates.map((c) => c.HostConfig?.DeviceRequests)).toEqual([expect.any(Array), undefined]);
     expect((await core.getEngineStatus()).warmContainers).toEqual([expect.objectContaining({ versionId: gpu.id, runsOn: 'cpu' })]);
+  });
+
+  it('tells before running whether a version or a Replicate SKU fits this machine', async () => {
+    core = await openCore();
+    const gpu = await core.ensureVersion(fixtureImage('gpu'));
+    const echo = await core.ensureVersion(fixtureImage('echo'));
+    const saved = process.env.COGDESK_NVIDIA_SMI;
+    process.env.COGDESK_NVIDIA_SMI = '/nonexistent/nvidia-smi';
+    try {
+      expect(await core.checkFit({ version: gpu.id })).toMatchObject({ kind: 'needs_gpu', reason: 'no_gpu' });
+      expect(await core.checkFit({ version: echo.id })).toMatchObject({ kind: 'cpu' });
+      expect(await core.checkFit({ sku: 'cpu' })).toMatchObject({ kind: 'cpu' });
+      process.env.COGDESK_NVIDIA_SMI = join(process.cwd(), 'test/fixtures/nvidia-smi/h100/nvidia-smi');
+      // The GPU is there, but this engine cannot hand it to containers: that is what the fit says.
+      const h100 = await core.checkFit({ sku: 'gpu-h100' });
+      expect(h100).toMatchObject({ kind: 'needs_gpu', reason: 'docker_cannot_use_gpu' });
+      expect(h100.sentence).toMatch(/Docker/);
+      expect(await core.checkFit({ sku: 'gpu-a100-large-8x' })).toMatchObject({ kind: 'needs_gpu', reason: 'not_enough_gpus' });
+      const overview = await core.getHardware();
+      expect(overview.match).toMatchObject({ kind: 'exact', sku: 'gpu-h100' });
+      expect(overview.docker.nvidiaRuntime).toBe(false);
+    } finally {
+      if (saved === undefined) delete process.env.COGDESK_NVIDIA_SMI;
+      else process.env.COGDESK_NVIDIA_SMI = saved;
+    }
   });
 
   it('never asks for a GPU for a CPU model', async () => {
