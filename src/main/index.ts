@@ -6,10 +6,12 @@ import { app, BrowserWindow } from 'electron';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCore, type Core } from './core';
+import { startApiServer, type ApiServer } from './core/api-server';
 import { registerIpc } from './ipc';
 import { hardenApp, hardenContents } from './security';
 
 let core: Core | null = null;
+let apiServer: ApiServer | null = null;
 let window: BrowserWindow | null = null;
 
 /** Electron needs a better-sqlite3 built for its own ABI, shipped beside the app (see README). */
@@ -50,6 +52,14 @@ void app.whenReady().then(async () => {
   core = await createCore({ home: process.env.COGDESK_HOME ?? app.getPath('userData'), nativeBinding: electronSqliteBinding() });
   registerIpc(core, () => window);
   window = createWindow();
+  const settings = await core.getSettings();
+  if (settings.apiServerEnabled) {
+    // Replicate's API for local models while the app is open; a taken port (cogdesk serve) is not fatal.
+    apiServer = await startApiServer(core, { port: settings.apiServerPort }).catch((e: Error) => {
+      console.error(`Local API not started: ${e.message}`);
+      return null;
+    });
+  }
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) window = createWindow();
   });
@@ -65,5 +75,8 @@ app.on('before-quit', (event) => {
   // Stop the containers this run started before leaving; nothing else is lost (it is all in SQLite).
   event.preventDefault();
   quitting = true;
-  void core.close().finally(() => app.quit());
+  void (apiServer?.close() ?? Promise.resolve())
+    .catch(() => undefined)
+    .then(() => core?.close())
+    .finally(() => app.quit());
 });

@@ -113,6 +113,9 @@ export interface Settings {
   gpuDeviceIds: string[];
   /** Run a GPU model on the CPU when Docker cannot give it a GPU (slow; the prediction says so). */
   allowCpuFallback: boolean;
+  /** Serve Replicate's prediction API on 127.0.0.1 while the app is open (takes effect at the next start). */
+  apiServerEnabled: boolean;
+  apiServerPort: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -122,4 +125,6 @@ export const DEFAULT_SETTINGS: Settings = {
   dockerHost: '',
   gpuDeviceIds: [],
   allowCpuFallback: false,
+  apiServerEnabled: true,
+  apiServerPort: 5190,
 };

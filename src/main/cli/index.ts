@@ -10,6 +10,7 @@ import { formatError, formatExamples, formatModels, formatPrediction, formatPred
 import { progressReporter } from './progress-bar';
 import { registerHardwareCommands } from './hardware';
 import { runCommand } from './run';
+import { registerServeCommands } from './serve';
 
 const STATUSES: PredictionStatus[] = ['starting', 'processing', 'succeeded', 'failed', 'canceled'];
 
@@ -133,6 +134,7 @@ export function buildProgram(): Command {
     });
 
   registerHardwareCommands(program);
+  registerServeCommands(program);
   return program;
 }
 

@@ -25,6 +25,13 @@ export function validateSettings(patch: Partial<Settings>): void {
   if (ids !== undefined && (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string' || !/^GPU-[0-9a-fA-F-]+$/.test(id)))) {
     fields.push({ field: 'gpuDeviceIds', code: 'format', message: 'gpuDeviceIds must be a list of GPU uuids like GPU-5f3c… (see `cogdesk hardware`), or empty for all GPUs' });
   }
+  if (patch.apiServerEnabled !== undefined && typeof patch.apiServerEnabled !== 'boolean') {
+    fields.push({ field: 'apiServerEnabled', code: 'type', message: 'apiServerEnabled must be true or false' });
+  }
+  const port = patch.apiServerPort;
+  if (port !== undefined && (!Number.isInteger(port) || port < 1024 || port > 65535)) {
+    fields.push({ field: 'apiServerPort', code: 'range', message: 'apiServerPort must be a whole number from 1024 to 65535' });
+  }
   for (const key of Object.keys(patch)) {
     if (!Object.hasOwn(DEFAULT_SETTINGS, key)) fields.push({ field: key, code: 'unknown', message: `there is no setting named ${key}` });
   }

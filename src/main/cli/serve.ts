@@ -1,0 +1,105 @@
+/**
+ * `cogdesk serve`: the local API (Replicate's prediction API on 127.0.0.1) without the window, until
+ * Ctrl-C. It prints the base URL and the token the official clients need.
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { createCore, type CoreOptions } from '../core';
+import { DEFAULT_API_PORT, startApiServer, type ApiServer } from '../core/api-server';
+
+export interface ServeHooks {
+  /** Ends the server instead of SIGINT/SIGTERM (tests). */
+  signal?: AbortSignal;
+  /** Told once the server listens (tests). */
+  onListening?: (server: ApiServer) => void;
+  coreOptions?: CoreOptions;
+  out?: (text: string) => void;
+  err?: (text: string) => void;
+}
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`--port must be a whole number from 0 to 65535, got "${value}".`);
+  return n;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export function usage(server: ApiServer): string {
+  return [
+    `Cogdesk local API on ${server.url}`,
+    '',
+    `Token:          ${server.token}`,
+    `                (kept in ${server.tokenFile})`,
+    `Webhook secret: ${server.webhookSecret}`,
+    '',
+    'JavaScript:  new Replicate({ auth: TOKEN, baseUrl: "' + server.url + '" })',
+    `Python:      REPLICATE_API_TOKEN=TOKEN REPLICATE_BASE_URL=${server.origin} python your_script.py`,
+    `curl:        curl -H "Authorization: Bearer TOKEN" ${server.url}/models`,
+    '',
+    'Press Ctrl-C to stop.',
+  ].join('\n');
+}
+
+interface ServeOptions {
+  port: number;
+  cors: string[];
+  fileOutput: 'url' | 'data-uri';
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export function registerServeCommands(program: Command, hooks: ServeHooks = {}): Command {
+  const out = hooks.out ?? ((t: string) => process.stdout.write(t.endsWith('\n') ? t : t + '\n'));
+  const err = hooks.err ?? ((t: string) => process.stderr.write(t.endsWith('\n') ? t : t + '\n'));
+  program
+    .command('serve')
+    .description("run Replicate's prediction API for the local models on 127.0.0.1 (the official clients work with it)")
+    .option('--port <n>', `port on 127.0.0.1 (0 for any free one)`, parsePort, DEFAULT_API_PORT)
+    .option('--cors <origin>', 'let a web page from this origin call the API ("*" for any; repeatable)', collect, [])
+    .addOption(new Option('--file-output <mode>', 'output files as URLs this server serves, or as data: URIs').choices(['url', 'data-uri']).default('url'))
+    .option('--json', 'print {url, origin, port, token, webhookSecret} as one JSON line once listening')
+    .option('--quiet', 'do not log each request on stderr')
+    .action(async (o: ServeOptions) => {
+      // Long-running like the app: it takes over what a previous process left running.
+      const core = await createCore({ recover: 'full', ...hooks.coreOptions });
+      let server: ApiServer | null = null;
+      try {
+        server = await startApiServer(core, {
+          port: o.port,
+          cors: o.cors,
+          fileOutput: o.fileOutput,
+          log: o.quiet ? undefined : (line) => err(line),
+        });
+        if (o.json) {
+          out(JSON.stringify({ url: server.url, origin: server.origin, port: server.port, token: server.token, webhookSecret: server.webhookSecret }));
+        } else {
+          out(usage(server));
+        }
+        hooks.onListening?.(server);
+        await untilStopped(hooks.signal);
+        err('Stopping…');
+      } finally {
+        await server?.close();
+        await core.close();
+      }
+    });
+  return program;
+}
+
+function untilStopped(signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      signal?.removeEventListener('abort', stop);
+      resolve();
+    };
+    if (signal) {
+      if (signal.aborted) return resolve();
+      signal.addEventListener('abort', stop);
+    } else {
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    }
+  });
+}

@@ -1,0 +1,263 @@
+/**
+ * Predictions: create (by version, or by model for its latest version), get, list (paged by cursor), cancel,
+ * and the event stream. A prediction made here is an engine prediction like any other, with
+ * `source: 'api'`.
+ */
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { isTerminal, type Prediction, type Version } from '../../../../shared/domain';
+import { parseVersionSchema, type VersionSchema } from '../../cog/schema';
+import { isLoopbackHost, verifySignature } from '../auth';
+import type { Handler, RequestContext, Route, ServerState } from '../context';
+import { readJsonObject, sendJson } from '../http';
+import { findApiModel, resolveApiVersion } from '../names';
+import { MIN_CANCEL_AFTER_MS, parseDuration, parsePreferWait } from '../prefer';
+import { ApiProblem, invalidField, notFound, type InvalidField } from '../problem';
+import { streamPrediction } from '../sse';
+import { WEBHOOK_EVENTS, type WebhookEvent } from '../webhooks';
+
+const ID = '([a-z0-9]{1,64})';
+const CREATE_KEYS = ['version', 'input', 'webhook', 'webhook_events_filter', 'stream'];
+const MODEL_CREATE_KEYS = ['input', 'webhook', 'webhook_events_filter', 'stream'];
+/** How long a cancel waits for the model to stop before answering with what there is. */
+const CANCEL_SETTLE_MS = 5_000;
+
+interface CreateBody {
+  input: Record<string, unknown>;
+  webhook?: string;
+  events: WebhookEvent[];
+}
+
+/** Checks a create body the way Replicate does (422 with `invalid_fields`, unknown keys refused). */
+function checkCreateBody(body: Record<string, unknown>, allowed: string[]): CreateBody {
+  const problems: InvalidField[] = [];
+  for (const key of Object.keys(body)) {
+    if (!allowed.includes(key)) problems.push(invalidField('', 'additional_property_not_allowed', `Additional property ${key} is not allowed`));
+  }
+  if (allowed.includes('version') && typeof body.version !== 'string') {
+    problems.push(invalidField('version', body.version === undefined ? 'required' : 'invalid_type', body.version === undefined ? 'version is required' : 'version must be a string'));
+  }
+  const input = body.input;
+  if (input === undefined) problems.push(invalidField('', 'required', 'input is required'));
+  else if (!input || typeof input !== 'object' || Array.isArray(input)) problems.push(invalidField('input', 'invalid_type', 'input must be an object'));
+  let webhook: string | undefined;
+  if (body.webhook !== undefined && body.webhook !== null) {
+    let ok = false;
+    if (typeof body.webhook === 'string') {
+      try {
+        ok = ['http:', 'https:'].includes(new URL(body.webhook).protocol);
+      } catch {
+        ok = false;
+      }
+    }
+    if (ok) webhook = body.webhook as string;
+    else problems.push(invalidField('webhook', 'format', 'webhook must be an http(s) URL'));
+  }
+  let events: WebhookEvent[] = [...WEBHOOK_EVENTS];
+  const filter = body.webhook_events_filter;
+  if (filter !== undefined && filter !== null) {
+    if (!Array.isArray(filter) || filter.some((e) => !WEBHOOK_EVENTS.includes(e as WebhookEvent))) {
+      problems.push(invalidField('webhook_events_filter', 'enum', `webhook_events_filter must be a list of ${WEBHOOK_EVENTS.join(', ')}`));
+    } else {
+      events = [...new Set(filter as WebhookEvent[])];
+    }
+  }
+  if (body.stream !== undefined && typeof body.stream !== 'boolean') problems.push(invalidField('stream', 'invalid_type', 'stream must be a boolean'));
+  if (problems.length > 0) {
+    throw new ApiProblem(422, 'Invalid request', problems.map((p) => p.description).join('; '), { invalid_fields: problems });
+  }
+  return { input: input as Record<string, unknown>, webhook, events };
+}
+
+function schemaOf(s: ServerState, version: Version): VersionSchema {
+  let schema = s.schemas.get(version.id);
+  if (!schema) s.schemas.set(version.id, (schema = parseVersionSchema(version.openapiSchema)));
+  return schema;
+}
+
+const exists = (path: string) => stat(path).then((st) => st.isFile(), () => false);
+
+/**
+ * The local file a URL of this server stands for (an upload's URL or download URL, an output file's URL),
+ * so a file input given as one reaches the model as the file; undefined for anyone else's URL, null for
+ * one of ours whose file is gone.
+ */
+async function localFileFor(s: ServerState, value: string): Promise<string | null | undefined> {
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    return undefined;
+  }
+  if (u.protocol !== 'http:' || !isLoopbackHost(u.host) || Number(u.port || 80) !== s.port()) return undefined;
+  const path = u.pathname.replace(/^\/data-uri(?=\/v1\/)/, '');
+  const upload = /^\/v1\/files\/([a-z2-7]{26})(?:\/download)?$/.exec(path);
+  if (upload) return s.files.contentPath(upload[1]);
+  const output = /^\/v1\/outputs\/([^/]+)\/([^/]+)$/.exec(path);
+  if (output) {
+    const parts = [output[1], output[2]].map((p) => decodeURIComponent(p));
+    if (parts.some((p) => p === '.' || p === '..' || /[\\/]/.test(p))) return null;
+    const file = join(s.core.paths.outputs, ...parts);
+    return (await exists(file)) ? file : null;
+  }
+  return undefined;
+}
+
+/** File inputs given as this server's URLs become the local files they stand for. */
+async function localizeInput(s: ServerState, version: Version, input: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const out = { ...input };
+  const problems: InvalidField[] = [];
+  const map = async (field: string, value: unknown): Promise<unknown> => {
+    if (typeof value !== 'string') return value;
+    const local = await localFileFor(s, value);
+    if (local === null) problems.push(invalidField(field, 'format', `${field}: the file at ${value} no longer exists`));
+    return local ?? value;
+  };
+  for (const field of schemaOf(s, version).inputs) {
+    const value = input[field.name];
+    if (field.isFile) out[field.name] = await map(field.name, value);
+    else if (field.items?.isFile && Array.isArray(value)) out[field.name] = await Promise.all(value.map((v) => map(field.name, v)));
+  }
+  if (problems.length > 0) {
+    throw new ApiProblem(422, 'Input validation failed', problems.map((p) => p.description).join('; '), {
+      invalid_fields: problems,
+      hint: 'Upload the file again (POST /v1/files) or send it as a data: URI.',
+    });
+  }
+  return out;
+}
+
+/** Resolves after `ms`, when `done` settles, or when the client goes away, whichever comes first. */
+async function waitAtMost<T>(done: Promise<T>, ms: number, ctx: RequestContext): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  let onClose: (() => void) | undefined;
+  try {
+    return await Promise.race([
+      done,
+      new Promise<null>((resolve) => {
+        timer = setTimeout(() => resolve(null), ms);
+      }),
+      new Promise<null>((resolve) => {
+        onClose = () => resolve(null);
+        ctx.res.once('close', onClose);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    if (onClose) ctx.res.off('close', onClose);
+  }
+}
+
+async function create(ctx: RequestContext, s: ServerState, version: Version, body: CreateBody): Promise<void> {
+  const cancelAfter = ctx.req.headers['cancel-after'];
+  let cancelAfterMs: number | null = null;
+  if (typeof cancelAfter === 'string' && cancelAfter.trim()) {
+    cancelAfterMs = parseDuration(cancelAfter);
+    if (cancelAfterMs === null || cancelAfterMs < MIN_CANCEL_AFTER_MS) {
+      throw new ApiProblem(400, 'Invalid Cancel-After', `Cancel-After "${cancelAfter}" is not a duration of at least 5 seconds`, {
+        hint: 'Examples: 30s, 5m, 1h30m.',
+      });
+    }
+  }
+  const input = await localizeInput(s, version, body.input);
+  const created = await s.core.createPrediction({ version: version.id, input, source: 'api' });
+
+  if (body.webhook) {
+    s.webhooks.watch(created, body.webhook, body.events, (p) => s.serializer.prediction(p, ctx.links, { deadline: s.deadlines.get(p.id)?.at }));
+    // Catch up with anything the prediction did before it was watched (its updates are diffed, never resent).
+    const now = await s.core.getPrediction(created.id);
+    if (now) s.webhooks.update(now);
+  }
+  if (cancelAfterMs !== null) {
+    const at = new Date(Date.parse(created.createdAt) + cancelAfterMs).toISOString();
+    const timer = setTimeout(() => {
+      s.deadlines.delete(created.id);
+      void s.core.cancelPrediction(created.id).catch(() => undefined);
+    }, cancelAfterMs);
+    timer.unref();
+    s.deadlines.set(created.id, { at, timer });
+  }
+
+  const wait = parsePreferWait(ctx.req.headers.prefer);
+  let answer: Prediction = created;
+  if (wait !== null) {
+    answer = (await waitAtMost(s.core.waitForPrediction(created.id), wait * 1000, ctx)) ?? (await s.core.getPrediction(created.id)) ?? created;
+  }
+  // A blocking create that ran out of time answers `starting`, never `processing`: the official clients
+  // take any other status as final and stop polling.
+  sendJson(ctx.res, 201, await s.serializer.prediction(answer, ctx.links, { asStarting: true, deadline: s.deadlines.get(answer.id)?.at }));
+}
+
+const createByVersion: Handler = async (ctx, s) => {
+  const body = await readJsonObject(ctx.req, s.limits.maxBodyBytes);
+  const checked = checkCreateBody(body, CREATE_KEYS);
+  const version = await resolveApiVersion(s.core, body.version as string);
+  await create(ctx, s, version, checked);
+};
+
+const createByModel: Handler = async (ctx, s) => {
+  const [owner, name] = ctx.params;
+  const body = await readJsonObject(ctx.req, s.limits.maxBodyBytes);
+  const checked = checkCreateBody(body, MODEL_CREATE_KEYS);
+  const model = findApiModel(await s.core.listModels(), owner, name);
+  const version = model.latestVersionId ? await s.core.getVersion(model.latestVersionId) : null;
+  if (!version) throw notFound(`${owner}/${name} has no version here`, 'Pull an image of it first: cogdesk pull <image>');
+  await create(ctx, s, version, checked);
+};
+
+async function found(s: ServerState, id: string): Promise<Prediction> {
+  const p = await s.core.getPrediction(id);
+  if (!p) throw notFound(`No prediction "${id}"`, 'GET /v1/predictions lists them.');
+  return p;
+}
+
+const getOne: Handler = async (ctx, s) => {
+  const p = await found(s, ctx.params[0]);
+  sendJson(ctx.res, 200, await s.serializer.prediction(p, ctx.links, { deadline: s.deadlines.get(p.id)?.at }));
+};
+
+const cancel: Handler = async (ctx, s) => {
+  const p = await found(s, ctx.params[0]);
+  if (!isTerminal(p.status)) {
+    await s.core.cancelPrediction(p.id);
+    await waitAtMost(s.core.waitForPrediction(p.id), CANCEL_SETTLE_MS, ctx);
+  }
+  const now = (await s.core.getPrediction(p.id)) ?? p;
+  sendJson(ctx.res, 200, await s.serializer.prediction(now, ctx.links, { deadline: s.deadlines.get(p.id)?.at }));
+};
+
+/** Cursors are opaque: the id of the last prediction of the previous page, base64url. */
+const encodeCursor = (id: string) => Buffer.from(id, 'utf8').toString('base64url');
+function decodeCursor(cursor: string): string {
+  const id = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!/^[a-z0-9]{1,64}$/.test(id)) throw new ApiProblem(400, 'Invalid cursor', 'The cursor is not one this server made', { hint: 'Follow the `next` URL of a previous page.' });
+  return id;
+}
+
+const list: Handler = async (ctx, s) => {
+  const cursor = ctx.url.searchParams.get('cursor');
+  const size = s.limits.pageSize;
+  const rows = await s.core.listPredictions({ limit: size + 1, before: cursor ? decodeCursor(cursor) : undefined });
+  const page = rows.slice(0, size);
+  const next = rows.length > size ? `${ctx.links.apiBase}/predictions?cursor=${encodeCursor(page[page.length - 1].id)}` : null;
+  const results = await Promise.all(page.map((p) => s.serializer.prediction(p, ctx.links, { deadline: s.deadlines.get(p.id)?.at })));
+  sendJson(ctx.res, 200, { next, previous: null, results });
+};
+
+const stream: Handler = async (ctx, s) => {
+  await streamPrediction({ core: s.core, serializer: s.serializer, open: s.streams }, ctx.res, ctx.params[0], ctx.links);
+};
+
+export const predictionRoutes: Route[] = [
+  { method: 'POST', pattern: /^\/predictions$/, handler: createByVersion },
+  { method: 'GET', pattern: /^\/predictions$/, handler: list },
+  { method: 'GET', pattern: new RegExp(`^/predictions/${ID}$`), handler: getOne },
+  { method: 'POST', pattern: new RegExp(`^/predictions/${ID}/cancel$`), handler: cancel },
+  {
+    method: 'GET',
+    pattern: new RegExp(`^/predictions/${ID}/stream$`),
+    handler: stream,
+    signed: (ctx, s) => verifySignature(s.credentials.signingKey, `stream/${ctx.params[0]}`, ctx.url.searchParams.get('signature')),
+  },
+  { method: 'POST', pattern: /^\/models\/([^/]+)\/([^/]+)\/predictions$/, handler: createByModel },
+];
