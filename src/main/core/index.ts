@@ -308,7 +308,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
       }
       const version = resolveVersion(request.version);
       const schema = schemaOf(version);
-      const { stored, sent } = await prepareInput(schema, request.input);
+      const { stored, sent } = await prepareInput(schema, request.input, paths.inputs);
       assertValidInput(schema, sent);
       await engine();
       const prediction = store.predictions.create({

@@ -19,6 +19,8 @@ export interface HomePaths {
   home: string;
   database: string;
   outputs: string;
+  /** Large inputs given as data URIs, kept as files (named by content hash). */
+  inputs: string;
   /** A short stable id of this home, put on containers so homes never touch each other's. */
   homeId: string;
 }
@@ -29,6 +31,7 @@ export function homePaths(home: string): HomePaths {
     home: abs,
     database: join(abs, 'cogdesk.db'),
     outputs: join(abs, 'outputs'),
+    inputs: join(abs, 'inputs'),
     homeId: createHash('sha256').update(abs).digest('hex').slice(0, 16),
   };
 }

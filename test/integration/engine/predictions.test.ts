@@ -102,6 +102,17 @@ describe('predictions through the engine (real Docker, fixture Cog images)', () 
     expect(missing.message).toContain('/nonexistent/photo.png');
   });
 
+  it('keeps a large data URI input as a file under the data folder, not as base64 in the database', async () => {
+    const text = 'x'.repeat(6000) + 'END';
+    const uri = `data:text/plain;base64,${Buffer.from(text).toString('base64')}`;
+    const done = await core.waitForPrediction((await core.createPrediction({ version: v.file.id, input: { image: uri } })).id);
+    expect(done.status).toBe('succeeded');
+    const stored = done.input.image as string;
+    expect(stored.startsWith(join(core.paths.home, 'inputs'))).toBe(true);
+    expect(readFileSync(stored, 'utf8')).toBe(text);
+    expect(readFileSync(done.output as string, 'utf8')).toBe([...text].reverse().join(''));
+  });
+
   it('decodes files nested in object outputs and keeps masked secrets', async () => {
     const created = await core.createPrediction({ version: v.types.id, input: { token: 'sk-secret-value', mode: 2, tags: ['a', 'b'] } });
     const done = await core.waitForPrediction(created.id);

@@ -1,34 +1,58 @@
-import { access } from 'node:fs/promises';
-import { isAbsolute, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { access, mkdir, writeFile } from 'node:fs/promises';
+import { isAbsolute, join, resolve } from 'node:path';
 import { CogdeskError } from '../../../shared/errors';
 import type { VersionSchema } from '../cog/schema';
 import { fileToDataUri } from '../cog/input-parse';
+import { extensionFor, parseDataUri } from './outputs';
 
 const isRemote = (v: string) => /^(data:|https?:\/\/)/i.test(v);
 
+/** Data URIs up to this size stay in the database as they are; larger ones become files. */
+const INLINE_DATA_URI_MAX = 4096;
+
 /**
- * Local files given to file inputs: the database keeps the path a person gave, the container gets the
- * bytes as a data URI. URLs and data URIs pass through unchanged.
+ * File inputs. A local path: the database keeps the path a person gave, the container gets the bytes as a
+ * data URI. A large data URI (an API client's upload): its bytes are written once under `inputsDir`
+ * (named by their hash) and the database keeps that path, never the base64. URLs pass through unchanged.
  */
 export async function prepareInput(
   schema: VersionSchema,
   input: Record<string, unknown>,
+  inputsDir: string,
 ): Promise<{ stored: Record<string, unknown>; sent: Record<string, unknown> }> {
   const stored: Record<string, unknown> = { ...input };
   const sent: Record<string, unknown> = { ...input };
+  const one = async (v: unknown, field: string): Promise<{ stored: unknown; sent: unknown }> => {
+    if (typeof v !== 'string') return { stored: v, sent: v };
+    if (!isRemote(v)) {
+      const path = await existingPath(v, field);
+      return { stored: path, sent: await fileToDataUri(path) };
+    }
+    if (v.startsWith('data:') && v.length > INLINE_DATA_URI_MAX) return { stored: await saveDataUri(v, inputsDir), sent: v };
+    return { stored: v, sent: v };
+  };
   for (const field of schema.inputs) {
     const value = input[field.name];
-    if (field.isFile && typeof value === 'string' && !isRemote(value)) {
-      const path = await existingPath(value, field.name);
-      stored[field.name] = path;
-      sent[field.name] = await fileToDataUri(path);
+    if (field.isFile && typeof value === 'string') {
+      ({ stored: stored[field.name], sent: sent[field.name] } = await one(value, field.name));
     } else if (field.items?.isFile && Array.isArray(value)) {
-      const paths = await Promise.all(value.map((v) => (typeof v === 'string' && !isRemote(v) ? existingPath(v, field.name) : v)));
-      stored[field.name] = paths;
-      sent[field.name] = await Promise.all(paths.map((p) => (typeof p === 'string' && !isRemote(p) ? fileToDataUri(p) : p)));
+      const both = await Promise.all(value.map((v) => one(v, field.name)));
+      stored[field.name] = both.map((b) => b.stored);
+      sent[field.name] = both.map((b) => b.sent);
     }
   }
   return { stored, sent };
+}
+
+async function saveDataUri(uri: string, dir: string): Promise<string> {
+  const parsed = parseDataUri(uri);
+  if (!parsed) return uri;
+  const name = createHash('sha256').update(parsed.bytes).digest('hex').slice(0, 32);
+  const path = join(dir, `${name}.${extensionFor(parsed.mime)}`);
+  await mkdir(dir, { recursive: true });
+  await writeFile(path, parsed.bytes);
+  return path;
 }
 
 async function existingPath(value: string, field: string): Promise<string> {

@@ -25,6 +25,11 @@ interface DataUri {
   bytes: Buffer;
 }
 
+/** A file extension for a MIME type (`bin` when unknown). */
+export function extensionFor(mime: string): string {
+  return EXTENSIONS[mime.split(';')[0]] ?? 'bin';
+}
+
 export function parseDataUri(value: string): DataUri | null {
   const m = /^data:([^;,]*)((?:;[^;,]*)*?)(;base64)?,(.*)$/s.exec(value);
   if (!m) return null;
@@ -49,7 +54,7 @@ export async function saveOutputFiles(output: unknown, dir: string): Promise<unk
         await mkdir(dir, { recursive: true });
         made = true;
       }
-      const file = join(dir, `${name}.${EXTENSIONS[uri.mime.split(';')[0]] ?? 'bin'}`);
+      const file = join(dir, `${name}.${extensionFor(uri.mime)}`);
       await writeFile(file, uri.bytes);
       return file;
     }
