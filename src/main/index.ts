@@ -6,6 +6,7 @@ import { app, BrowserWindow } from 'electron';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCore, type Core } from './core';
+import { safeStorageTokenStore } from './token-store';
 import { startApiServer, type ApiServer } from './core/api-server';
 import { registerIpc } from './ipc';
 import { hardenApp, hardenContents } from './security';
@@ -49,7 +50,8 @@ hardenApp();
 app.setName('Cogdesk');
 
 void app.whenReady().then(async () => {
-  core = await createCore({ home: process.env.COGDESK_HOME ?? app.getPath('userData'), nativeBinding: electronSqliteBinding() });
+  const home = process.env.COGDESK_HOME ?? app.getPath('userData');
+  core = await createCore({ home, nativeBinding: electronSqliteBinding(), tokenStore: safeStorageTokenStore(home) });
   registerIpc(core, () => window);
   window = createWindow();
   const settings = await core.getSettings();

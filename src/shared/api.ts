@@ -13,6 +13,18 @@ import type {
   Settings,
   Version,
 } from './domain';
+import type {
+  Cached,
+  CatalogPage,
+  CollectionSummary,
+  ModelPage,
+  RemoteAccount,
+  RemoteCollection,
+  RemoteHardware,
+  RemoteModel,
+  SearchResults,
+  TokenStatus,
+} from './catalog';
 import { CogdeskError, toErrorInfo, type ErrorInfo } from './errors';
 import type { Fit, HardwareOverview } from './hardware';
 
@@ -50,6 +62,28 @@ export interface CogdeskApi {
   getHardware(options?: { probeImage?: string }): Promise<HardwareOverview>;
   /** Whether a local version (by id or image) or a Replicate hardware SKU runs here. */
   checkFit(target: { version: string } | { sku: string }): Promise<Fit>;
+
+  // Replicate's catalog: every answer is cached; offline the cache answers, with fromCache and a notice.
+  /** Public models, newest version first; pass the previous page's `next`. */
+  exploreModels(cursor?: string | null): Promise<Cached<CatalogPage<RemoteModel>>>;
+  /** Replicate's search (else its model search; offline, the cached models). */
+  searchModels(query: string, options?: { limit?: number }): Promise<Cached<SearchResults>>;
+  listCollections(): Promise<Cached<CollectionSummary[]>>;
+  getCollection(slug: string): Promise<Cached<RemoteCollection>>;
+  /** A model's page: README (Markdown, not sanitized), versions, examples, the latest input schema. */
+  getModelPage(modelId: string): Promise<Cached<ModelPage>>;
+  /** Replicate's hardware SKUs. */
+  listReplicateHardware(): Promise<Cached<RemoteHardware[]>>;
+  /** The account behind the API token. */
+  getAccount(): Promise<Cached<RemoteAccount>>;
+  getTokenStatus(): Promise<TokenStatus>;
+  /** Keeps the API token (in the app: encrypted with safeStorage); never sent back over the contract. */
+  setApiToken(token: string): Promise<TokenStatus>;
+  clearApiToken(): Promise<TokenStatus>;
+  /** Pulls a Replicate model's version (`owner/name[:version]`, latest by default) as a task, like pullImage. */
+  pullRemoteModel(ref: string): Promise<{ taskId: string }>;
+  /** Runs a Replicate model here, from its default example (or `example`) with `input` on top. */
+  runRemoteModel(request: { model: string; input?: Record<string, unknown>; example?: string }): Promise<Prediction>;
 }
 
 export type ApiMethod = keyof CogdeskApi;
@@ -73,6 +107,18 @@ export const API_METHODS = [
   'removeExample',
   'getHardware',
   'checkFit',
+  'exploreModels',
+  'searchModels',
+  'listCollections',
+  'getCollection',
+  'getModelPage',
+  'listReplicateHardware',
+  'getAccount',
+  'getTokenStatus',
+  'setApiToken',
+  'clearApiToken',
+  'pullRemoteModel',
+  'runRemoteModel',
 ] as const satisfies readonly ApiMethod[];
 
 // Fails to compile when a method of CogdeskApi is missing from API_METHODS.

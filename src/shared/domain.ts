@@ -115,6 +115,8 @@ export interface Settings {
   allowCpuFallback: boolean;
   /** Serve Replicate's prediction API on 127.0.0.1 while the app is open (takes effect at the next start). */
   apiServerEnabled: boolean;
+  /** Replicate's API base URL; empty for https://api.replicate.com/v1. COGDESK_REPLICATE_API overrides it. */
+  replicateApiUrl: string;
   apiServerPort: number;
 }
 
@@ -127,4 +129,5 @@ export const DEFAULT_SETTINGS: Settings = {
   allowCpuFallback: false,
   apiServerEnabled: true,
   apiServerPort: 5190,
+  replicateApiUrl: '',
 };

@@ -3,10 +3,11 @@
  * progress and logs on stderr, `--json` for scripts; a non-zero exit code on any failure.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import type { PredictionStatus } from '../../shared/domain';
+import type { PredictionStatus, PullProgress } from '../../shared/domain';
 import { CogdeskError, toErrorInfo } from '../../shared/errors';
 import { print, printJson, withCore } from './context';
 import { formatError, formatExamples, formatModels, formatPrediction, formatPredictions } from './format';
+import { registerCatalogCommands, resolveRemoteArg } from './catalog';
 import { progressReporter } from './progress-bar';
 import { registerHardwareCommands } from './hardware';
 import { runCommand } from './run';
@@ -34,28 +35,37 @@ export function buildProgram(): Command {
 
   program
     .command('pull')
-    .description('pull a Cog image and add it to the library (r8.im/owner/name@sha256:<version>, or any image)')
-    .argument('<image>', 'image reference')
+    .description('pull a Replicate model (owner/name[:version], latest by default) or any Cog image, and add it to the library')
+    .argument('<image>', 'owner/name[:version] on Replicate, or an image reference')
     .option('--json', 'print the version as JSON')
     .action(async (image: string, o: { json?: boolean }) => {
       await withCore('passive', async (core) => {
         const bar = progressReporter();
-        const version = await core.pull(image, { onProgress: (p) => bar.update(p) });
+        const onProgress = (p: PullProgress) => bar.update(p);
+        const remote = await resolveRemoteArg(core, image, { onProgress });
+        const version = remote?.version ?? (await core.pull(image, { onProgress }));
         bar.end();
         if (o.json) printJson(version);
-        else print(`Pulled ${image}\nModel:   ${version.modelId}\nVersion: ${version.id}`);
+        else print(`Pulled ${remote?.ref ?? image}\nModel:   ${version.modelId}\nVersion: ${version.id}`);
       });
     });
 
   program
     .command('run')
     .description('run a prediction (pulls the image first when it is not here)')
-    .argument('<image>', 'image reference, model name or version id')
+    .argument('<image>', 'owner/name[:version] on Replicate, an image reference, a local model name or a version id')
     .option('-i, --input <key=value>', 'an input; key=@path sends a local file (repeatable)', collect, [])
+    .option('--example <id>', "start from this example of a Replicate model instead of its default one (cogdesk model OWNER/NAME lists them)")
     .option('--json', 'print the whole prediction as JSON at the end')
-    .action(async (image: string, o: { input: string[]; json?: boolean }) => {
+    .action(async (image: string, o: { input: string[]; json?: boolean; example?: string }) => {
       await withCore('passive', async (core) => {
-        const final = await runCommand(core, image, o);
+        const bar = progressReporter();
+        const remote = await resolveRemoteArg(core, image, { onProgress: (p) => bar.update(p), example: o.example });
+        bar.end();
+        if (o.example && !remote) {
+          throw new CogdeskError({ code: 'bad_request', message: '--example needs a Replicate model (owner/name)', hint: 'See its examples with: cogdesk model OWNER/NAME' });
+        }
+        const final = await runCommand(core, remote?.ref ?? image, { ...o, baseInput: remote?.startingInput });
         if (final.status !== 'succeeded') {
           throw new CogdeskError({
             code: final.status === 'canceled' ? 'canceled' : 'prediction_failed',
@@ -135,6 +145,7 @@ export function buildProgram(): Command {
 
   registerHardwareCommands(program);
   registerServeCommands(program);
+  registerCatalogCommands(program);
   return program;
 }
 

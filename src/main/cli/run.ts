@@ -9,6 +9,8 @@ import { progressReporter } from './progress-bar';
 export interface RunOptions {
   input: string[];
   json?: boolean;
+  /** The starting input (a Replicate model's default or chosen example); the -i values go on top of it. */
+  baseInput?: Record<string, unknown>;
 }
 
 /**
@@ -25,7 +27,7 @@ export async function runCommand(core: Core, image: string, o: RunOptions): Prom
     if (fit.kind !== 'gpu') process.stderr.write(`${fit.sentence}\n`);
   }
   const schema = parseVersionSchema(version.openapiSchema);
-  const input = await parseInputArgs(o.input, schema, undefined, { keepPaths: true });
+  const input = { ...(o.baseInput ?? {}), ...(await parseInputArgs(o.input, schema, undefined, { keepPaths: true })) };
   const streamsText = schema.output.kind === 'iterator' || schema.output.kind === 'concatenate';
 
   let id = '';

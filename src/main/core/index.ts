@@ -25,6 +25,7 @@ import { prepareInput } from './runner/inputs';
 import { Lifecycle } from './runner/lifecycle';
 import { WarmPool } from './runner/pool';
 import { recover, type RecoverReport } from './runner/recover';
+import { createCatalog, resolveRemoteRef, runRemoteModel, type Catalog, type TokenStore } from './remote';
 import { validateSettings } from './settings';
 import { openStore, type Store } from './store';
 import { Tasks } from './tasks';
@@ -40,6 +41,11 @@ export interface CoreOptions {
    * (short CLI commands, which must not take over containers they would stop on exit).
    */
   recover?: 'full' | 'passive';
+  /**
+   * Where the Replicate API token is kept: the app passes one built on safeStorage; by default
+   * REPLICATE_API_TOKEN, else `<home>/replicate-token` (readable by its owner only).
+   */
+  tokenStore?: TokenStore;
 }
 
 export interface Core extends CogdeskApi {
@@ -47,6 +53,8 @@ export interface Core extends CogdeskApi {
   readonly store: Store;
   readonly events: EventBus;
   readonly recovery: RecoverReport | null;
+  /** Replicate's catalog, read through the local cache. */
+  readonly catalog: Catalog;
   on: EventBus['on'];
   /** Pulls an image and registers it as a version of its model. */
   pull(ref: string, options?: { onProgress?: (p: PullProgress) => void; signal?: AbortSignal }): Promise<Version>;
@@ -68,6 +76,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const events = new EventBus();
   const tasks = new Tasks();
   const schemas = new Map<string, VersionSchema>();
+  const catalog = createCatalog({ store, home: paths.home, tokenStore: options.tokenStore });
 
   let dockerClient: Docker | null = null;
   let dockerOkAt = 0;
@@ -198,6 +207,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
       return recovery;
     },
     on: (event, listener) => events.on(event, listener),
+    catalog,
     docker,
     pull,
     resolveVersion,
@@ -292,6 +302,56 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
         )
         .finally(task.end);
       return { taskId: task.taskId };
+    },
+
+    exploreModels: (cursor) => catalog.explore({ cursor }),
+    searchModels: (query, o) => catalog.search(query, o),
+    listCollections: () => catalog.collections(),
+    getCollection: (slug) => catalog.collection(slug),
+    getModelPage: (modelId) => catalog.modelPage(modelId),
+    listReplicateHardware: () => catalog.hardware(),
+    getAccount: () => catalog.account(),
+    getTokenStatus: () => catalog.tokenStatus(),
+    async setApiToken(token: string) {
+      await catalog.tokens.set(token);
+      return catalog.tokenStatus();
+    },
+    async clearApiToken() {
+      await catalog.tokens.clear();
+      return catalog.tokenStatus();
+    },
+
+    async pullRemoteModel(ref: string) {
+      const task = tasks.begin();
+      let last: PullProgress | null = null;
+      void resolveRemoteRef(api, catalog, ref, {
+        signal: task.signal,
+        onProgress: (progress) => {
+          last = progress;
+          events.emit('task', { taskId: task.taskId, kind: 'pull', state: 'running', progress });
+        },
+      })
+        .then((resolved) => {
+          if (!resolved) {
+            throw new CogdeskError({ code: 'bad_request', message: `"${ref}" is not a Replicate model name`, hint: 'Write it as owner/name or owner/name:<version id>.' });
+          }
+          events.emit('task', { taskId: task.taskId, kind: 'pull', state: 'succeeded', version: resolved.version, progress: last ?? doneProgress(resolved.ref) });
+        })
+        .catch((e) =>
+          events.emit('task', {
+            taskId: task.taskId,
+            kind: 'pull',
+            state: e instanceof CogdeskError && e.code === 'pull_canceled' ? 'canceled' : 'failed',
+            error: toErrorInfo(e),
+          }),
+        )
+        .finally(task.end);
+      return { taskId: task.taskId };
+    },
+
+    async runRemoteModel(request) {
+      const { prediction } = await runRemoteModel(api, catalog, request.model, { input: request.input, example: request.example, source: 'app' });
+      return prediction;
     },
 
     async cancelTask(taskId: string) {

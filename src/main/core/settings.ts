@@ -1,5 +1,6 @@
 import { DEFAULT_SETTINGS, type Settings } from '../../shared/domain';
 import { CogdeskError, type FieldError } from '../../shared/errors';
+import { resolveApiUrl } from './remote/client';
 
 /** Checks a settings change before it is saved; every problem names the setting and the allowed values. */
 export function validateSettings(patch: Partial<Settings>): void {
@@ -31,6 +32,18 @@ export function validateSettings(patch: Partial<Settings>): void {
   const port = patch.apiServerPort;
   if (port !== undefined && (!Number.isInteger(port) || port < 1024 || port > 65535)) {
     fields.push({ field: 'apiServerPort', code: 'range', message: 'apiServerPort must be a whole number from 1024 to 65535' });
+  }
+  const apiUrl = patch.replicateApiUrl;
+  if (apiUrl !== undefined) {
+    if (typeof apiUrl !== 'string') {
+      fields.push({ field: 'replicateApiUrl', code: 'type', message: "replicateApiUrl must be text (empty for Replicate's own API)" });
+    } else if (apiUrl.trim()) {
+      try {
+        resolveApiUrl({ env: {}, setting: apiUrl });
+      } catch (e) {
+        fields.push({ field: 'replicateApiUrl', code: 'format', message: `replicateApiUrl: ${(e as Error).message}` });
+      }
+    }
   }
   for (const key of Object.keys(patch)) {
     if (!Object.hasOwn(DEFAULT_SETTINGS, key)) fields.push({ field: key, code: 'unknown', message: `there is no setting named ${key}` });

@@ -63,4 +63,33 @@ export const MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL
   );
   `,
+
+  // 2: the remote catalog cache (Replicate's answers, with when they were fetched) and a full-text index
+  // over the cached models for searching offline.
+  `
+  CREATE TABLE catalog_models (
+    seq                       INTEGER PRIMARY KEY,
+    id                        TEXT NOT NULL UNIQUE,
+    owner                     TEXT NOT NULL,
+    name                      TEXT NOT NULL,
+    body                      TEXT NOT NULL,
+    run_count                 INTEGER,
+    latest_version_created_at TEXT,
+    tags                      TEXT,
+    generated_description     TEXT,
+    fetched_at                TEXT NOT NULL
+  );
+  CREATE INDEX catalog_models_latest ON catalog_models(latest_version_created_at DESC);
+
+  CREATE TABLE catalog_documents (
+    key        TEXT PRIMARY KEY,
+    body       TEXT,
+    fetched_at TEXT NOT NULL
+  );
+
+  CREATE VIRTUAL TABLE catalog_models_fts USING fts5(
+    name, owner, description, readme, tags,
+    tokenize = 'unicode61 remove_diacritics 2'
+  );
+  `,
 ];

@@ -1,0 +1,320 @@
+/**
+ * `cogdesk search|explore|collections|model|account|login|logout`: Replicate's catalog from the command
+ * line, read through the local cache so it still answers offline (a note on stderr says when it does).
+ * Browsing opens only the database, never Docker. `resolveRemoteArg` lets `pull` and `run` take OWNER/NAME.
+ */
+import { createInterface } from 'node:readline';
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import type { Cached, CatalogPage, ModelPage, RemoteModel, RemotePrediction, SearchResults } from '../../shared/catalog';
+import { CogdeskError } from '../../shared/errors';
+import { parseVersionSchema } from '../core/cog/schema';
+import type { Core } from '../core';
+import { defaultHome, homePaths } from '../core/paths';
+import {
+  createCatalog,
+  isRemoteError,
+  memoryTokenStore,
+  resolveRemoteRef as resolveWith,
+  TOKEN_ENV,
+  TOKEN_PAGE,
+  type Catalog,
+  type RemoteResolution,
+  type ResolveOptions,
+} from '../core/remote';
+import { openStore, type Store } from '../core/store';
+import { print, printJson } from './context';
+import { formatOutput } from './format';
+
+const note = (text: string) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+const short = (s: string, n: number) => (s.length > n ? s.slice(0, n - 1) + '…' : s);
+const oneLine = (s: string | null | undefined) => (s ?? '').replace(/\s+/g, ' ').trim();
+const runs = (n: number | null) => (n === null ? '-' : n.toLocaleString('en-US'));
+const day = (iso: string | null | undefined) => (iso ? iso.slice(0, 10) : '-');
+
+function table(rows: string[][]): string {
+  if (rows.length === 0) return '';
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ')).join('\n');
+}
+
+/** Says on stderr when an answer came from the cache, and why. */
+function noteCache(result: Cached<unknown>): void {
+  if (result.notice) note(`Note: ${result.notice}`);
+  else if (result.fromCache) note(`Note: from the cache, fetched ${result.fetchedAt}.`);
+}
+
+/** The catalog of a core: the one createCore wires in when it has one, else one over the core's store. */
+export function catalogFor(core: Pick<Core, 'store' | 'paths'>): Catalog {
+  const wired = (core as { catalog?: Catalog }).catalog;
+  return wired ?? createCatalog({ store: core.store, home: core.paths.home });
+}
+
+/**
+ * For the `pull` and `run` commands: when ARG is OWNER/NAME[:VERSION] (and not an image Docker has), pulls
+ * that Replicate model's version (latest by default) with progress and registers it; null otherwise, and
+ * the command goes on with ARG as an image reference. Prints a note when the catalog answered offline.
+ */
+export async function resolveRemoteArg(core: Core, arg: string, o: ResolveOptions = {}): Promise<RemoteResolution | null> {
+  const resolved = await resolveWith(core, catalogFor(core), arg, o);
+  if (resolved?.notice) note(`Note: ${resolved.notice}`);
+  return resolved;
+}
+
+/** Opens the data folder's database (not Docker) for one browsing command. */
+export async function withCatalog<T>(fn: (catalog: Catalog, store: Store) => Promise<T>): Promise<T> {
+  const home = defaultHome();
+  const store = openStore(homePaths(home).database);
+  try {
+    return await fn(createCatalog({ store, home }), store);
+  } finally {
+    store.close();
+  }
+}
+
+function parseCount(max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1 || n > max) throw new InvalidArgumentError(`must be a whole number from 1 to ${max}, got "${value}".`);
+    return n;
+  };
+}
+
+// ---- text output ----
+
+export function formatModelList(models: RemoteModel[]): string {
+  if (models.length === 0) return 'No models.';
+  return table([
+    ['MODEL', 'RUNS', 'LATEST', 'DESCRIPTION'],
+    ...models.map((m) => [m.id, runs(m.runCount), day(m.latestVersion?.createdAt), short(oneLine(m.description), 70)]),
+  ]);
+}
+
+export function formatSearch(r: SearchResults): string {
+  const lines: string[] = [];
+  if (r.models.length === 0) lines.push(`No models found for "${r.query}".`);
+  else lines.push(formatModelList(r.models.map((h) => h.model)));
+  if (r.collections.length) {
+    lines.push('', 'Collections:');
+    for (const c of r.collections) lines.push(`  ${c.slug}  ${c.name}${c.description ? ` - ${short(oneLine(c.description), 70)}` : ''}`);
+  }
+  if (r.pages.length) {
+    lines.push('', 'Docs:');
+    for (const p of r.pages) lines.push(`  ${p.name}  https://replicate.com${p.href.startsWith('/') ? '' : '/'}${p.href}`);
+  }
+  if (r.source === 'models') lines.push('', "(Replicate's search endpoint failed; these come from its model search.)");
+  if (r.source === 'local') lines.push('', '(Searched the models cached on this machine.)');
+  if (r.models.length) lines.push('', 'Open one with: cogdesk model OWNER/NAME');
+  return lines.join('\n');
+}
+
+function exampleLine(e: RemotePrediction): string[] {
+  return [e.id, e.status, day(e.createdAt), short(JSON.stringify(e.input), 60)];
+}
+
+export function formatModelPage(p: ModelPage): string {
+  const m = p.model;
+  const lines = [`${m.id}${m.visibility ? `  (${m.visibility}${m.isOfficial ? ', official' : ''})` : ''}`];
+  if (m.description) lines.push(oneLine(m.description));
+  lines.push('');
+  const facts: Array<[string, string | null]> = [
+    ['Runs', runs(m.runCount)],
+    ['Page', m.url],
+    ['License', m.licenseUrl],
+    ['GitHub', m.githubUrl],
+    ['Paper', m.paperUrl],
+    ['Cover', m.coverImageUrl],
+  ];
+  for (const [k, v] of facts) if (v) lines.push(`${(k + ':').padEnd(9)}${v}`);
+  const latest = m.latestVersion;
+  lines.push(
+    latest
+      ? `Latest:  ${latest.id}  (${day(latest.createdAt)}${latest.cogVersion ? `, cog ${latest.cogVersion}` : ''})`
+      : 'Latest:  no versions yet',
+  );
+
+  if (latest?.openapiSchema) {
+    try {
+      const schema = parseVersionSchema(latest.openapiSchema);
+      lines.push('', 'Inputs:');
+      lines.push(
+        table(
+          schema.inputs.map((f) => [
+            `  ${f.name}${f.required ? '*' : ''}`,
+            f.choices ? short(f.choices.join('|'), 40) : f.isFile ? 'file' : f.type,
+            f.hasDefault ? `default ${short(JSON.stringify(f.default) ?? 'null', 30)}` : '',
+            short(oneLine(f.description), 60),
+          ]),
+        ),
+      );
+      lines.push(`Output:  ${schema.output.kind}`);
+    } catch {
+      lines.push('', 'Inputs:  (the schema of the latest version could not be read)');
+    }
+  }
+  if (m.defaultExample) {
+    lines.push('', `Default example (${m.defaultExample.id}):`, `  input:  ${short(JSON.stringify(m.defaultExample.input), 200)}`);
+    const out = formatOutput(m.defaultExample.output);
+    if (out) lines.push(`  output: ${short(oneLine(out), 200)}`);
+  }
+  if (p.versions.length) {
+    lines.push('', `Versions (${p.versions.length}${p.versions.length >= 100 ? '+' : ''}):`);
+    lines.push(table(p.versions.slice(0, 10).map((v) => [`  ${v.id}`, day(v.createdAt), v.cogVersion ? `cog ${v.cogVersion}` : ''])));
+    if (p.versions.length > 10) lines.push(`  … and ${p.versions.length - 10} more (--json lists them all)`);
+  }
+  if (p.examples.length) {
+    lines.push('', `Examples (${p.examples.length}):`);
+    lines.push(table(p.examples.slice(0, 10).map((e) => exampleLine(e).map((c, i) => (i === 0 ? `  ${c}` : c)))));
+  }
+  if (latest) {
+    lines.push('', `Run it here:  cogdesk run ${m.id}${m.defaultExample ? '   (starts from the default example; add -i key=value to change it)' : ' -i key=value'}`);
+  }
+  lines.push('', 'README', '------', p.readme ? p.readme.trimEnd() : '(none)');
+  return lines.join('\n');
+}
+
+// ---- the commands ----
+
+export function registerCatalogCommands(program: Command): void {
+  program
+    .command('search')
+    .description("search Replicate's models (offline: the models cached here)")
+    .argument('<words...>', 'what to look for')
+    .option('--limit <n>', 'how many models (1 to 50)', parseCount(50), 20)
+    .option('--json', 'print JSON ({data, fromCache, fetchedAt})')
+    .action(async (words: string[], o: { limit: number; json?: boolean }) => {
+      await withCatalog(async (catalog) => {
+        const result = await catalog.search(words.join(' '), { limit: o.limit });
+        noteCache(result);
+        if (o.json) printJson(result);
+        else print(formatSearch(result.data));
+      });
+    });
+
+  program
+    .command('explore')
+    .description('list public models on Replicate, newest version first')
+    .option('--cursor <cursor>', 'the page after this one (printed at the end of a page)')
+    .option('--json', 'print JSON ({data: {items, next}, fromCache, fetchedAt})')
+    .action(async (o: { cursor?: string; json?: boolean }) => {
+      await withCatalog(async (catalog) => {
+        const result: Cached<CatalogPage<RemoteModel>> = await catalog.explore({ cursor: o.cursor ?? null });
+        noteCache(result);
+        if (o.json) return printJson(result);
+        print(formatModelList(result.data.items));
+        if (result.data.next) print(`\nMore: cogdesk explore --cursor ${result.data.next}`);
+      });
+    });
+
+  program
+    .command('collections')
+    .description("Replicate's collections, or the models of one")
+    .argument('[slug]', 'a collection (e.g. text-to-image)')
+    .option('--json', 'print JSON')
+    .action(async (slug: string | undefined, o: { json?: boolean }) => {
+      await withCatalog(async (catalog) => {
+        if (slug) {
+          const result = await catalog.collection(slug);
+          noteCache(result);
+          if (o.json) return printJson(result);
+          const c = result.data;
+          print([`${c.name} (${c.slug})`, oneLine(c.description), '', formatModelList(c.models)].join('\n'));
+          return;
+        }
+        const result = await catalog.collections();
+        noteCache(result);
+        if (o.json) return printJson(result);
+        print(
+          result.data.length
+            ? table([['SLUG', 'NAME', 'DESCRIPTION'], ...result.data.map((c) => [c.slug, c.name, short(oneLine(c.description), 70)])])
+            : 'No collections.',
+        );
+      });
+    });
+
+  program
+    .command('model')
+    .description("a Replicate model's page: description, inputs, versions, examples, README")
+    .argument('<owner/name>', 'the model')
+    .option('--json', 'print JSON ({data: {model, readme, versions, examples, inputSchema}, fromCache, fetchedAt})')
+    .action(async (ref: string, o: { json?: boolean }) => {
+      await withCatalog(async (catalog) => {
+        const result = await catalog.modelPage(ref);
+        noteCache(result);
+        if (o.json) printJson(result);
+        else print(formatModelPage(result.data));
+      });
+    });
+
+  program
+    .command('account')
+    .description('the Replicate account behind the API token')
+    .option('--json', 'print JSON')
+    .action(async (o: { json?: boolean }) => {
+      await withCatalog(async (catalog) => {
+        const status = await catalog.tokenStatus();
+        const result = await catalog.account();
+        noteCache(result);
+        if (o.json) return printJson({ ...result, token: status });
+        const a = result.data;
+        print([`${a.username}${a.name ? ` (${a.name})` : ''}, ${a.type}`, `Token from: ${status.source ?? '-'}`, `API: ${catalog.apiUrl()}`].join('\n'));
+      });
+    });
+
+  program
+    .command('login')
+    .description(`save a Replicate API token (read from stdin; get one at ${TOKEN_PAGE})`)
+    .option('--no-verify', 'save it without asking Replicate whose it is')
+    .action(async (o: { verify: boolean }) => {
+      const token = await readToken();
+      await withCatalog(async (catalog, store) => {
+        if (o.verify) {
+          const probe = createCatalog({ store, home: defaultHome(), tokenStore: memoryTokenStore(token) });
+          try {
+            const who = await probe.account();
+            note(`The token belongs to ${who.data.username}.`);
+          } catch (e) {
+            if (!isRemoteError(e, 'network', 'server', 'throttled')) throw e;
+            note(`Note: could not check the token (${e.message}); saving it anyway.`);
+          }
+        }
+        await catalog.tokens.set(token);
+        const status = await catalog.tokenStatus();
+        print(`Saved the token${status.source && status.source !== TOKEN_ENV ? ` in ${status.source} (readable by you only)` : ''}.`);
+        if (status.source === TOKEN_ENV) note(`Note: ${TOKEN_ENV} is set, and it wins over the saved token while it is.`);
+      });
+    });
+
+  program
+    .command('logout')
+    .description('remove the saved Replicate API token')
+    .action(async () => {
+      await withCatalog(async (catalog) => {
+        await catalog.tokens.clear();
+        print('Removed the saved token.');
+        if (process.env[TOKEN_ENV]) note(`Note: ${TOKEN_ENV} is still set in this shell.`);
+      });
+    });
+}
+
+/** The token from stdin: the first non-empty line (piped), or typed after a prompt. Never from argv. */
+async function readToken(): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write(`Paste your Replicate API token (from ${TOKEN_PAGE}) and press Enter: `);
+  const rl = createInterface({ input: process.stdin, terminal: false });
+  let token = '';
+  for await (const line of rl) {
+    if (line.trim()) {
+      token = line.trim();
+      break;
+    }
+  }
+  rl.close();
+  if (!token) {
+    throw new CogdeskError({
+      code: 'bad_request',
+      message: 'No token given',
+      hint: `Pipe it in, e.g. \`cogdesk login < token.txt\`, or type it at the prompt. Get one at ${TOKEN_PAGE}`,
+    });
+  }
+  return token;
+}

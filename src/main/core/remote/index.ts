@@ -1,0 +1,35 @@
+/**
+ * Replicate's HTTP API and the local catalog cache: browse, search, read a model's page offline, and run
+ * a public model here. The public surface of the `remote/` capability.
+ */
+export { createCatalog, parseModelId, type Catalog, type CatalogOptions } from './catalog';
+export {
+  API_URL_ENV,
+  DEFAULT_API_URL,
+  isRemoteError,
+  RemoteError,
+  resolveApiUrl,
+  type RemoteFailure,
+} from './client';
+export {
+  exampleInput,
+  parseRemoteModelRef,
+  remoteImageRef,
+  resolveRemoteRef,
+  runRemoteModel,
+  type RemoteModelRef,
+  type RemoteResolution,
+  type RemoteRunHost,
+  type ResolveOptions,
+} from './run-remote';
+export {
+  checkTokenShape,
+  cliTokenStore,
+  EnvTokenStore,
+  FileTokenStore,
+  memoryTokenStore,
+  TOKEN_ENV,
+  TOKEN_FILE_NAME,
+  TOKEN_PAGE,
+  type TokenStore,
+} from './token';
