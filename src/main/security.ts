@@ -49,7 +49,8 @@ export function hardenContents(contents: WebContents): void {
   contents.session.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
   });
-  contents.session.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  // Nothing but writing text to the clipboard ("Copy as CLI command"); never reading it, no camera, no location.
+  contents.session.setPermissionRequestHandler((_wc, permission, callback) => callback(permission === 'clipboard-sanitized-write'));
 }
 
 export function hardenApp(): void {

@@ -3,10 +3,12 @@
  * preload, the IPC handlers, the CLI and the test bridge). Each call is declared once, here.
  */
 import type {
+  DiskUsage,
   EngineStatus,
   Example,
   Model,
   Prediction,
+  PredictionFile,
   PredictionQuery,
   PredictionSource,
   PullProgress,
@@ -25,7 +27,7 @@ import type {
   SearchResults,
   TokenStatus,
 } from './catalog';
-import { CogdeskError, toErrorInfo, type ErrorInfo } from './errors';
+import { CogdeskError, toErrorInfo, type ErrorInfo, type FieldError } from './errors';
 import type { Fit, HardwareOverview } from './hardware';
 
 export interface PredictionRequest {
@@ -62,6 +64,21 @@ export interface CogdeskApi {
   getHardware(options?: { probeImage?: string }): Promise<HardwareOverview>;
   /** Whether a local version (by id or image) or a Replicate hardware SKU runs here. */
   checkFit(target: { version: string } | { sku: string }): Promise<Fit>;
+
+  // What the window's pages need beyond the engine's own calls.
+  /** Checks an input against a version's schema exactly as createPrediction does; [] when it is valid. */
+  validateInput(version: string, input: Record<string, unknown>): Promise<FieldError[]>;
+  /**
+   * A file a prediction refers to (an output under `outputs/<id>/`, or an uploaded input under `inputs/`) as a
+   * data: URI: the renderer cannot read local paths.
+   */
+  readPredictionFile(predictionId: string, path: string): Promise<PredictionFile>;
+  /** Deletes a finished prediction: its row, its example, and its outputs folder. */
+  deletePrediction(id: string): Promise<void>;
+  /** Deletes a local version: its warm container, its image (by reference), its row (and its model's, when it was the last). */
+  deleteVersion(versionId: string): Promise<void>;
+  /** What the data folder and the images take on disk. */
+  getDiskUsage(): Promise<DiskUsage>;
 
   // Replicate's catalog: every answer is cached; offline the cache answers, with fromCache and a notice.
   /** Public models, newest version first; pass the previous page's `next`. */
@@ -107,6 +124,11 @@ export const API_METHODS = [
   'removeExample',
   'getHardware',
   'checkFit',
+  'validateInput',
+  'readPredictionFile',
+  'deletePrediction',
+  'deleteVersion',
+  'getDiskUsage',
   'exploreModels',
   'searchModels',
   'listCollections',

@@ -92,6 +92,8 @@ export interface PredictionQuery {
   limit?: number;
   /** Predictions created before this one (paging, newest first). */
   before?: string;
+  /** Text to find in the input (case-insensitive), or a prediction id. */
+  query?: string;
 }
 
 export interface EngineStatus {
@@ -131,3 +133,25 @@ export const DEFAULT_SETTINGS: Settings = {
   apiServerPort: 5190,
   replicateApiUrl: '',
 };
+
+/** A file of a prediction, read for the window (which cannot read local paths). */
+export interface PredictionFile {
+  path: string;
+  /** The file name, without its folder. */
+  name: string;
+  mime: string;
+  sizeBytes: number;
+  /** `data:<mime>;base64,...` */
+  dataUri: string;
+}
+
+/** What Cogdesk takes on disk. Image sizes overlap where images share layers. */
+export interface DiskUsage {
+  dataDir: string;
+  databaseBytes: number;
+  outputsBytes: number;
+  inputsBytes: number;
+  /** The local versions' image sizes, each image counted once. */
+  imagesBytes: number;
+  models: Array<{ modelId: string; imagesBytes: number; outputsBytes: number; predictions: number }>;
+}

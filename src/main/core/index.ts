@@ -3,12 +3,13 @@
  * lifecycle into the one API the window, the CLI and the tests all use. Plain Node: never imports Electron.
  */
 import type Docker from 'dockerode';
+import { realpath } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import type { CogdeskApi, PredictionRequest } from '../../shared/api';
 import type { EngineStatus, Example, Prediction, PullProgress, Settings, Version } from '../../shared/domain';
 import { CogdeskError, toErrorInfo } from '../../shared/errors';
 import { parseVersionSchema, type VersionSchema } from './cog/schema';
-import { assertValidInput } from './cog/validate';
+import { assertValidInput, validateInput } from './cog/validate';
 import { WebhookReceiver } from './cog/webhooks';
 import { checkDocker, connectDocker } from './docker/connection';
 import { parseImageRef } from './docker/image-ref';
@@ -19,9 +20,13 @@ import type { DockerGpuSupport } from '../../shared/hardware';
 import { checkFit, requirementFromCogConfig, requirementFromSku } from './hardware/fit';
 import { detectHardware } from './hardware/detect';
 import { hardwareOverview } from './hardware/overview';
-import { registerImage } from './models';
+import { BUILTIN_SKUS, mergeHardwareList } from './hardware/skus';
+import { diskUsage } from './disk';
+import { listManagedContainers, removeContainer } from './docker/containers';
+import { registerImage, removeVersionImage } from './models';
 import { homePaths, defaultHome, type HomePaths } from './paths';
-import { prepareInput } from './runner/inputs';
+import { readPredictionFile, removeOutputFiles } from './runner/files';
+import { inputForCheck, prepareInput } from './runner/inputs';
 import { Lifecycle } from './runner/lifecycle';
 import { WarmPool } from './runner/pool';
 import { recover, type RecoverReport } from './runner/recover';
@@ -168,6 +173,12 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
       reattach: (p, c) => void lifecycle.reattach(p, c),
     });
   }
+
+  /** Replicate's SKUs: the built-in table, refreshed from GET /v1/hardware (or its cache) when it answers. */
+  const skuTable = async () => {
+    const listed = await catalog.hardware().catch(() => null);
+    return listed?.data.length ? mergeHardwareList(listed.data) : BUILTIN_SKUS;
+  };
 
   const schemaOf = (version: Version): VersionSchema => {
     let s = schemas.get(version.id);
@@ -368,7 +379,9 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
       }
       const version = resolveVersion(request.version);
       const schema = schemaOf(version);
-      const { stored, sent } = await prepareInput(schema, request.input, paths.inputs);
+      // Local paths: any from the CLI; from the window or the local API only files under the data folder.
+      const roots = request.source === 'cli' ? undefined : [await realpath(paths.home).catch(() => paths.home)];
+      const { stored, sent } = await prepareInput(schema, request.input, paths.inputs, roots);
       assertValidInput(schema, sent);
       await engine();
       const prediction = store.predictions.create({
@@ -436,17 +449,68 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     },
 
     async getHardware(o?: { probeImage?: string }) {
-      return hardwareOverview({ docker: await docker().catch(() => null), probeImage: o?.probeImage });
+      return hardwareOverview({ docker: await docker().catch(() => null), probeImage: o?.probeImage, skus: await skuTable() });
     },
 
     async checkFit(target) {
       const requirement =
-        'sku' in target ? requirementFromSku(target.sku) : requirementFromCogConfig(resolveVersion(target.version).cogConfig);
+        'sku' in target ? requirementFromSku(target.sku, await skuTable()) : requirementFromCogConfig(resolveVersion(target.version).cogConfig);
       const [report, support] = await Promise.all([
         detectHardware({ systemInfo: false }),
         requirement.gpu ? gpuSupport().catch(() => null) : Promise.resolve(null),
       ]);
       return checkFit(report, requirement, support);
+    },
+
+    async validateInput(version: string, input: Record<string, unknown>) {
+      const schema = schemaOf(resolveVersion(version));
+      return validateInput(schema, inputForCheck(schema, input));
+    },
+
+    async readPredictionFile(predictionId: string, path: string) {
+      const prediction = store.predictions.get(predictionId);
+      if (!prediction) throw notFound('prediction', predictionId);
+      return readPredictionFile(paths, prediction, path);
+    },
+
+    async deletePrediction(id: string) {
+      const prediction = store.predictions.get(id);
+      if (!prediction) throw notFound('prediction', id);
+      if (prediction.status === 'starting' || prediction.status === 'processing') {
+        throw new CogdeskError({
+          code: 'bad_request',
+          message: `Prediction ${id} is still ${prediction.status}`,
+          hint: 'Cancel it first, or wait until it finishes.',
+        });
+      }
+      store.predictions.delete(id); // its example goes with it (ON DELETE CASCADE)
+      await removeOutputFiles(paths, id);
+    },
+
+    async deleteVersion(versionId: string) {
+      const version = store.library.getVersion(versionId.replace(/^sha256:/, ''));
+      if (!version) {
+        throw new CogdeskError({ code: 'not_found', message: `No local version "${versionId}"`, hint: 'List local models with: cogdesk models' });
+      }
+      const running = store.predictions.unfinished().filter((u) => u.prediction.versionId === version.id);
+      if (running.length > 0) {
+        throw new CogdeskError({
+          code: 'bad_request',
+          message: `${version.imageRef} has ${running.length} prediction(s) running`,
+          hint: 'Cancel them first, or wait until they finish.',
+        });
+      }
+      const d = await docker();
+      const warm = pool.get(version.id);
+      if (warm) await pool.discard(version.id, warm.containerId);
+      for (const c of await listManagedContainers(d, paths.homeId)) if (c.versionId === version.id) await removeContainer(d, c.id);
+      await removeVersionImage(d, version);
+      store.library.deleteVersion(version.id);
+      schemas.delete(version.id);
+    },
+
+    async getDiskUsage() {
+      return diskUsage(paths, store);
     },
 
     async close() {

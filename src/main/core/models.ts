@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import type { Version } from '../../shared/domain';
 import { CogdeskError } from '../../shared/errors';
 import { parseVersionSchema } from './cog/schema';
+import { dockerErrorToCogdesk, dockerTarget } from './docker/connection';
 import { parseImageRef } from './docker/image-ref';
 import { readCogLabels } from './docker/labels';
 import type { Store } from './store';
@@ -54,4 +55,26 @@ export async function registerImage(docker: Docker, store: Store, ref: string, p
     legacyLabels: labels.legacyLabels,
     sizeBytes: labels.sizeBytes,
   });
+}
+
+/**
+ * Removes a version's image by the reference it was pulled as (other tags of the same image stay, and the
+ * image is deleted with its last tag). An image already gone is fine; one a container still uses is not.
+ */
+export async function removeVersionImage(docker: Docker, version: Version): Promise<void> {
+  try {
+    await docker.getImage(version.imageRef).remove();
+  } catch (e) {
+    const status = (e as { statusCode?: number }).statusCode;
+    if (status === 404) return;
+    if (status === 409) {
+      throw new CogdeskError({
+        code: 'bad_request',
+        message: `Docker will not remove ${version.imageRef}: a container outside Cogdesk still uses it`,
+        hint: `Remove that container first (docker ps -a --filter ancestor=${version.imageRef}), then delete again.`,
+        details: (e as Error).message,
+      });
+    }
+    throw dockerErrorToCogdesk(e, { action: 'removing the image', ref: version.imageRef, target: dockerTarget(docker) });
+  }
 }

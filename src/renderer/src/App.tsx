@@ -1,64 +1,61 @@
 import { useEffect } from 'react';
 import { api } from './api';
-import { useStore } from './store';
+import { DockerBanner } from './components/DockerBanner';
+import { PAGE_KEYS, Sidebar } from './components/Sidebar';
+import { HardwarePage } from './pages/hardware/HardwarePage';
+import { LibraryPage } from './pages/library/LibraryPage';
+import { PlaygroundPage } from './pages/playground/PlaygroundPage';
+import { PredictionsPage } from './pages/predictions/PredictionsPage';
+import { SettingsPage } from './pages/settings/SettingsPage';
+import { useEngine } from './state/engine';
+import { useLibrary } from './state/library';
+import { useNavigation } from './state/navigation';
+import { usePredictions } from './state/predictions';
 
-/** The first window: Docker's state, the local library and the prediction history, live. */
+/** The window: the pages beside their navigation, live through the contract's events. */
 export function App() {
-  const { status, models, predictions, error, refresh, upsertPrediction } = useStore();
+  const route = useNavigation((s) => s.route);
 
   useEffect(() => {
-    void refresh();
-    return api.on('prediction', upsertPrediction);
-  }, [refresh, upsertPrediction]);
+    void useEngine.getState().refreshStatus();
+    const offPrediction = api.on('prediction', (p) => usePredictions.getState().upsert(p));
+    const offTask = api.on('task', (t) => useLibrary.getState().onTask(t));
+    const onKey = (e: KeyboardEvent) => {
+      const page = e.altKey && !e.ctrlKey && !e.metaKey ? PAGE_KEYS[e.key] : undefined;
+      if (page) {
+        e.preventDefault();
+        useNavigation.getState().go({ page });
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => {
+      offPrediction();
+      offTask();
+      window.removeEventListener('keydown', onKey);
+    };
+  }, []);
 
   return (
-    <main>
-      <header>
-        <h1>Cogdesk</h1>
-        {status && (
-          <p className={status.docker.ok ? 'ok' : 'problem'} role="status">
-            {status.docker.ok ? `Docker ${status.docker.version}` : `${status.docker.message}. ${status.docker.hint ?? ''}`}
-          </p>
-        )}
-      </header>
-      {error && <p className="problem">{error.message}</p>}
-      <section aria-labelledby="models">
-        <h2 id="models">Models</h2>
-        {models.length === 0 ? (
-          <p>No models yet. Pull one with <code>cogdesk pull IMAGE</code>.</p>
-        ) : (
-          <ul>
-            {models.map((m) => (
-              <li key={m.id}>
-                {m.id} <small>{m.versionCount} version(s)</small>
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
-      <section aria-labelledby="predictions">
-        <h2 id="predictions">Predictions</h2>
-        <table>
-          <thead>
-            <tr>
-              <th>ID</th>
-              <th>Model</th>
-              <th>Status</th>
-              <th>Created</th>
-            </tr>
-          </thead>
-          <tbody>
-            {predictions.map((p) => (
-              <tr key={p.id}>
-                <td>{p.id}</td>
-                <td>{p.modelId}</td>
-                <td className={`status-${p.status}`}>{p.status}</td>
-                <td>{new Date(p.createdAt).toLocaleString()}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </section>
-    </main>
+    <div className="app">
+      <a
+        className="skip-link"
+        href="#main"
+        onClick={(e) => {
+          e.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
+        Skip to content
+      </a>
+      <Sidebar />
+      <main id="main" tabIndex={-1} data-page={route.page}>
+        <DockerBanner />
+        {route.page === 'playground' && <PlaygroundPage route={route} />}
+        {route.page === 'predictions' && <PredictionsPage route={route} />}
+        {route.page === 'library' && <LibraryPage />}
+        {route.page === 'hardware' && <HardwarePage />}
+        {route.page === 'settings' && <SettingsPage />}
+      </main>
+    </div>
   );
 }

@@ -109,7 +109,7 @@ function tryJson(line: string): { error?: string } | undefined {
 }
 
 /** Incompressible bytes from a seed (AES-CTR over zeros). */
-function noise(size: number, seed: string): Buffer {
+export function noise(size: number, seed: string): Buffer {
   const key = createHash('sha256').update(seed).digest();
   const cipher = createCipheriv('aes-256-ctr', key, Buffer.alloc(16));
   return Buffer.concat([cipher.update(Buffer.alloc(size)), cipher.final()]);
@@ -120,7 +120,7 @@ function sha256(b: Buffer): string {
 }
 
 /** A minimal ustar archive of regular files. */
-function tar(files: Array<{ name: string; data: Buffer }>): Buffer {
+export function tar(files: Array<{ name: string; data: Buffer }>): Buffer {
   const parts: Buffer[] = [];
   for (const f of files) {
     const h = Buffer.alloc(512);

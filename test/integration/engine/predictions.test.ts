@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -100,6 +101,21 @@ describe('predictions through the engine (real Docker, fixture Cog images)', () 
     const missing = await core.createPrediction({ version: v.file.id, input: { image: '/nonexistent/photo.png' } }).catch((e) => e);
     expect(missing.code).toBe('file_not_found');
     expect(missing.message).toContain('/nonexistent/photo.png');
+  });
+
+  it('takes local paths outside the data folder from the command line only', async () => {
+    const outside = join(tmpdir(), `cogdesk-outside-${process.pid}.txt`);
+    await writeFile(outside, 'secret');
+    try {
+      const refused = await core.createPrediction({ version: v.file.id, input: { image: outside }, source: 'app' }).catch((e) => e);
+      expect(refused.code).toBe('bad_request');
+      expect(refused.fields).toEqual([expect.objectContaining({ field: 'image' })]);
+      expect(refused.hint).toMatch(/data: URI|upload/);
+      const fromCli = await core.waitForPrediction((await core.createPrediction({ version: v.file.id, input: { image: outside }, source: 'cli' })).id);
+      expect(readFileSync(fromCli.output as string, 'utf8')).toBe('terces');
+    } finally {
+      await rm(outside, { force: true });
+    }
   });
 
   it('keeps a large data URI input as a file under the data folder, not as base64 in the database', async () => {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { access, mkdir, writeFile } from 'node:fs/promises';
-import { isAbsolute, join, resolve } from 'node:path';
+import { mkdir, realpath, writeFile } from 'node:fs/promises';
+import { isAbsolute, join, resolve, sep } from 'node:path';
 import { CogdeskError } from '../../../shared/errors';
 import type { VersionSchema } from '../cog/schema';
 import { fileToDataUri } from '../cog/input-parse';
@@ -20,13 +20,15 @@ export async function prepareInput(
   schema: VersionSchema,
   input: Record<string, unknown>,
   inputsDir: string,
+  /** Folders local paths may come from; undefined allows any (the CLI, run by the person themself). */
+  allowedRoots?: string[],
 ): Promise<{ stored: Record<string, unknown>; sent: Record<string, unknown> }> {
   const stored: Record<string, unknown> = { ...input };
   const sent: Record<string, unknown> = { ...input };
   const one = async (v: unknown, field: string): Promise<{ stored: unknown; sent: unknown }> => {
     if (typeof v !== 'string') return { stored: v, sent: v };
     if (!isRemote(v)) {
-      const path = await existingPath(v, field);
+      const path = await existingPath(v, field, allowedRoots);
       return { stored: path, sent: await fileToDataUri(path) };
     }
     if (v.startsWith('data:') && v.length > INLINE_DATA_URI_MAX) return { stored: await saveDataUri(v, inputsDir), sent: v };
@@ -55,10 +57,11 @@ async function saveDataUri(uri: string, dir: string): Promise<string> {
   return path;
 }
 
-async function existingPath(value: string, field: string): Promise<string> {
+async function existingPath(value: string, field: string, allowedRoots?: string[]): Promise<string> {
   const path = isAbsolute(value) ? value : resolve(value.startsWith('@') ? value.slice(1) : value);
+  let real: string;
   try {
-    await access(path);
+    real = await realpath(path);
   } catch {
     throw new CogdeskError({
       code: 'file_not_found',
@@ -67,5 +70,31 @@ async function existingPath(value: string, field: string): Promise<string> {
       fields: [{ field, code: 'format', message: `${field}: no file at ${path}` }],
     });
   }
+  // The window and the local API may only name files Cogdesk itself keeps: a caller that is not the
+  // person at the command line must not be able to send any readable file on this machine to a model.
+  if (allowedRoots && !allowedRoots.some((root) => real === root || real.startsWith(root + sep))) {
+    throw new CogdeskError({
+      code: 'bad_request',
+      message: `${field}: a local file path is only accepted from the command line`,
+      hint: "Send the file's contents instead (a data: URI, or an upload), or a URL.",
+      fields: [{ field, code: 'format', message: `${field}: send the file itself, not a path on this machine` }],
+    });
+  }
   return path;
+}
+
+/**
+ * The input as validation sees it without reading any file: a local path given for a file field (which
+ * prepareInput would turn into a data URI) stands in as an empty data URI.
+ */
+export function inputForCheck(schema: VersionSchema, input: Record<string, unknown>): Record<string, unknown> {
+  if (!input || typeof input !== 'object' || Array.isArray(input)) return input;
+  const out: Record<string, unknown> = { ...input };
+  const placeholder = (v: unknown) => (typeof v === 'string' && v.trim() !== '' && !isRemote(v) ? 'data:,' : v);
+  for (const field of schema.inputs) {
+    const value = input[field.name];
+    if (field.isFile) out[field.name] = placeholder(value);
+    else if (field.items?.isFile && Array.isArray(value)) out[field.name] = value.map(placeholder);
+  }
+  return out;
 }

@@ -126,6 +126,19 @@ export class LibraryStore {
     return row ? toVersion(row) : null;
   }
 
+  /** Forgets a version, and its model when no version is left; predictions keep their history. */
+  deleteVersion(id: string): boolean {
+    return this.db.transaction(() => {
+      const row = this.db.prepare('SELECT model_id FROM versions WHERE id = ?').get(id) as { model_id: string } | undefined;
+      if (!row) return false;
+      this.db.prepare('DELETE FROM versions WHERE id = ?').run(id);
+      this.db
+        .prepare('DELETE FROM models WHERE id = ? AND NOT EXISTS (SELECT 1 FROM versions WHERE model_id = ?)')
+        .run(row.model_id, row.model_id);
+      return true;
+    })();
+  }
+
   /** The newest version recorded for an image reference or image id. */
   findVersionByImage(refOrImageId: string): Version | null {
     const row = this.db

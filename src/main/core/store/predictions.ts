@@ -112,6 +112,12 @@ export class PredictionStore {
       where.push('status = ?');
       args.push(q.status);
     }
+    const text = typeof q.query === 'string' ? q.query.trim() : '';
+    if (text) {
+      // The input is JSON text: a LIKE over it finds a word in any field; an exact id matches too.
+      where.push("(id = ? OR input LIKE ? ESCAPE '\\')");
+      args.push(text, `%${text.replace(/[\\%_]/g, (c) => '\\' + c)}%`);
+    }
     if (q.before) {
       where.push('seq < (SELECT seq FROM predictions WHERE id = ?)');
       args.push(q.before);

@@ -1,0 +1,38 @@
+import { formatBytes } from '../lib/format';
+import { Loading } from '../components/Loading';
+import { MediaPreview } from './MediaPreview';
+import { usePredictionFile } from './usePredictionFile';
+
+/** One file of a prediction: its preview, name, size and a Save link. */
+export function FileView({ predictionId, path }: { predictionId: string; path: string }) {
+  const { file, error } = usePredictionFile(predictionId, path);
+  const name = path.split(/[\\/]/).pop() ?? path;
+  return (
+    <figure className="file-view" data-path={path}>
+      {file ? <MediaPreview src={file.dataUri} mime={file.mime} name={file.name} /> : !error && <Loading text={`Loading ${name}…`} />}
+      <figcaption>
+        <span className="mono" title={path}>
+          {name}
+        </span>
+        {file && (
+          <>
+            {' '}
+            <small>
+              {file.mime} · {formatBytes(file.sizeBytes)}
+            </small>{' '}
+            <a href={file.dataUri} download={file.name}>
+              Save
+            </a>
+          </>
+        )}
+        {error && (
+          <small className="problem">
+            {' '}
+            {error.message}
+            {error.hint ? `. ${error.hint}` : ''}
+          </small>
+        )}
+      </figcaption>
+    </figure>
+  );
+}

@@ -1,0 +1,64 @@
+import { useState } from 'react';
+import type { EngineStatus, Version } from '../../../../shared/domain';
+import type { ErrorInfo } from '../../../../shared/errors';
+import { ConfirmButton } from '../../components/ConfirmButton';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { errorInfo } from '../../lib/errors';
+import { formatBytes, formatTime, shortId } from '../../lib/format';
+import { forgetVersion } from '../../lib/useVersion';
+import { useLibrary } from '../../state/library';
+import { useNavigation } from '../../state/navigation';
+
+type Warm = EngineStatus['warmContainers'][number];
+
+/** One local version: image, size, whether it is warm now; run it, delete it (container and image). */
+export function VersionRow({ version, warm, latest }: { version: Version; warm: Warm | undefined; latest: boolean }) {
+  const deleteVersion = useLibrary((s) => s.deleteVersion);
+  const go = useNavigation((s) => s.go);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ErrorInfo | null>(null);
+  const remove = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await deleteVersion(version.id);
+      forgetVersion(version.id);
+    } catch (e) {
+      setError(errorInfo(e));
+      setBusy(false);
+    }
+  };
+  return (
+    <tr data-version-id={version.id}>
+      <td>
+        <span className="mono" title={version.id}>
+          {shortId(version.id)}
+        </span>{' '}
+        {latest && <span className="badge">latest</span>}
+        <div className="mono muted small">{version.imageRef}</div>
+        {error && <ErrorNotice error={error} onDismiss={() => setError(null)} />}
+      </td>
+      <td>{formatBytes(version.sizeBytes)}</td>
+      <td>{version.cogVersion ?? '—'}</td>
+      <td>
+        {warm ? (
+          <span className="badge status-succeeded" title={`${warm.url} · container ${warm.containerId.slice(0, 12)}`}>
+            warm · {warm.runsOn}
+            {warm.busy ? ` · busy (${warm.queued} queued)` : ''}
+          </span>
+        ) : (
+          <span className="muted">cold</span>
+        )}
+      </td>
+      <td>{formatTime(version.createdAt)}</td>
+      <td>
+        <div className="row-actions">
+          <button type="button" onClick={() => go({ page: 'playground', modelId: version.modelId, versionId: version.id })}>
+          Run
+        </button>
+          <ConfirmButton label={busy ? 'Deleting…' : 'Delete'} confirmLabel="Delete image?" disabled={busy} onConfirm={() => void remove()} />
+        </div>
+      </td>
+    </tr>
+  );
+}

@@ -1,0 +1,49 @@
+import type { Prediction } from '../../../../shared/domain';
+import { StatusBadge } from '../../components/StatusBadge';
+import { formatAgo, formatSeconds } from '../../lib/format';
+import { useVersion } from '../../lib/useVersion';
+import { useNavigation } from '../../state/navigation';
+
+/** The input in one line: files as "(file)", secrets masked (from the version's schema), cut short. */
+function inputSummary(input: Record<string, unknown>, secrets: Set<string>): string {
+  const text = Object.entries(input)
+    .map(([k, v]) => {
+      if (secrets.has(k)) return `${k}: ••••`;
+      if (typeof v === 'string') return `${k}: ${v.startsWith('data:') ? '(file)' : v}`;
+      return `${k}: ${JSON.stringify(v)}`;
+    })
+    .join(', ');
+  return text.length > 90 ? `${text.slice(0, 88)}…` : text;
+}
+
+/** One prediction in the history; its id is the button that opens it. */
+export function HistoryRow({ prediction: p }: { prediction: Prediction }) {
+  const go = useNavigation((s) => s.go);
+  const { schema, loaded } = useVersion(p.versionId);
+  const open = () => go({ page: 'predictions', predictionId: p.id });
+  // Until the schema says which fields are secret, show no input at all.
+  const secrets = new Set(schema?.inputs.filter((f) => f.isSecret).map((f) => f.name) ?? []);
+  return (
+    <tr data-prediction-id={p.id} onClick={open}>
+      <td>
+        <button
+          type="button"
+          className="link mono"
+          onClick={(e) => {
+            e.stopPropagation();
+            open();
+          }}
+        >
+          {p.id.slice(0, 10)}
+        </button>
+      </td>
+      <td>{p.modelId}</td>
+      <td className="muted input-summary">{loaded ? inputSummary(p.input, secrets) : ''}</td>
+      <td>
+        <StatusBadge status={p.status} />
+      </td>
+      <td>{formatSeconds(p.metrics?.predict_time)}</td>
+      <td title={new Date(p.createdAt).toLocaleString()}>{formatAgo(p.createdAt)}</td>
+    </tr>
+  );
+}

@@ -1,0 +1,22 @@
+import { usePredictions } from '../../state/predictions';
+import { HistoryRow } from './HistoryRow';
+
+/** The history, newest first. */
+export function HistoryTable() {
+  const { ids, byId } = usePredictions();
+  return (
+    <table className="history">
+      <thead>
+        <tr>
+          <th scope="col">Prediction</th>
+          <th scope="col">Model</th>
+          <th scope="col">Input</th>
+          <th scope="col">Status</th>
+          <th scope="col">Predict time</th>
+          <th scope="col">Created</th>
+        </tr>
+      </thead>
+      <tbody>{ids.map((id) => (byId[id] ? <HistoryRow key={id} prediction={byId[id]} /> : null))}</tbody>
+    </table>
+  );
+}

@@ -1,0 +1,90 @@
+import { create } from 'zustand';
+import type { TaskEvent } from '../../../shared/api';
+import type { DiskUsage, Model, PullProgress, Version } from '../../../shared/domain';
+import type { ErrorInfo } from '../../../shared/errors';
+import { api } from '../api';
+import { errorInfo } from '../lib/errors';
+
+export interface PullTask {
+  taskId: string;
+  ref: string;
+  state: 'running' | 'succeeded' | 'failed' | 'canceled';
+  progress: PullProgress | null;
+  version?: Version;
+  error?: ErrorInfo;
+  startedAt: number;
+}
+
+interface Library {
+  models: Model[];
+  versions: Record<string, Version[]>;
+  disk: DiskUsage | null;
+  loaded: boolean;
+  error: ErrorInfo | null;
+  tasks: PullTask[];
+  refresh(): Promise<void>;
+  /** A model's versions, fetched once (refresh() fetches them again). */
+  loadVersions(modelId: string): Promise<Version[]>;
+  pull(ref: string): Promise<void>;
+  onTask(event: TaskEvent): void;
+  cancelTask(taskId: string): Promise<void>;
+  dismissTask(taskId: string): void;
+  deleteVersion(versionId: string): Promise<void>;
+}
+
+/** Local models and versions, disk use, and pulls in progress (pullImage + 'task' events). */
+export const useLibrary = create<Library>((set, get) => ({
+  models: [],
+  versions: {},
+  disk: null,
+  loaded: false,
+  error: null,
+  tasks: [],
+  async refresh() {
+    try {
+      const models = await api.listModels();
+      const lists = await Promise.all(models.map((m) => api.listVersions(m.id)));
+      set({ models, versions: Object.fromEntries(models.map((m, i) => [m.id, lists[i]])), loaded: true, error: null });
+      set({ disk: await api.getDiskUsage() });
+    } catch (e) {
+      set({ error: errorInfo(e), loaded: true });
+    }
+  },
+  async loadVersions(modelId) {
+    const have = get().versions[modelId];
+    if (have) return have;
+    const list = await api.listVersions(modelId);
+    set({ versions: { ...get().versions, [modelId]: list } });
+    return list;
+  },
+  async pull(ref) {
+    const { taskId } = await api.pullImage(ref);
+    // Events may have come first: keep what they said.
+    if (!get().tasks.some((t) => t.taskId === taskId)) {
+      set({ tasks: [{ taskId, ref, state: 'running', progress: null, startedAt: Date.now() }, ...get().tasks] });
+    } else {
+      set({ tasks: get().tasks.map((t) => (t.taskId === taskId ? { ...t, ref } : t)) });
+    }
+  },
+  onTask(event) {
+    const tasks = get().tasks;
+    const existing = tasks.find((t) => t.taskId === event.taskId);
+    const base: PullTask = existing ?? { taskId: event.taskId, ref: '', state: 'running', progress: null, startedAt: Date.now() };
+    let next: PullTask;
+    if (event.state === 'running') next = { ...base, state: 'running', progress: event.progress, ref: base.ref || event.progress.ref };
+    else if (event.state === 'succeeded') next = { ...base, state: 'succeeded', progress: { ...event.progress, percent: 100, phase: 'done' }, version: event.version, ref: base.ref || event.progress.ref };
+    else next = { ...base, state: event.state, error: event.error };
+    set({ tasks: existing ? tasks.map((t) => (t.taskId === event.taskId ? next : t)) : [next, ...tasks] });
+    if (event.state === 'succeeded') void get().refresh();
+  },
+  async cancelTask(taskId) {
+    await api.cancelTask(taskId);
+  },
+  dismissTask(taskId) {
+    set({ tasks: get().tasks.filter((t) => t.taskId !== taskId) });
+  },
+  async deleteVersion(versionId) {
+    await api.deleteVersion(versionId);
+    await get().refresh();
+  },
+}));
