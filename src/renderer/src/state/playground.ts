@@ -176,7 +176,7 @@ export const usePlayground = create<Playground>((set, get) => {
           runError: {
             code: 'input_invalid',
             message: `The input is not valid for this model: ${errors.length} problem(s)`,
-            hint: 'Fix the fields marked below, then run again.',
+            hint: 'Fix the fields marked in red, then run again.',
           },
         });
         return errors[0].field || null;
