@@ -51,7 +51,13 @@ app.setName('Cogdesk');
 
 void app.whenReady().then(async () => {
   const home = process.env.COGDESK_HOME ?? app.getPath('userData');
-  core = await createCore({ home, nativeBinding: electronSqliteBinding(), tokenStore: safeStorageTokenStore(home) });
+  core = await createCore({
+    home,
+    nativeBinding: electronSqliteBinding(),
+    tokenStore: safeStorageTokenStore(home),
+    // The registry's CLI auth token (pushes without a `cog login`), encrypted the same way.
+    registryTokenStore: safeStorageTokenStore(home, { file: 'replicate-cli-token.enc', envVar: null }),
+  });
   registerIpc(core, () => window);
   window = createWindow();
   const settings = await core.getSettings();

@@ -4,9 +4,10 @@ import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from '
 import { dirname, join } from 'node:path';
 import { checkTokenShape, type TokenStore } from './core/remote';
 
-export function safeStorageTokenStore(home: string): TokenStore {
-  const file = join(home, 'replicate-token.enc');
-  const env = () => process.env.REPLICATE_API_TOKEN?.trim() || null;
+export function safeStorageTokenStore(home: string, o: { file?: string; envVar?: string | null } = {}): TokenStore {
+  const file = join(home, o.file ?? 'replicate-token.enc');
+  const envVar = o.envVar === undefined ? 'REPLICATE_API_TOKEN' : o.envVar;
+  const env = () => (envVar ? process.env[envVar]?.trim() || null : null);
   return {
     async get() {
       if (env()) return env();
@@ -33,7 +34,7 @@ export function safeStorageTokenStore(home: string): TokenStore {
       }
     },
     async describe() {
-      if (env()) return { present: true, source: 'REPLICATE_API_TOKEN' };
+      if (env()) return { present: true, source: envVar };
       try {
         readFileSync(file);
         return { present: true, source: 'safeStorage' };

@@ -29,6 +29,7 @@ import type {
 } from './catalog';
 import { CogdeskError, toErrorInfo, type ErrorInfo, type FieldError } from './errors';
 import type { Fit, HardwareOverview } from './hardware';
+import type { PushLink, PushPlan, PushProgress, PushRequest, PushResult, RegistryLoginStatus } from './push';
 
 export interface PredictionRequest {
   /** A version id (64 hex), or an image reference that is already pulled. */
@@ -101,6 +102,24 @@ export interface CogdeskApi {
   pullRemoteModel(ref: string): Promise<{ taskId: string }>;
   /** Runs a Replicate model here, from its default example (or `example`) with `input` on top. */
   runRemoteModel(request: { model: string; input?: Record<string, unknown>; example?: string }): Promise<Prediction>;
+
+  // Pushing a local version to the user's Replicate account.
+  /**
+   * What a push would do, checked: the local version, the destination (naming rules, owner = the API token's
+   * account), the model (exists, or will be created with which visibility and hardware: by default the SKU
+   * matching this machine) and the registry credentials. Creates nothing on Replicate.
+   */
+  planPush(request: PushRequest): Promise<PushPlan>;
+  /** Starts a push; progress and the end arrive as `task` events of kind 'push' with the returned id; cancelTask stops it. */
+  pushVersion(request: PushRequest): Promise<{ taskId: string }>;
+  /** Which registry credentials a push would use: a `cog login`, the CLI token Cogdesk keeps, or none. */
+  getRegistryLogin(): Promise<RegistryLoginStatus>;
+  /** Verifies a CLI auth token (replicate.com/auth/token, not an r8_ API token) with the registry and keeps it encrypted; never sent back. */
+  setRegistryToken(token: string): Promise<RegistryLoginStatus>;
+  /** Forgets the CLI token Cogdesk keeps (a `cog login` is left alone). */
+  clearRegistryToken(): Promise<RegistryLoginStatus>;
+  /** Where a local version was pushed ("pushed as owner/name:version"), newest first. */
+  listPushes(versionId: string): Promise<PushLink[]>;
 }
 
 export type ApiMethod = keyof CogdeskApi;
@@ -141,6 +160,12 @@ export const API_METHODS = [
   'clearApiToken',
   'pullRemoteModel',
   'runRemoteModel',
+  'planPush',
+  'pushVersion',
+  'getRegistryLogin',
+  'setRegistryToken',
+  'clearRegistryToken',
+  'listPushes',
 ] as const satisfies readonly ApiMethod[];
 
 // Fails to compile when a method of CogdeskApi is missing from API_METHODS.
@@ -151,7 +176,10 @@ void _allMethodsListed;
 export type TaskEvent =
   | { taskId: string; kind: 'pull'; state: 'running'; progress: PullProgress }
   | { taskId: string; kind: 'pull'; state: 'succeeded'; progress: PullProgress; version: Version }
-  | { taskId: string; kind: 'pull'; state: 'failed' | 'canceled'; error: ErrorInfo };
+  | { taskId: string; kind: 'pull'; state: 'failed' | 'canceled'; error: ErrorInfo }
+  | { taskId: string; kind: 'push'; state: 'running'; progress: PushProgress }
+  | { taskId: string; kind: 'push'; state: 'succeeded'; progress: PushProgress; result: PushResult }
+  | { taskId: string; kind: 'push'; state: 'failed' | 'canceled'; error: ErrorInfo };
 
 export interface CogdeskEvents {
   task: TaskEvent;

@@ -10,6 +10,7 @@ import { formatError, formatExamples, formatModels, formatPrediction, formatPred
 import { registerCatalogCommands, resolveRemoteArg } from './catalog';
 import { progressReporter } from './progress-bar';
 import { registerHardwareCommands } from './hardware';
+import { registerPushCommands } from './push';
 import { runCommand } from './run';
 import { registerServeCommands } from './serve';
 
@@ -146,6 +147,7 @@ export function buildProgram(): Command {
   registerHardwareCommands(program);
   registerServeCommands(program);
   registerCatalogCommands(program);
+  registerPushCommands(program);
   return program;
 }
 

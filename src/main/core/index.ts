@@ -31,6 +31,7 @@ import { Lifecycle } from './runner/lifecycle';
 import { WarmPool } from './runner/pool';
 import { recover, type RecoverReport } from './runner/recover';
 import { createCatalog, resolveRemoteRef, runRemoteModel, type Catalog, type TokenStore } from './remote';
+import { createPusher, parseDestination, type Pusher } from './push';
 import { validateSettings } from './settings';
 import { openStore, type Store } from './store';
 import { Tasks } from './tasks';
@@ -51,6 +52,11 @@ export interface CoreOptions {
    * REPLICATE_API_TOKEN, else `<home>/replicate-token` (readable by its owner only).
    */
   tokenStore?: TokenStore;
+  /**
+   * Where the verified CLI auth token for the registry (pushes without a `cog login`) is kept: the app
+   * passes one built on safeStorage; by default `<home>/replicate-cli-token` (readable by its owner only).
+   */
+  registryTokenStore?: TokenStore;
 }
 
 export interface Core extends CogdeskApi {
@@ -60,6 +66,8 @@ export interface Core extends CogdeskApi {
   readonly recovery: RecoverReport | null;
   /** Replicate's catalog, read through the local cache. */
   readonly catalog: Catalog;
+  /** Publishing local versions to the Replicate account (pushVersion runs it as a task). */
+  readonly pusher: Pusher;
   on: EventBus['on'];
   /** Pulls an image and registers it as a version of its model. */
   pull(ref: string, options?: { onProgress?: (p: PullProgress) => void; signal?: AbortSignal }): Promise<Version>;
@@ -94,6 +102,8 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     }
     return dockerClient;
   };
+
+  const pusher = createPusher({ docker, store, catalog, home: paths.home, registryTokens: options.registryTokenStore });
 
   // Webhooks: a stable port and secret per home, so a restarted Cogdesk still gets a running model's result.
   let secret = store.engineState.get('webhookSecret');
@@ -219,6 +229,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     },
     on: (event, listener) => events.on(event, listener),
     catalog,
+    pusher,
     docker,
     pull,
     resolveVersion,
@@ -363,6 +374,37 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     async runRemoteModel(request) {
       const { prediction } = await runRemoteModel(api, catalog, request.model, { input: request.input, example: request.example, source: 'app' });
       return prediction;
+    },
+
+    planPush: (request) => pusher.plan(request),
+
+    async pushVersion(request) {
+      // The destination's naming rules answer at once; everything else arrives as the task's events.
+      parseDestination(request?.destination, pusher.registry());
+      const task = tasks.begin();
+      void pusher
+        .push(request, {
+          signal: task.signal,
+          onProgress: (progress) => events.emit('task', { taskId: task.taskId, kind: 'push', state: 'running', progress }),
+        })
+        .then((result) => events.emit('task', { taskId: task.taskId, kind: 'push', state: 'succeeded', progress: result.progress, result }))
+        .catch((e) =>
+          events.emit('task', {
+            taskId: task.taskId,
+            kind: 'push',
+            state: e instanceof CogdeskError && e.code === 'canceled' ? 'canceled' : 'failed',
+            error: toErrorInfo(e),
+          }),
+        )
+        .finally(task.end);
+      return { taskId: task.taskId };
+    },
+
+    getRegistryLogin: () => pusher.loginStatus(),
+    setRegistryToken: (token: string) => pusher.login(token),
+    clearRegistryToken: () => pusher.logout(),
+    async listPushes(versionId: string) {
+      return pusher.links(versionId);
     },
 
     async cancelTask(taskId: string) {

@@ -4,7 +4,8 @@ import { readFixtureManifest } from '../../helpers/fixtures';
 import { startFakeReplicate, type FakeReplicate, type FakeReplicateOptions } from './server';
 import { createValidator, type Verdict } from './validate';
 
-export { startFakeReplicate, type FakeReplicate, type FakeRequest, type FakeResponse } from './server';
+export { startFakeReplicate, type FakeReplicate, type FakeReplicateOptions, type FakeRequest, type FakeResponse } from './server';
+export type { CreatedModel, FakePushes, FakeRegistry } from './push';
 export { createValidator, KNOWN_DIFFERENCES, type Issue, type Verdict } from './validate';
 export { ECHO_README, GONE_VERSION_ID, recorded } from './world';
 

@@ -1,13 +1,19 @@
 /**
- * A fake of Replicate's HTTP API (the catalog half) on 127.0.0.1, serving what the real API serves: the
- * recorded bodies (world.ts), absolute `next` URLs with `?cursor=`, problem+json errors, 401 without or
- * with a wrong token wherever the published schema requires one (everything but GET /search), 404s, and
- * throttling (429 with the detail body and Retry-After). It can be stopped and started again on the same
- * port (the network going away and coming back). Every answer is kept, so tests can validate them all
- * against replicate-openapi.json (validate.ts).
+ * A fake of Replicate's HTTP API (the catalog half, and creating models for pushes) on 127.0.0.1, serving
+ * what the real API serves: the recorded bodies (world.ts), absolute `next` URLs with `?cursor=`,
+ * problem+json errors, 401 without or with a wrong token wherever the published schema requires one
+ * (everything but GET /search), 404s, and throttling (429 with the detail body and Retry-After). It can be
+ * stopped and started again on the same port (the network going away and coming back). Every answer of
+ * the API is kept, so tests can validate them all against replicate-openapi.json (validate.ts).
+ *
+ * Pushing (push.ts): `POST /v1/models` creates a model for the token's account; the registry's
+ * `POST /cog/v1/verify-token` is served here too (the test registry cannot); and, given a real registry,
+ * the fake makes a version of a model of the account when a pushed manifest appears there, the way
+ * Replicate does.
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { createPushes, type FakePushes, type FakeRegistry } from './push';
 import { buildWorld, recorded, type EchoFixture, type FakeWorld } from './world';
 
 type Obj = Record<string, unknown>;
@@ -37,13 +43,28 @@ export interface FakeReplicateOptions {
   echo: EchoFixture;
   /** Models per page of GET /models (default 4). */
   pageSize?: number;
+  /** Replaces fields of the account behind the token (e.g. its `username`, the owner of new models). */
+  account?: Record<string, unknown>;
+  /** CLI auth tokens `POST /cog/v1/verify-token` knows, with their user names. */
+  cliTokens?: Record<string, string>;
+  /** The registry pushes go to: versions of the account's models are made from the manifests pushed there. */
+  registry?: FakeRegistry;
+  /**
+   * How many looks at a model (GET of the model or its versions) see a newly pushed manifest before its
+   * version appears (Replicate takes a while; default 1: the first look after the push does not show it).
+   */
+  versionLag?: number;
 }
 
 export interface FakeReplicate {
   /** `http://127.0.0.1:<port>/v1` */
   url: string;
   port: number;
+  /** `http://127.0.0.1:<port>/cog/v1/verify-token`: the registry's CLI token check (COGDESK_REGISTRY_VERIFY_URL). */
+  verifyUrl: string;
   world: FakeWorld;
+  /** Models created with POST /models, and making versions from pushed manifests. */
+  pushes: FakePushes;
   readonly requests: FakeRequest[];
   readonly responses: FakeResponse[];
   /** The next `count` requests answer 429 with Retry-After: `retryAfter` seconds. */
@@ -61,6 +82,8 @@ const PROBLEM = 'application/problem+json';
 
 export async function startFakeReplicate(options: FakeReplicateOptions): Promise<FakeReplicate> {
   const world = buildWorld(options.echo);
+  if (options.account) Object.assign(world.account, options.account);
+  const pushes = createPushes(world, { registry: options.registry, versionLag: options.versionLag ?? 1 });
   const pageSize = options.pageSize ?? 4;
   const requests: FakeRequest[] = [];
   const responses: FakeResponse[] = [];
@@ -89,11 +112,20 @@ export async function startFakeReplicate(options: FakeReplicateOptions): Promise
         res.writeHead(status, { 'content-type': contentType, ...headers });
         res.end(text);
       };
-      try {
-        route(request, send);
-      } catch (e) {
-        send(500, { detail: `fake server error: ${String(e)}`, status: 500 }, PROBLEM);
+      // The registry's token check is not Replicate's API: its answers are not kept for validation.
+      if (request.method === 'POST' && url.pathname === '/cog/v1/verify-token') {
+        const token = new URLSearchParams(request.body).get('token') ?? '';
+        const username = token ? options.cliTokens?.[token] : undefined;
+        res.writeHead(username ? 200 : 404, { 'content-type': username ? 'application/json' : 'text/plain' });
+        res.end(username ? JSON.stringify({ username }) : 'user does not exist\n');
+        return;
       }
+      void (async () => {
+        // Looking at a model of the account first makes versions of what was pushed to the registry.
+        const model = /^\/v1\/models\/([^/]+)\/([^/]+)(?:\/versions(?:\/[^/]+)?)?\/?$/.exec(request.path);
+        if (model && request.method === 'GET' && request.auth === 'valid') await pushes.sync(`${model[1]}/${model[2]}`);
+        route(request, send);
+      })().catch((e: unknown) => send(500, { detail: `fake server error: ${String(e)}`, status: 500 }, PROBLEM));
     });
   });
 
@@ -143,12 +175,17 @@ export async function startFakeReplicate(options: FakeReplicateOptions): Promise
     }
     if (method === 'GET' && p === '/v1/hardware') return send(200, world.hardware);
     if (method === 'GET' && p === '/v1/account') return send(200, world.account);
+    if (method === 'POST' && p === '/v1/models') {
+      const created = pushes.create(r.body);
+      return created.ok ? send(201, created.model) : send(created.status, { detail: created.detail, status: created.status }, PROBLEM);
+    }
 
     m = /^\/v1\/models\/([^/]+)\/([^/]+)(\/.*)?$/.exec(p);
     if (method === 'GET' && m) {
       const id = `${m[1]}/${m[2]}`;
       const model = world.models.get(id);
-      if (!model) return notFound();
+      // A private model is visible to its owner's token only.
+      if (!model || (model.visibility === 'private' && model.owner !== world.account.username)) return notFound();
       const rest = m[3] ?? '';
       if (rest === '') return send(200, model);
       if (rest === '/readme') {
@@ -252,7 +289,9 @@ export async function startFakeReplicate(options: FakeReplicateOptions): Promise
   return {
     url: `http://127.0.0.1:${port}/v1`,
     port,
+    verifyUrl: `http://127.0.0.1:${port}/cog/v1/verify-token`,
     world,
+    pushes,
     requests,
     responses,
     throttle(count, retryAfter = 1) {

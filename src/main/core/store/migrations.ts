@@ -92,4 +92,20 @@ export const MIGRATIONS: readonly string[] = [
     tokenize = 'unicode61 remove_diacritics 2'
   );
   `,
+
+  // 3: pushes: a local version pushed to a registry as a version of a Replicate model (`owner/name`), with
+  // the version id Replicate gave it (the pushed manifest's digest). Goes with its local version.
+  // IF NOT EXISTS: a database rolled back to an older user_version by hand still opens.
+  `
+  CREATE TABLE IF NOT EXISTS pushes (
+    version_id        TEXT NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
+    registry          TEXT NOT NULL,
+    model_id          TEXT NOT NULL,
+    remote_version_id TEXT NOT NULL,
+    image_ref         TEXT NOT NULL,
+    pushed_at         TEXT NOT NULL,
+    PRIMARY KEY (version_id, registry, model_id, remote_version_id)
+  );
+  CREATE INDEX IF NOT EXISTS pushes_model ON pushes(registry, model_id, pushed_at DESC);
+  `,
 ];

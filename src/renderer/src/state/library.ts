@@ -67,6 +67,8 @@ export const useLibrary = create<Library>((set, get) => ({
     }
   },
   onTask(event) {
+    // Push tasks have their own events (kind 'push'); the library's task list shows pulls.
+    if (event.kind !== 'pull') return;
     const tasks = get().tasks;
     const existing = tasks.find((t) => t.taskId === event.taskId);
     const base: PullTask = existing ?? { taskId: event.taskId, ref: '', state: 'running', progress: null, startedAt: Date.now() };

@@ -1,0 +1,2 @@
+/** The push types live in the contract (src/shared/push.ts). */
+export type * from '../../../shared/push';
