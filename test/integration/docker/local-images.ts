@@ -77,6 +77,9 @@ export async function removeImageCompletely(docker: Docker, refOrId: string): Pr
     .inspect()
     .then((i) => i.Id, () => undefined);
   if (!id) return;
+  // Images other tests built on top of it (the e2e tests' variants) would keep it here: they go first.
+  const children = (await docker.listImages({ all: true })).filter((i) => i.ParentId === id).map((i) => i.Id);
+  for (const child of children) await removeImageCompletely(docker, child);
   await removeImages(docker, id);
   if (await imageExists(docker, id)) throw new Error(`could not remove image ${refOrId} (${id}): something still uses it`);
 }
