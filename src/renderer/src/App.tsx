@@ -2,6 +2,8 @@ import { useEffect } from 'react';
 import { api } from './api';
 import { DockerBanner } from './components/DockerBanner';
 import { PAGE_KEYS, Sidebar } from './components/Sidebar';
+import { ExplorePage } from './pages/explore/ExplorePage';
+import { ModelPage } from './pages/model/ModelPage';
 import { HardwarePage } from './pages/hardware/HardwarePage';
 import { LibraryPage } from './pages/library/LibraryPage';
 import { PlaygroundPage } from './pages/playground/PlaygroundPage';
@@ -9,7 +11,9 @@ import { PredictionsPage } from './pages/predictions/PredictionsPage';
 import { SettingsPage } from './pages/settings/SettingsPage';
 import { useEngine } from './state/engine';
 import { useLibrary } from './state/library';
+import { useModelPage } from './state/modelPage';
 import { useNavigation } from './state/navigation';
+import { usePush } from './state/push';
 import { usePredictions } from './state/predictions';
 
 /** The window: the pages beside their navigation, live through the contract's events. */
@@ -19,7 +23,11 @@ export function App() {
   useEffect(() => {
     void useEngine.getState().refreshStatus();
     const offPrediction = api.on('prediction', (p) => usePredictions.getState().upsert(p));
-    const offTask = api.on('task', (t) => useLibrary.getState().onTask(t));
+    const offTask = api.on('task', (t) => {
+      useLibrary.getState().onTask(t);
+      useModelPage.getState().onTask(t);
+      usePush.getState().onTask(t);
+    });
     const onKey = (e: KeyboardEvent) => {
       const page = e.altKey && !e.ctrlKey && !e.metaKey ? PAGE_KEYS[e.key] : undefined;
       if (page) {
@@ -50,6 +58,8 @@ export function App() {
       <Sidebar />
       <main id="main" tabIndex={-1} data-page={route.page}>
         <DockerBanner />
+        {route.page === 'explore' && <ExplorePage />}
+        {route.page === 'model' && <ModelPage route={route} />}
         {route.page === 'playground' && <PlaygroundPage route={route} />}
         {route.page === 'predictions' && <PredictionsPage route={route} />}
         {route.page === 'library' && <LibraryPage />}

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 
-export type PageName = 'playground' | 'predictions' | 'library' | 'hardware' | 'settings';
+export type PageName = 'explore' | 'model' | 'playground' | 'predictions' | 'library' | 'hardware' | 'settings';
 
 export interface Route {
   page: PageName;
@@ -11,6 +11,12 @@ export interface Route {
   predictionId?: string;
   /** playground: prefill the form from this prediction's input. */
   prefill?: boolean;
+  /** playground: prefill the form with this input (a Replicate model's default example), from `inputFrom`. */
+  input?: Record<string, unknown>;
+  inputFrom?: string;
+  /** model: the Replicate model (`owner/name`) whose page shows. explore: the collection shown. */
+  remoteModelId?: string;
+  collection?: string;
 }
 
 interface Navigation {

@@ -8,7 +8,7 @@ import { errorInfo } from '../lib/errors';
 import type { Route } from './navigation';
 import { usePredictions } from './predictions';
 
-export type Prefill = { from: 'defaults' } | { from: 'example'; predictionId: string } | { from: 'prediction'; predictionId: string };
+export type Prefill = { from: 'defaults' } | { from: 'example'; predictionId: string } | { from: 'prediction'; predictionId: string } | { from: 'remote'; model: string };
 
 interface Playground {
   modelId: string | null;
@@ -112,7 +112,10 @@ export const usePlayground = create<Playground>((set, get) => {
         const fields = formFields(schema);
         let prefill: Prefill = { from: 'defaults' };
         let input: Record<string, unknown> | null = null;
-        if (shown && (route.prefill ?? true)) {
+        if (route.input) {
+          prefill = { from: 'remote', model: route.inputFrom ?? version.modelId };
+          input = route.input;
+        } else if (shown && (route.prefill ?? true)) {
           prefill = { from: 'prediction', predictionId: shown.id };
           input = shown.input;
         } else {

@@ -8,6 +8,9 @@ import { formatBytes, formatTime, shortId } from '../../lib/format';
 import { forgetVersion } from '../../lib/useVersion';
 import { useLibrary } from '../../state/library';
 import { useNavigation } from '../../state/navigation';
+import { usePush } from '../../state/push';
+import { PushDialog } from './PushDialog';
+import { PushLinks } from './PushLinks';
 
 type Warm = EngineStatus['warmContainers'][number];
 
@@ -17,6 +20,7 @@ export function VersionRow({ version, warm, latest }: { version: Version; warm: 
   const go = useNavigation((s) => s.go);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorInfo | null>(null);
+  const pushing = usePush((s) => s.versionId === version.id);
   const remove = async () => {
     setBusy(true);
     setError(null);
@@ -36,6 +40,8 @@ export function VersionRow({ version, warm, latest }: { version: Version; warm: 
         </span>{' '}
         {latest && <span className="badge">latest</span>}
         <div className="mono muted small">{version.imageRef}</div>
+        <PushLinks versionId={version.id} />
+        {pushing && <PushDialog version={version} />}
         {error && <ErrorNotice error={error} onDismiss={() => setError(null)} />}
       </td>
       <td>{formatBytes(version.sizeBytes)}</td>
@@ -56,6 +62,9 @@ export function VersionRow({ version, warm, latest }: { version: Version; warm: 
           <button type="button" onClick={() => go({ page: 'playground', modelId: version.modelId, versionId: version.id })}>
           Run
         </button>
+          <button type="button" onClick={() => void usePush.getState().open(version.id)}>
+            Push to Replicate
+          </button>
           <ConfirmButton label={busy ? 'Deleting…' : 'Delete'} confirmLabel="Delete image?" disabled={busy} onConfirm={() => void remove()} />
         </div>
       </td>

@@ -72,7 +72,7 @@ export function PlaygroundPage({ route }: { route: Route }) {
               errorsFor={(name) => fieldErrors(pg, name)}
               onChange={pg.setDraft}
               onBlur={pg.touch}
-              sourcePredictionId={pg.prefill.from === 'defaults' ? null : pg.prefill.predictionId}
+              sourcePredictionId={pg.prefill.from === 'example' || pg.prefill.from === 'prediction' ? pg.prefill.predictionId : null}
             />
           )}
           {pg.runError && <ErrorNotice error={pg.runError} />}

@@ -6,6 +6,8 @@ export function PrefillNote({ prefill }: { prefill: Prefill }) {
   const text =
     prefill.from === 'example'
       ? `Prefilled from the default example (${shortId(prefill.predictionId)}).`
+      : prefill.from === 'remote'
+        ? `Prefilled from ${prefill.model}'s default example on Replicate.`
       : prefill.from === 'prediction'
         ? `Prefilled from prediction ${shortId(prefill.predictionId)}.`
         : 'Prefilled with the model\'s defaults.';

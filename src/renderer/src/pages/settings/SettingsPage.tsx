@@ -8,6 +8,7 @@ import { Loading } from '../../components/Loading';
 import { PageHeader } from '../../components/PageHeader';
 import { errorInfo } from '../../lib/errors';
 import { useEngine } from '../../state/engine';
+import { ApiTokenSection } from './ApiTokenSection';
 import { GpuChoice } from './GpuChoice';
 
 type Editable = Settings;
@@ -84,6 +85,7 @@ export function SettingsPage() {
   return (
     <>
       <PageHeader title="Settings" />
+      <ApiTokenSection />
       <form className="settings" onSubmit={(e) => void save(e)} noValidate>
         <section className="panel" aria-labelledby="s-models">
           <h2 id="s-models">Running models</h2>

@@ -1,0 +1,63 @@
+import { useEffect } from 'react';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { Loading } from '../../components/Loading';
+import { OfflineBadge } from '../../components/OfflineBadge';
+import { PageHeader } from '../../components/PageHeader';
+import { useCatalog } from '../../state/catalog';
+import { CollectionList } from './CollectionList';
+import { CollectionView } from './CollectionView';
+import { ModelList } from './ModelList';
+import { SearchResultsView } from './SearchResultsView';
+
+/** Replicate's public models: newest first (paged), search as you type, collections. */
+export function ExplorePage() {
+  const c = useCatalog();
+
+  useEffect(() => {
+    void useCatalog.getState().refresh();
+  }, []);
+
+  const searching = c.query.trim() !== '';
+  return (
+    <>
+      <PageHeader title="Explore" />
+      <OfflineBadge freshness={searching && c.searchFreshness ? c.searchFreshness : c.freshness} />
+      <div className="explore-search">
+        <label htmlFor="explore-search" className="field-label">
+          Search models
+        </label>
+        <input id="explore-search" type="search" value={c.query} placeholder="e.g. text to image" autoComplete="off" onChange={(e) => c.setQuery(e.target.value)} />
+        {c.searching && <Loading text="Searching…" />}
+      </div>
+      {searching ? (
+        <>
+          {c.searchError && <ErrorNotice error={c.searchError} title="Search failed" />}
+          {c.search && <SearchResultsView results={c.search} />}
+        </>
+      ) : (
+        <>
+          <CollectionList collections={c.collections} current={c.collection?.slug ?? null} onOpen={(slug) => void c.openCollection(slug)} />
+          {c.collectionsError && <ErrorNotice error={c.collectionsError} title="Collections" />}
+          {c.collectionError && <ErrorNotice error={c.collectionError} title="Collection" />}
+          {c.collectionLoading && <Loading text="Loading the collection…" />}
+          {c.collection ? (
+            <CollectionView collection={c.collection} />
+          ) : (
+            <section aria-labelledby="newest">
+              <h2 id="newest">Newest models</h2>
+              {c.error && <ErrorNotice error={c.error} />}
+              {!c.loaded && c.loading && <Loading text="Loading Replicate's models…" />}
+              {c.loaded && c.models.length === 0 && !c.error && <p className="muted">No models.</p>}
+              {c.models.length > 0 && <ModelList models={c.models} label="Newest models" />}
+              {c.next && (
+                <button type="button" disabled={c.loading} onClick={() => void c.loadMore()}>
+                  {c.loading ? 'Loading…' : 'Load more'}
+                </button>
+              )}
+            </section>
+          )}
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,47 @@
+import { useEffect, useRef } from 'react';
+import type { RemoteModel } from '../../../../shared/catalog';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { ProgressBar } from '../../components/ProgressBar';
+import { formatBytes } from '../../lib/format';
+import { useModelPage } from '../../state/modelPage';
+import { useNavigation } from '../../state/navigation';
+
+/** "Run locally": pulls the model's latest version with progress, then opens the Playground prefilled. */
+export function RunLocally({ model }: { model: RemoteModel }) {
+  const { pull, runLocally, cancelPull } = useModelPage();
+  const go = useNavigation((s) => s.go);
+  const opened = useRef<string | null>(null);
+  const mine = pull && pull.modelId === model.id ? pull : null;
+
+  useEffect(() => {
+    if (mine?.state !== 'succeeded' || !mine.version || opened.current === mine.taskId) return;
+    opened.current = mine.taskId;
+    const input = model.defaultExample?.input;
+    go({ page: 'playground', modelId: mine.version.modelId, versionId: mine.version.id, input: input && Object.keys(input).length ? input : undefined, inputFrom: model.id });
+  }, [mine, model, go]);
+
+  const busy = mine?.state === 'starting' || mine?.state === 'running';
+  const p = mine?.progress;
+  const text = p
+    ? `${p.message || p.phase}${p.bytesTotal > 0 ? ` (${formatBytes(p.bytesDone)} of ${formatBytes(p.bytesTotal)})` : ''} · ${Math.round(p.percent)}%`
+    : 'Starting…';
+  return (
+    <section className="panel run-locally" aria-labelledby="run-locally" data-state={mine?.state ?? 'idle'}>
+      <h2 id="run-locally">Run locally</h2>
+      <p className="muted small">Pulls the latest version's image to this machine, then opens the Playground with the default example's input.</p>
+      <div className="row">
+        <button type="button" className="primary" disabled={busy || !model.latestVersion} onClick={() => void runLocally()}>
+          Run locally
+        </button>
+        {busy && mine?.taskId && (
+          <button type="button" onClick={() => void cancelPull()}>
+            Cancel
+          </button>
+        )}
+      </div>
+      {busy && <ProgressBar label={`Pulling ${model.id}`} percent={p ? p.percent : null} text={text} />}
+      {mine?.state === 'canceled' && <p className="muted">Pull canceled.</p>}
+      {mine?.state === 'failed' && mine.error && <ErrorNotice error={mine.error} title="Could not pull" />}
+    </section>
+  );
+}

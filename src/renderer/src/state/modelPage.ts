@@ -1,0 +1,101 @@
+import { create } from 'zustand';
+import type { TaskEvent } from '../../../shared/api';
+import type { ModelPage } from '../../../shared/catalog';
+import type { PullProgress, Version } from '../../../shared/domain';
+import type { ErrorInfo } from '../../../shared/errors';
+import { api } from '../api';
+import { errorInfo } from '../lib/errors';
+import type { Freshness } from './catalog';
+
+export interface RemotePull {
+  taskId: string | null;
+  modelId: string;
+  state: 'starting' | 'running' | 'succeeded' | 'failed' | 'canceled';
+  progress: PullProgress | null;
+  version?: Version;
+  error?: ErrorInfo;
+}
+
+interface ModelPageState {
+  modelId: string | null;
+  page: ModelPage | null;
+  freshness: Freshness | null;
+  loading: boolean;
+  error: ErrorInfo | null;
+  pull: RemotePull | null;
+  open(modelId: string): Promise<void>;
+  /** pullRemoteModel: progress from the 'task' events; resolves when the task has started. */
+  runLocally(): Promise<void>;
+  cancelPull(): Promise<void>;
+  onTask(event: TaskEvent): void;
+}
+
+/** One Replicate model's page, and its "Run locally" pull. */
+export const useModelPage = create<ModelPageState>((set, get) => {
+  // Events may come before pullRemoteModel answers with the task id: keep them until it does.
+  let early: TaskEvent[] = [];
+  const apply = (event: TaskEvent) => {
+    const pull = get().pull;
+    if (!pull || event.kind !== 'pull' || pull.taskId !== event.taskId) return;
+    if (event.state === 'running') set({ pull: { ...pull, state: 'running', progress: event.progress } });
+    else if (event.state === 'succeeded') set({ pull: { ...pull, state: 'succeeded', progress: { ...event.progress, percent: 100 }, version: event.version } });
+    else set({ pull: { ...pull, state: event.state, error: event.error } });
+  };
+
+  return {
+    modelId: null,
+    page: null,
+    freshness: null,
+    loading: false,
+    error: null,
+    pull: null,
+
+    async open(modelId) {
+      const samePull = get().pull?.modelId === modelId ? get().pull : null;
+      set({ modelId, loading: true, error: null, page: get().modelId === modelId ? get().page : null, pull: samePull });
+      try {
+        const r = await api.getModelPage(modelId);
+        if (get().modelId !== modelId) return;
+        set({ page: r.data, freshness: { fromCache: r.fromCache, notice: r.fromCache ? (r.notice ?? 'Showing the cached page.') : null }, loading: false });
+      } catch (e) {
+        if (get().modelId === modelId) set({ error: errorInfo(e), loading: false });
+      }
+    },
+
+    async runLocally() {
+      const modelId = get().modelId;
+      if (!modelId) return;
+      const current = get().pull;
+      if (current && (current.state === 'starting' || current.state === 'running')) return;
+      early = [];
+      set({ pull: { taskId: null, modelId, state: 'starting', progress: null } });
+      try {
+        const { taskId } = await api.pullRemoteModel(modelId);
+        set({ pull: { ...get().pull!, taskId } });
+        for (const e of early.filter((x) => x.taskId === taskId)) apply(e);
+        early = [];
+      } catch (e) {
+        set({ pull: { taskId: null, modelId, state: 'failed', progress: null, error: errorInfo(e) } });
+      }
+    },
+
+    async cancelPull() {
+      const taskId = get().pull?.taskId;
+      if (!taskId) return;
+      try {
+        await api.cancelTask(taskId);
+      } catch (e) {
+        set({ error: errorInfo(e) });
+      }
+    },
+
+    onTask(event) {
+      const pull = get().pull;
+      if (pull && pull.state === 'starting' && pull.taskId === null) {
+        early.push(event);
+        return;
+      }
+      apply(event);
+    },
+  };
+});
