@@ -6,6 +6,7 @@ import { dockerErrorToCogdesk, dockerTarget } from './connection';
 import { rawMessage, registryError } from './docker-errors';
 import { parseImageRef, repoDigestFor, type ImageRef } from './image-ref';
 import { PullProgressTracker, type PullEvent } from './progress';
+import { safeCall, throttle } from '../util/progress';
 
 export interface PullOptions {
   /** Aggregated progress, at most every `throttleMs` (100 ms), plus a last one with phase `done`. */
@@ -140,39 +141,4 @@ function canceled(ref: ImageRef, cause?: unknown): CogdeskError {
     { code: 'pull_canceled', message: `Pull of ${ref.full} canceled`, hint: 'Pull it again whenever you want it.' },
     { cause },
   );
-}
-
-function safeCall<T>(fn: ((v: T) => void) | undefined, value: T): void {
-  try {
-    fn?.(value);
-  } catch {
-    // A broken listener must not break the pull.
-  }
-}
-
-/** Calls `fn` at most once per `ms`, trailing calls included; `now()` calls at once, `cancel()` drops a pending one. */
-function throttle(fn: () => void, ms: number): (() => void) & { now(): void; cancel(): void } {
-  let last = 0;
-  let timer: NodeJS.Timeout | undefined;
-  const run = () => {
-    timer = undefined;
-    last = Date.now();
-    fn();
-  };
-  const call = () => {
-    if (timer) return;
-    const wait = last + ms - Date.now();
-    if (wait <= 0) run();
-    else timer = setTimeout(run, wait);
-  };
-  return Object.assign(call, {
-    now: () => {
-      if (timer) clearTimeout(timer);
-      run();
-    },
-    cancel: () => {
-      if (timer) clearTimeout(timer);
-      timer = undefined;
-    },
-  });
 }

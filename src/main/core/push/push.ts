@@ -14,6 +14,7 @@ import { rawMessage } from '../docker/docker-errors';
 import { refusedCredentials } from './credentials';
 import { PushProgressTracker, type PushEvent } from './progress';
 import type { CredentialSource, PushProgress } from './types';
+import { safeCall, throttle } from '../util/progress';
 
 export const PUSH_TAG = 'latest';
 
@@ -253,39 +254,4 @@ function canceled(target: string, cause?: unknown): CogdeskError {
     { code: 'canceled', message: `Push to ${target} canceled`, hint: 'Push again whenever you want: layers already uploaded are not uploaded again.' },
     { cause },
   );
-}
-
-function safeCall<T>(fn: ((v: T) => void) | undefined, value: T): void {
-  try {
-    fn?.(value);
-  } catch {
-    // A broken listener must not break the push.
-  }
-}
-
-/** Calls `fn` at most once per `ms`, trailing calls included; `now()` calls at once, `cancel()` drops a pending one. */
-function throttle(fn: () => void, ms: number): (() => void) & { now(): void; cancel(): void } {
-  let last = 0;
-  let timer: NodeJS.Timeout | undefined;
-  const run = () => {
-    timer = undefined;
-    last = Date.now();
-    fn();
-  };
-  const call = () => {
-    if (timer) return;
-    const wait = last + ms - Date.now();
-    if (wait <= 0) run();
-    else timer = setTimeout(run, wait);
-  };
-  return Object.assign(call, {
-    now: () => {
-      if (timer) clearTimeout(timer);
-      run();
-    },
-    cancel: () => {
-      if (timer) clearTimeout(timer);
-      timer = undefined;
-    },
-  });
 }
