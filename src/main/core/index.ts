@@ -5,7 +5,7 @@
 import type Docker from 'dockerode';
 import { realpath } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
-import type { CogdeskApi, PredictionRequest } from '../../shared/api';
+import type { CogdeskApi, PredictionRequest, TaskEvent } from '../../shared/api';
 import type { EngineStatus, Example, Prediction, PullProgress, Settings, Version } from '../../shared/domain';
 import { CogdeskError, toErrorInfo } from '../../shared/errors';
 import { parseVersionSchema, type VersionSchema } from './cog/schema';
@@ -220,6 +220,31 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     return registerImage(d, store, parsed.full, parsed.digest ?? result.digest);
   };
 
+  /** A pull as a task: progress and the end arrive as `task` events with the returned id; cancelTask stops it. */
+  const pullTask = (ref: string, work: (o: { onProgress: (p: PullProgress) => void; signal: AbortSignal }) => Promise<Version>) => {
+    const task = tasks.begin();
+    let last: PullProgress | null = null;
+    const emit = (event: TaskEvent) => events.emit('task', event);
+    void work({
+      signal: task.signal,
+      onProgress: (progress) => {
+        last = progress;
+        emit({ taskId: task.taskId, kind: 'pull', state: 'running', progress });
+      },
+    })
+      .then((version) => emit({ taskId: task.taskId, kind: 'pull', state: 'succeeded', version, progress: last ?? doneProgress(ref) }))
+      .catch((e) =>
+        emit({
+          taskId: task.taskId,
+          kind: 'pull',
+          state: e instanceof CogdeskError && e.code === 'pull_canceled' ? 'canceled' : 'failed',
+          error: toErrorInfo(e),
+        }),
+      )
+      .finally(task.end);
+    return { taskId: task.taskId };
+  };
+
   const api: Core = {
     paths,
     store,
@@ -296,34 +321,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
 
     async pullImage(ref: string) {
       parseImageRef(ref);
-      const task = tasks.begin();
-      let last: PullProgress | null = null;
-      void pull(ref, {
-        signal: task.signal,
-        onProgress: (progress) => {
-          last = progress;
-          events.emit('task', { taskId: task.taskId, kind: 'pull', state: 'running', progress });
-        },
-      })
-        .then((version) =>
-          events.emit('task', {
-            taskId: task.taskId,
-            kind: 'pull',
-            state: 'succeeded',
-            version,
-            progress: last ?? doneProgress(ref),
-          }),
-        )
-        .catch((e) =>
-          events.emit('task', {
-            taskId: task.taskId,
-            kind: 'pull',
-            state: e instanceof CogdeskError && e.code === 'pull_canceled' ? 'canceled' : 'failed',
-            error: toErrorInfo(e),
-          }),
-        )
-        .finally(task.end);
-      return { taskId: task.taskId };
+      return pullTask(ref, (o) => pull(ref, o));
     },
 
     exploreModels: (cursor) => catalog.explore({ cursor }),
@@ -344,31 +342,13 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     },
 
     async pullRemoteModel(ref: string) {
-      const task = tasks.begin();
-      let last: PullProgress | null = null;
-      void resolveRemoteRef(api, catalog, ref, {
-        signal: task.signal,
-        onProgress: (progress) => {
-          last = progress;
-          events.emit('task', { taskId: task.taskId, kind: 'pull', state: 'running', progress });
-        },
-      })
-        .then((resolved) => {
-          if (!resolved) {
-            throw new CogdeskError({ code: 'bad_request', message: `"${ref}" is not a Replicate model name`, hint: 'Write it as owner/name or owner/name:<version id>.' });
-          }
-          events.emit('task', { taskId: task.taskId, kind: 'pull', state: 'succeeded', version: resolved.version, progress: last ?? doneProgress(resolved.ref) });
-        })
-        .catch((e) =>
-          events.emit('task', {
-            taskId: task.taskId,
-            kind: 'pull',
-            state: e instanceof CogdeskError && e.code === 'pull_canceled' ? 'canceled' : 'failed',
-            error: toErrorInfo(e),
-          }),
-        )
-        .finally(task.end);
-      return { taskId: task.taskId };
+      return pullTask(ref, async (o) => {
+        const resolved = await resolveRemoteRef(api, catalog, ref, o);
+        if (!resolved) {
+          throw new CogdeskError({ code: 'bad_request', message: `"${ref}" is not a Replicate model name`, hint: 'Write it as owner/name or owner/name:<version id>.' });
+        }
+        return resolved.version;
+      });
     },
 
     async runRemoteModel(request) {
