@@ -3,7 +3,6 @@
  * line, read through the local cache so it still answers offline (a note on stderr says when it does).
  * Browsing opens only the database, never Docker. `resolveRemoteArg` lets `pull` and `run` take OWNER/NAME.
  */
-import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { Cached, CatalogPage, ModelPage, RemoteModel, RemotePrediction, SearchResults } from '../../shared/catalog';
@@ -23,7 +22,7 @@ import {
   type ResolveOptions,
 } from '../core/remote';
 import { openStore, type Store } from '../core/store';
-import { print, printJson } from './context';
+import { print, printJson, readSecretLine } from './context';
 import { formatOutput } from './format';
 
 const note = (text: string) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
@@ -299,16 +298,7 @@ export function registerCatalogCommands(program: Command): void {
 
 /** The token from stdin: the first non-empty line (piped), or typed after a prompt. Never from argv. */
 async function readToken(): Promise<string> {
-  if (process.stdin.isTTY) process.stderr.write(`Paste your Replicate API token (from ${TOKEN_PAGE}) and press Enter: `);
-  const rl = createInterface({ input: process.stdin, terminal: false });
-  let token = '';
-  for await (const line of rl) {
-    if (line.trim()) {
-      token = line.trim();
-      break;
-    }
-  }
-  rl.close();
+  const token = await readSecretLine(`Paste your Replicate API token (from ${TOKEN_PAGE}) and press Enter: `);
   if (!token) {
     throw new CogdeskError({
       code: 'bad_request',

@@ -1,3 +1,4 @@
+import { createInterface } from 'node:readline';
 import { createCore, type Core } from '../core';
 
 export const print = (text: string) => process.stdout.write(text.endsWith('\n') ? text : text + '\n');
@@ -14,4 +15,22 @@ export async function withCore<T>(mode: 'full' | 'passive', fn: (core: Core) => 
   } finally {
     await core.close();
   }
+}
+
+/**
+ * A secret from stdin: the first non-empty line (piped), or typed after `prompt` on a terminal.
+ * Never from argv, where other users could read it. Empty when nothing was given.
+ */
+export async function readSecretLine(prompt: string): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write(prompt);
+  const rl = createInterface({ input: process.stdin, terminal: false });
+  let line = '';
+  for await (const text of rl) {
+    if (text.trim()) {
+      line = text.trim();
+      break;
+    }
+  }
+  rl.close();
+  return line;
 }

@@ -5,13 +5,12 @@
  * progress on stderr, Ctrl-C cancels. Registry credentials: an existing `cog login`, else the CLI auth
  * token Cogdesk keeps, else it asks for one (stdin) and keeps it in `<home>/replicate-cli-token`.
  */
-import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { CogdeskError } from '../../shared/errors';
 import type { Core } from '../core';
 import { formatBytes } from '../core/docker/progress';
 import { CLI_TOKEN_PAGE, createPusher, type Pusher, type PushPlan, type PushProgress, type PushRequest, type PushResult } from '../core/push';
-import { print, printJson, withCore } from './context';
+import { print, printJson, readSecretLine, withCore } from './context';
 
 const note = (text: string) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
 
@@ -169,16 +168,7 @@ function pushProgressReporter(stream: NodeJS.WriteStream = process.stderr): { up
 
 /** A CLI auth token from stdin: the first non-empty line (piped), or typed after a prompt. Never from argv. */
 async function readCliToken(): Promise<string> {
-  if (process.stdin.isTTY) process.stderr.write(`Paste your CLI auth token (from ${CLI_TOKEN_PAGE}) and press Enter: `);
-  const rl = createInterface({ input: process.stdin, terminal: false });
-  let token = '';
-  for await (const line of rl) {
-    if (line.trim()) {
-      token = line.trim();
-      break;
-    }
-  }
-  rl.close();
+  const token = await readSecretLine(`Paste your CLI auth token (from ${CLI_TOKEN_PAGE}) and press Enter: `);
   if (!token) {
     throw new CogdeskError({
       code: 'registry_unauthorized',
