@@ -6,6 +6,7 @@ import type {
   DiskUsage,
   EngineStatus,
   Example,
+  LocalImageScan,
   Model,
   Prediction,
   PredictionFile,
@@ -80,6 +81,11 @@ export interface CogdeskApi {
   deleteVersion(versionId: string): Promise<void>;
   /** What the data folder and the images take on disk. */
   getDiskUsage(): Promise<DiskUsage>;
+  /**
+   * Lists every tagged image Docker has with Cog labels that the library does not know yet (one version per
+   * image, under its first tag): what `cog build` made shows up without pulling or pushing it.
+   */
+  scanLocalImages(): Promise<LocalImageScan>;
 
   // Replicate's catalog: every answer is cached; offline the cache answers, with fromCache and a notice.
   /** Public models, newest version first; pass the previous page's `next`. */
@@ -148,6 +154,7 @@ export const API_METHODS = [
   'deletePrediction',
   'deleteVersion',
   'getDiskUsage',
+  'scanLocalImages',
   'exploreModels',
   'searchModels',
   'listCollections',

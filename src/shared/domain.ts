@@ -155,3 +155,13 @@ export interface DiskUsage {
   imagesBytes: number;
   models: Array<{ modelId: string; imagesBytes: number; outputsBytes: number; predictions: number }>;
 }
+
+/**
+ * What a scan of Docker's images found: images with Cog labels (built with `cog build`, pulled or tagged
+ * by hand) that the library did not know, now listed as local versions, and those whose labels could not
+ * be read (with why, so the user can rebuild them).
+ */
+export interface LocalImageScan {
+  added: Version[];
+  skipped: Array<{ ref: string; reason: string }>;
+}

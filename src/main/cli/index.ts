@@ -109,10 +109,15 @@ export function buildProgram(): Command {
 
   program
     .command('models')
-    .description('list local models')
+    .description('list local models (images built with `cog build` included)')
     .option('--json', 'print JSON (with versions)')
     .action(async (o: { json?: boolean }) => {
       await withCore('passive', async (core) => {
+        // What Docker has with Cog labels joins the list first; without Docker, the library still answers.
+        await core.scanLocalImages().then(
+          (scan) => scan.skipped.forEach((s) => console.error(`Not listed: ${s.ref}: ${s.reason}`)),
+          (e: unknown) => console.error(`Images built with cog build are not listed: ${e instanceof Error ? e.message : String(e)}`),
+        );
         const models = await core.listModels();
         if (o.json) printJson(await Promise.all(models.map(async (m) => ({ ...m, versions: await core.listVersions(m.id) }))));
         else print(formatModels(models));

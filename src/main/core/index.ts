@@ -22,6 +22,7 @@ import { detectHardware } from './hardware/detect';
 import { hardwareOverview } from './hardware/overview';
 import { BUILTIN_SKUS, mergeHardwareList } from './hardware/skus';
 import { diskUsage } from './disk';
+import { scanLocalImages } from './local-images';
 import { listManagedContainers, removeContainer } from './docker/containers';
 import { registerImage, removeVersionImage } from './models';
 import { homePaths, defaultHome, type HomePaths } from './paths';
@@ -529,6 +530,10 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
       await removeVersionImage(d, version);
       store.library.deleteVersion(version.id);
       schemas.delete(version.id);
+    },
+
+    async scanLocalImages() {
+      return scanLocalImages(await docker(), store);
     },
 
     async getDiskUsage() {

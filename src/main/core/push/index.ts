@@ -274,7 +274,7 @@ function withModelNote(e: unknown, dest: Destination): unknown {
 
 export { checkCliToken, CLI_TOKEN_PAGE, CLI_TOKEN_FILE_NAME, cliRegistryTokens, VERIFY_URL_ENV, verifyTokenUrl } from './credentials';
 export { parseDestination, defaultHardware } from './destination';
-export { importLocalCogImages, localVersion } from './local';
+export { localVersion } from './local';
 export { classifyPushError } from './push';
 export { PushProgressTracker } from './progress';
 export type * from './types';

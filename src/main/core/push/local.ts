@@ -1,13 +1,12 @@
 /**
  * Local models: every image on this machine with Cog labels is a local model version (built with
  * `cog build`, pulled, or imported by name), with its schema, so it can be run and pushed. `localVersion`
- * finds the one a push names (never pulling); `importLocalCogImages` registers every Cog image Docker has.
+ * finds the one a push names (never pulling); local-images.ts lists every Cog image Docker has.
  */
 import type Docker from 'dockerode';
 import type { Version } from '../../../shared/domain';
 import { CogdeskError } from '../../../shared/errors';
 import { dockerErrorToCogdesk, dockerTarget } from '../docker/connection';
-import { COG_LABELS } from '../docker/labels';
 import { isImageRef, parseImageRef } from '../docker/image-ref';
 import { registerImage } from '../models';
 import type { Store } from '../store';
@@ -50,42 +49,6 @@ export async function localVersion(docker: Docker, store: Store, ref: string): P
     });
   }
   return version;
-}
-
-/**
- * Registers every tagged image Docker has with Cog labels (`run.cog.openapi_schema`, or the older
- * `org.cogmodel.openapi_schema`) that the library does not know yet. Images whose labels cannot be read
- * are skipped (and named in `skipped`).
- */
-export async function importLocalCogImages(docker: Docker, store: Store): Promise<{ added: Version[]; skipped: Array<{ ref: string; reason: string }> }> {
-  let images: Docker.ImageInfo[];
-  try {
-    const [modern, legacy] = await Promise.all([
-      docker.listImages({ filters: { label: [COG_LABELS.schema] } }),
-      docker.listImages({ filters: { label: [COG_LABELS.legacySchema] } }),
-    ]);
-    const byId = new Map<string, Docker.ImageInfo>();
-    for (const i of [...modern, ...legacy]) byId.set(i.Id, i);
-    images = [...byId.values()];
-  } catch (e) {
-    throw dockerErrorToCogdesk(e, { action: 'listing local images', target: dockerTarget(docker) });
-  }
-  const added: Version[] = [];
-  const skipped: Array<{ ref: string; reason: string }> = [];
-  for (const image of images) {
-    for (const tag of image.RepoTags ?? []) {
-      if (!tag || tag === '<none>:<none>' || !isImageRef(tag)) continue;
-      const full = parseImageRef(tag).full;
-      const known = store.library.findVersionByImage(full);
-      if (known && known.imageId === image.Id) continue;
-      try {
-        added.push(await registerImage(docker, store, full));
-      } catch (e) {
-        skipped.push({ ref: full, reason: e instanceof Error ? e.message : String(e) });
-      }
-    }
-  }
-  return { added, skipped };
 }
 
 async function inspect(docker: Docker, ref: string): Promise<Docker.ImageInspectInfo | null> {

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { TaskEvent } from '../../../shared/api';
-import type { DiskUsage, Model, PullProgress, Version } from '../../../shared/domain';
+import type { DiskUsage, LocalImageScan, Model, PullProgress, Version } from '../../../shared/domain';
 import type { ErrorInfo } from '../../../shared/errors';
 import { api } from '../api';
 import { errorInfo } from '../lib/errors';
@@ -19,6 +19,8 @@ interface Library {
   models: Model[];
   versions: Record<string, Version[]>;
   disk: DiskUsage | null;
+  /** Images with Cog labels the last scan could not list (their labels are unreadable), with why. */
+  skipped: LocalImageScan['skipped'];
   loaded: boolean;
   error: ErrorInfo | null;
   tasks: PullTask[];
@@ -37,11 +39,16 @@ export const useLibrary = create<Library>((set, get) => ({
   models: [],
   versions: {},
   disk: null,
+  skipped: [],
   loaded: false,
   error: null,
   tasks: [],
   async refresh() {
     try {
+      // Images built with `cog build` (any image with Cog labels) join the library first. Without Docker
+      // the scan fails and the library still shows what it knows; the Docker banner says what to do.
+      const scan = await api.scanLocalImages().catch(() => null);
+      if (scan) set({ skipped: scan.skipped });
       const models = await api.listModels();
       const lists = await Promise.all(models.map((m) => api.listVersions(m.id)));
       set({ models, versions: Object.fromEntries(models.map((m, i) => [m.id, lists[i]])), loaded: true, error: null });

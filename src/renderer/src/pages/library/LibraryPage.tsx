@@ -8,10 +8,14 @@ import { DiskUsageSummary } from './DiskUsageSummary';
 import { ModelCard } from './ModelCard';
 import { PullForm } from './PullForm';
 import { PullTaskRow } from './PullTaskRow';
+import { SkippedImages } from './SkippedImages';
 
-/** Local models and versions, what is warm now, disk use, and pulling images with progress. */
+/**
+ * Local models and versions (images built with `cog build` included), what is warm now, disk use, and
+ * pulling images with progress.
+ */
 export function LibraryPage() {
-  const { models, versions, disk, loaded, error, tasks, refresh } = useLibrary();
+  const { models, versions, disk, skipped, loaded, error, tasks, refresh } = useLibrary();
   const { status, refreshStatus } = useEngine();
   useEffect(() => {
     void refresh();
@@ -36,8 +40,9 @@ export function LibraryPage() {
       )}
       {disk && <DiskUsageSummary disk={disk} />}
       {error && <ErrorNotice error={error} />}
+      {skipped.length > 0 && <SkippedImages skipped={skipped} />}
       {!loaded && <Loading text="Loading the library…" />}
-      {loaded && models.length === 0 && <p className="muted">No local models yet: pull an image above.</p>}
+      {loaded && models.length === 0 && <p className="muted">No local models yet: pull an image above, or build one with `cog build -t NAME` and refresh.</p>}
       {models.map((m) => (
         <ModelCard key={m.id} model={m} versions={versions[m.id] ?? []} status={status} disk={disk} />
       ))}
