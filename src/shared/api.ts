@@ -64,8 +64,13 @@ export interface CogdeskApi {
 
   /** This machine's GPUs, the Replicate SKU they match, Docker's GPU support and what is missing. */
   getHardware(options?: { probeImage?: string }): Promise<HardwareOverview>;
-  /** Whether a local version (by id or image) or a Replicate hardware SKU runs here. */
-  checkFit(target: { version: string } | { sku: string }): Promise<Fit>;
+  /**
+   * Whether something runs here: a local version (by id or image), a Replicate hardware SKU, or a Replicate
+   * model's version (`owner/name`, `version` default its latest), read before any pull from a local version
+   * with that id or its image's `cog.yaml` label in the registry (kept in SQLite for good: offline, versions
+   * seen before still answer; never seen: kind 'unknown' with why).
+   */
+  checkFit(target: { version: string } | { sku: string } | { model: string; version?: string }): Promise<Fit>;
 
   // What the window's pages need beyond the engine's own calls.
   /** Checks an input against a version's schema exactly as createPrediction does; [] when it is valid. */

@@ -31,6 +31,7 @@ let fake: FakeReplicate;
 let bridge: TestBridge;
 let browser: Browser;
 let page: Page;
+const fitCalls = { total: 0, running: 0, maxRunning: 0 };
 
 async function nav(name: string): Promise<void> {
   await page.getByRole('navigation', { name: 'Pages' }).getByRole('button', { name, exact: true }).click();
@@ -54,6 +55,17 @@ beforeAll(async () => {
     .remove()
     .catch(() => undefined);
   bridge = await startBridge({ home, tokenStore: memoryTokenStore(FAKE_TOKEN) });
+  // Counts the window's checkFit calls in flight: the Explore cards ask at most 2 at a time.
+  const checkFit = bridge.core.checkFit.bind(bridge.core);
+  bridge.core.checkFit = async (target) => {
+    fitCalls.total++;
+    fitCalls.maxRunning = Math.max(fitCalls.maxRunning, ++fitCalls.running);
+    try {
+      return await checkFit(target);
+    } finally {
+      fitCalls.running--;
+    }
+  };
   browser = await openApp(bridge.url);
   page = browser.page;
   await waitFor(() => bridge.listeners() > 0, 'the page to listen for events', 10_000);
@@ -79,6 +91,13 @@ describe('Replicate\'s catalog in the window, over the fake API', () => {
     expect(await first.locator('.remote-cover').count()).toBe(1);
     await expect.poll(() => page.getByRole('navigation', { name: 'Collections' }).getByRole('button').count()).toBeGreaterThan(1);
     expect(await page.getByTestId('offline-badge').count()).toBe(0);
+    // The hardware-fit badge, read from the image's labels in the registry (cog.yaml gpu: false), no pull.
+    const echoBadge = list.locator('[data-remote-model="fixtures/echo"]').getByTestId('fit-badge');
+    await expect.poll(() => echoBadge.getAttribute('data-fit'), { timeout: 15_000 }).toBe('cpu');
+    expect(await echoBadge.textContent()).toBe('Runs here · CPU');
+    expect(await echoBadge.getAttribute('title')).toBe('CPU only: it runs here on the CPU.');
+    expect(fitCalls.total).toBeGreaterThan(0);
+    expect(fitCalls.maxRunning).toBeLessThanOrEqual(2);
     await screenshot(page, 'catalog-explore');
   });
 
@@ -104,6 +123,19 @@ describe('Replicate\'s catalog in the window, over the fake API', () => {
     expect(await page.locator('.model-page .lead').textContent()).toContain('Echoes your text back');
     await expect.poll(() => page.getByRole('table', { name: 'Versions' }).locator('tbody tr').count()).toBeGreaterThan(0);
     await page.getByRole('list', { name: 'Examples' }).waitFor();
+    // "Fit for this machine", in full, before the pull: above the Run locally button, nothing pulled yet.
+    const runLocally = page.locator('section.run-locally');
+    const sentence = runLocally.getByTestId('fit-sentence');
+    await expect.poll(() => runLocally.getByTestId('fit-line').getAttribute('data-fit'), { timeout: 15_000 }).toBe('cpu');
+    expect(await sentence.textContent()).toBe('CPU only: it runs here on the CPU.');
+    expect(await runLocally.getAttribute('data-state')).toBe('idle');
+    expect(
+      await page.evaluate(`(() => {
+        const line = document.querySelector('.run-locally [data-testid="fit-line"]');
+        const button = [...document.querySelectorAll('.run-locally button')].find((b) => b.textContent.trim() === 'Run locally');
+        return !!line && !!button && !!(line.compareDocumentPosition(button) & Node.DOCUMENT_POSITION_FOLLOWING);
+      })()`),
+    ).toBe(true);
     await screenshot(page, 'catalog-model-page');
   });
 

@@ -6,9 +6,13 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { Cached, CatalogPage, ModelPage, RemoteModel, RemotePrediction, SearchResults } from '../../shared/catalog';
-import { CogdeskError } from '../../shared/errors';
+import { CogdeskError, toErrorInfo } from '../../shared/errors';
+import type { Fit } from '../../shared/hardware';
 import { parseVersionSchema } from '../core/cog/schema';
 import type { Core } from '../core';
+import { detectHardware } from '../core/hardware/detect';
+import { checkFit } from '../core/hardware/fit';
+import { remoteRequirement, uncheckedFit } from '../core/hardware/remote-fit';
 import { defaultHome, homePaths } from '../core/paths';
 import {
   createCatalog,
@@ -111,7 +115,27 @@ function exampleLine(e: RemotePrediction): string[] {
   return [e.id, e.status, day(e.createdAt), short(JSON.stringify(e.input), 60)];
 }
 
-export function formatModelPage(p: ModelPage): string {
+/**
+ * Whether the model's latest version fits this machine, read from its image's labels in the registry (no
+ * pull; cached for good) and this machine's GPUs. Never fails the command: what could not be checked says so.
+ * Browsing does not open Docker, so whether Docker can hand a GPU to containers is not part of it here.
+ */
+export async function remoteFitFor(store: Store, catalog: Catalog, p: ModelPage): Promise<Fit | null> {
+  const version = p.model.latestVersion?.id;
+  if (!version) return null;
+  try {
+    const r = await remoteRequirement({ store, catalog, timeoutMs: 10_000 }, { model: p.model.id, version });
+    if (r.kind === 'unchecked') return uncheckedFit(r.sentence);
+    return checkFit(await detectHardware({ systemInfo: false }), r.requirement, null);
+  } catch (e) {
+    const info = toErrorInfo(e);
+    return uncheckedFit(`Could not check whether it needs a GPU: ${info.message.replace(/[.\s]+$/, '')}.${info.hint ? ` ${info.hint}` : ''}`);
+  }
+}
+
+const FIT_WORDS: Record<Fit['kind'], string> = { gpu: 'runs here (GPU)', cpu: 'runs here (CPU)', needs_gpu: 'needs a GPU', unknown: 'unknown' };
+
+export function formatModelPage(p: ModelPage, fit?: Fit | null): string {
   const m = p.model;
   const lines = [`${m.id}${m.visibility ? `  (${m.visibility}${m.isOfficial ? ', official' : ''})` : ''}`];
   if (m.description) lines.push(oneLine(m.description));
@@ -131,6 +155,7 @@ export function formatModelPage(p: ModelPage): string {
       ? `Latest:  ${latest.id}  (${day(latest.createdAt)}${latest.cogVersion ? `, cog ${latest.cogVersion}` : ''})`
       : 'Latest:  no versions yet',
   );
+  if (fit) lines.push(`Fit:     ${FIT_WORDS[fit.kind]}: ${fit.sentence}`);
 
   if (latest?.openapiSchema) {
     try {
@@ -233,15 +258,16 @@ export function registerCatalogCommands(program: Command): void {
 
   program
     .command('model')
-    .description("a Replicate model's page: description, inputs, versions, examples, README")
+    .description("a Replicate model's page: description, whether it fits this machine, inputs, versions, examples, README")
     .argument('<owner/name>', 'the model')
-    .option('--json', 'print JSON ({data: {model, readme, versions, examples, inputSchema}, fromCache, fetchedAt})')
+    .option('--json', 'print JSON ({data: {model, readme, versions, examples, inputSchema}, fromCache, fetchedAt, fit})')
     .action(async (ref: string, o: { json?: boolean }) => {
-      await withCatalog(async (catalog) => {
+      await withCatalog(async (catalog, store) => {
         const result = await catalog.modelPage(ref);
         noteCache(result);
-        if (o.json) printJson(result);
-        else print(formatModelPage(result.data));
+        const fit = await remoteFitFor(store, catalog, result.data);
+        if (o.json) printJson({ ...result, fit });
+        else print(formatModelPage(result.data, fit));
       });
     });
 

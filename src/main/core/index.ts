@@ -16,8 +16,9 @@ import { parseImageRef } from './docker/image-ref';
 import { pullImage } from './docker/pull';
 import { EventBus } from './events';
 import { dockerGpuSupport } from './hardware/docker-gpu';
-import type { DockerGpuSupport } from '../../shared/hardware';
+import type { DockerGpuSupport, HardwareRequirement } from '../../shared/hardware';
 import { checkFit, requirementFromCogConfig, requirementFromSku } from './hardware/fit';
+import { remoteRequirement, uncheckedFit, type RemoteFitTarget, type RemoteRequirement } from './hardware/remote-fit';
 import { detectHardware } from './hardware/detect';
 import { hardwareOverview } from './hardware/overview';
 import { BUILTIN_SKUS, mergeHardwareList } from './hardware/skus';
@@ -102,6 +103,18 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
       dockerOkAt = Date.now();
     }
     return dockerClient;
+  };
+
+  // One registry read per version at a time, however many cards ask for it at once.
+  const remoteChecks = new Map<string, Promise<RemoteRequirement>>();
+  const remoteRequirementOnce = (target: RemoteFitTarget): Promise<RemoteRequirement> => {
+    const key = `${target.model}:${target.version ?? ''}`;
+    let running = remoteChecks.get(key);
+    if (!running) {
+      running = remoteRequirement({ store, catalog }, target).finally(() => remoteChecks.delete(key));
+      remoteChecks.set(key, running);
+    }
+    return running;
   };
 
   const pusher = createPusher({ docker, store, catalog, home: paths.home, registryTokens: options.registryTokenStore });
@@ -476,8 +489,14 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     },
 
     async checkFit(target) {
-      const requirement =
-        'sku' in target ? requirementFromSku(target.sku, await skuTable()) : requirementFromCogConfig(resolveVersion(target.version).cogConfig);
+      let requirement: HardwareRequirement;
+      if ('model' in target) {
+        const remote = await remoteRequirementOnce(target);
+        if (remote.kind === 'unchecked') return uncheckedFit(remote.sentence);
+        requirement = remote.requirement;
+      } else {
+        requirement = 'sku' in target ? requirementFromSku(target.sku, await skuTable()) : requirementFromCogConfig(resolveVersion(target.version).cogConfig);
+      }
       const [report, support] = await Promise.all([
         detectHardware({ systemInfo: false }),
         requirement.gpu ? gpuSupport().catch(() => null) : Promise.resolve(null),

@@ -108,4 +108,17 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX IF NOT EXISTS pushes_model ON pushes(registry, model_id, pushed_at DESC);
   `,
+
+  // 4: what a Replicate version needs, read once from its image's labels in the registry (no pull): a
+  // version's image never changes, so a row never expires. gpu: 1 needs a GPU, 0 CPU only, NULL no cog.yaml label.
+  `
+  CREATE TABLE IF NOT EXISTS remote_requirements (
+    version_id  TEXT PRIMARY KEY,
+    model_id    TEXT NOT NULL,
+    image_ref   TEXT NOT NULL,
+    gpu         INTEGER,
+    cog_config  TEXT,
+    checked_at  TEXT NOT NULL
+  );
+  `,
 ];

@@ -14,6 +14,8 @@ export interface RemotePull {
   progress: PullProgress | null;
   version?: Version;
   error?: ErrorInfo;
+  /** Set once the Playground was opened for this pull: coming back to the page does not open it again. */
+  opened?: boolean;
 }
 
 interface ModelPageState {

@@ -1,13 +1,16 @@
 import { useState } from 'react';
 import type { RemoteModel } from '../../../../shared/catalog';
+import { FitBadge } from '../../components/FitBadge';
 import { formatRuns, safeImage } from '../../lib/catalog';
+import { useFit } from '../../state/fit';
 import { useNavigation } from '../../state/navigation';
 
-/** A Replicate model as a card: cover, name, description, run count; opens its page. */
+/** A Replicate model as a card: cover, name, description, run count, hardware fit; opens its page. */
 export function RemoteModelCard({ model }: { model: RemoteModel }) {
   const go = useNavigation((s) => s.go);
   const [broken, setBroken] = useState(false);
   const cover = broken ? null : safeImage(model.coverImageUrl);
+  const fit = useFit(model.id, model.latestVersion?.id);
   return (
     <article className="remote-card" data-remote-model={model.id}>
       <div className="remote-cover" aria-hidden="true">
@@ -21,8 +24,9 @@ export function RemoteModelCard({ model }: { model: RemoteModel }) {
           {model.isOfficial && <span className="badge">official</span>}
         </h3>
         {model.description && <p className="remote-description">{model.description}</p>}
-        <p className="muted small" data-testid="run-count">
-          {formatRuns(model.runCount)}
+        <p className="muted small remote-facts">
+          <span data-testid="run-count">{formatRuns(model.runCount)}</span>
+          <FitBadge entry={fit} />
         </p>
       </div>
     </article>

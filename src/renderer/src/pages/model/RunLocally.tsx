@@ -1,21 +1,26 @@
-import { useEffect, useRef } from 'react';
+import { useEffect } from 'react';
 import type { RemoteModel } from '../../../../shared/catalog';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { FitBadge } from '../../components/FitBadge';
 import { ProgressBar } from '../../components/ProgressBar';
 import { formatBytes } from '../../lib/format';
+import { useFit } from '../../state/fit';
 import { useModelPage } from '../../state/modelPage';
 import { useNavigation } from '../../state/navigation';
 
-/** "Run locally": pulls the model's latest version with progress, then opens the Playground prefilled. */
+/**
+ * "Run locally": whether the latest version fits this machine (read from its image before any pull), then
+ * pulls it with progress and opens the Playground prefilled.
+ */
 export function RunLocally({ model }: { model: RemoteModel }) {
   const { pull, runLocally, cancelPull } = useModelPage();
   const go = useNavigation((s) => s.go);
-  const opened = useRef<string | null>(null);
   const mine = pull && pull.modelId === model.id ? pull : null;
+  const fit = useFit(model.id, model.latestVersion?.id);
 
   useEffect(() => {
-    if (mine?.state !== 'succeeded' || !mine.version || opened.current === mine.taskId) return;
-    opened.current = mine.taskId;
+    if (mine?.state !== 'succeeded' || !mine.version || mine.opened) return;
+    useModelPage.setState({ pull: { ...mine, opened: true } });
     const input = model.defaultExample?.input;
     go({ page: 'playground', modelId: mine.version.modelId, versionId: mine.version.id, input: input && Object.keys(input).length ? input : undefined, inputFrom: model.id });
   }, [mine, model, go]);
@@ -29,6 +34,7 @@ export function RunLocally({ model }: { model: RemoteModel }) {
     <section className="panel run-locally" aria-labelledby="run-locally" data-state={mine?.state ?? 'idle'}>
       <h2 id="run-locally">Run locally</h2>
       <p className="muted small">Pulls the latest version's image to this machine, then opens the Playground with the default example's input.</p>
+      <FitBadge entry={fit} full />
       <div className="row">
         <button type="button" className="primary" disabled={busy || !model.latestVersion} onClick={() => void runLocally()}>
           Run locally
