@@ -2,7 +2,7 @@
  * The Electron shell: one window over the core. Thin on purpose: everything it shows comes through the
  * contract in src/shared/api.ts, which the core implements.
  */
-import { app, BrowserWindow } from 'electron';
+import { app, BrowserWindow, shell } from 'electron';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCore, type Core } from './core';
@@ -57,6 +57,8 @@ void app.whenReady().then(async () => {
     tokenStore: safeStorageTokenStore(home),
     // The registry's CLI auth token (pushes without a `cog login`), encrypted the same way.
     registryTokenStore: safeStorageTokenStore(home, { file: 'replicate-cli-token.enc', envVar: null }),
+    // The core checks the path (a prediction's own files only) before the shell sees it.
+    showInFolder: async (path) => shell.showItemInFolder(path),
   });
   registerIpc(core, () => window);
   window = createWindow();

@@ -80,6 +80,11 @@ export interface CogdeskApi {
    * data: URI: the renderer cannot read local paths.
    */
   readPredictionFile(predictionId: string, path: string): Promise<PredictionFile>;
+  /**
+   * Shows a file a prediction refers to in the system's file manager (the app); answers its path, and
+   * whether it was shown (not where there is no file manager to ask, as in the CLI's core).
+   */
+  showPredictionFile(predictionId: string, path: string): Promise<{ path: string; shown: boolean }>;
   /** Deletes a finished prediction: its row, its example, and its outputs folder. */
   deletePrediction(id: string): Promise<void>;
   /** Deletes a local version: its warm container, its image (by reference), its row (and its model's, when it was the last). */
@@ -156,6 +161,7 @@ export const API_METHODS = [
   'checkFit',
   'validateInput',
   'readPredictionFile',
+  'showPredictionFile',
   'deletePrediction',
   'deleteVersion',
   'getDiskUsage',

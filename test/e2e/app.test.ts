@@ -213,7 +213,10 @@ describe('the window over the real core, in Chromium', () => {
     const file = page.locator('section[aria-label="Prediction"] figure.file-view');
     await file.locator('pre').waitFor();
     expect(await file.locator('pre').textContent()).toBe('elif olleh');
-    expect(await file.locator('figcaption').textContent()).toMatch(/^output\.txt text\/plain · 10 B Save$/);
+    expect(await file.locator('figcaption').textContent()).toMatch(/^output\.txt text\/plain · 10 B Save Show in folder$/);
+    // The test bridge has no file manager to ask: the file's path in the data folder is shown instead.
+    await file.getByRole('button', { name: 'Show in folder' }).click();
+    await expect.poll(() => file.getByTestId('file-where').textContent()).toMatch(new RegExp(`${home}/outputs/\\w+/output\\.txt$`));
     await screenshot(page, 'playground-file');
   });
 

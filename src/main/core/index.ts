@@ -27,7 +27,7 @@ import { scanLocalImages } from './local-images';
 import { listManagedContainers, removeContainer } from './docker/containers';
 import { registerImage, removeVersionImage } from './models';
 import { homePaths, defaultHome, type HomePaths } from './paths';
-import { readPredictionFile, removeOutputFiles } from './runner/files';
+import { readPredictionFile, removeOutputFiles, resolvePredictionFile } from './runner/files';
 import { inputForCheck, prepareInput } from './runner/inputs';
 import { Lifecycle } from './runner/lifecycle';
 import { WarmPool } from './runner/pool';
@@ -59,6 +59,11 @@ export interface CoreOptions {
    * passes one built on safeStorage; by default `<home>/replicate-cli-token` (readable by its owner only).
    */
   registryTokenStore?: TokenStore;
+  /**
+   * Shows a file in the system's file manager (the app passes Electron's shell.showItemInFolder). Without
+   * one, showPredictionFile answers the path for the user to open.
+   */
+  showInFolder?: (path: string) => Promise<void>;
 }
 
 export interface Core extends CogdeskApi {
@@ -513,6 +518,14 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
       const prediction = store.predictions.get(predictionId);
       if (!prediction) throw notFound('prediction', predictionId);
       return readPredictionFile(paths, prediction, path);
+    },
+
+    async showPredictionFile(predictionId: string, path: string) {
+      const prediction = store.predictions.get(predictionId);
+      if (!prediction) throw notFound('prediction', predictionId);
+      const real = await resolvePredictionFile(paths, prediction, path);
+      const shown = options.showInFolder ? await options.showInFolder(real).then(() => true, () => false) : false;
+      return { path: real, shown };
     },
 
     async deletePrediction(id: string) {

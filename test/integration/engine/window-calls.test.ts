@@ -1,6 +1,7 @@
 /**
  * The contract calls the window's pages added: validateInput (the same check as createPrediction, for
- * inline errors), readPredictionFile (only a prediction's own files, only inside the data folder),
+ * inline errors), readPredictionFile and showPredictionFile (only a prediction's own files, only inside the
+ * data folder),
  * deletePrediction, deleteVersion (container and image), listPredictions' text search, getDiskUsage.
  */
 import { existsSync, readdirSync } from 'node:fs';
@@ -79,6 +80,25 @@ describe('the window\'s calls over the real core', () => {
     await rm(swapped);
     expect((await refused(byPath.id, swapped)).code).toBe('file_not_found');
     expect((await refused('nope', out)).code).toBe('not_found');
+  });
+
+  it('showPredictionFile hands only a prediction\'s own files to the file manager, and answers the path', async () => {
+    const p = await core.waitForPrediction((await core.createPrediction({ version: v.file.id, input: { image: dataUri('show me') } })).id);
+    const out = p.output as string;
+    // This core has no file manager to ask (like the CLI's): the path comes back to open by hand.
+    expect(await core.showPredictionFile(p.id, out)).toEqual({ path: out, shown: false });
+
+    const asked: string[] = [];
+    const app = await openCore({ home: core.paths.home, recover: 'passive', showInFolder: async (path) => void asked.push(path) });
+    try {
+      expect(await app.showPredictionFile(p.id, out)).toEqual({ path: out, shown: true });
+      const e = await app.showPredictionFile(p.id, '/etc/hostname').catch((err) => err);
+      expect(e).toBeInstanceOf(CogdeskError);
+      expect(e.code).toBe('bad_request');
+      expect(asked).toEqual([out]);
+    } finally {
+      await app.close();
+    }
   });
 
   it('listPredictions finds text in the inputs (and ids), with LIKE wildcards taken literally', async () => {

@@ -27,7 +27,11 @@ async function within(path: string, folder: string): Promise<boolean> {
   return path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
 }
 
-export async function readPredictionFile(paths: HomePaths, prediction: Prediction, path: string): Promise<PredictionFile> {
+/**
+ * The real path of a file a prediction refers to (in its output: under `outputs/<id>/`; in its input:
+ * under `inputs/`), checked: anything else, links out of those folders included, is refused.
+ */
+export async function resolvePredictionFile(paths: HomePaths, prediction: Prediction, path: string): Promise<string> {
   const refused = (why: string) =>
     new CogdeskError({
       code: 'bad_request',
@@ -50,9 +54,13 @@ export async function readPredictionFile(paths: HomePaths, prediction: Predictio
   const allowed =
     (inOutput && (await within(real, join(paths.outputs, prediction.id)))) || (inInput && (await within(real, paths.inputs)));
   if (!allowed) throw refused("it is not in this prediction's outputs folder or the uploaded inputs");
+  if (!(await stat(real)).isFile()) throw refused('it is not a file');
+  return real;
+}
 
+export async function readPredictionFile(paths: HomePaths, prediction: Prediction, path: string): Promise<PredictionFile> {
+  const real = await resolvePredictionFile(paths, prediction, path);
   const info = await stat(real);
-  if (!info.isFile()) throw refused('it is not a file');
   if (info.size > MAX_PREDICTION_FILE_BYTES) {
     throw new CogdeskError({
       code: 'bad_request',

@@ -1,9 +1,10 @@
 import { formatBytes } from '../lib/format';
 import { Loading } from '../components/Loading';
 import { MediaPreview } from './MediaPreview';
+import { ShowInFolder } from './ShowInFolder';
 import { usePredictionFile } from './usePredictionFile';
 
-/** One file of a prediction: its preview, name, size and a Save link. */
+/** One file of a prediction: its preview, name, size, a Save link and Show in folder. */
 export function FileView({ predictionId, path }: { predictionId: string; path: string }) {
   const { file, error } = usePredictionFile(predictionId, path);
   const name = path.split(/[\\/]/).pop() ?? path;
@@ -22,7 +23,7 @@ export function FileView({ predictionId, path }: { predictionId: string; path: s
             </small>{' '}
             <a href={file.dataUri} download={file.name}>
               Save
-            </a>
+            </a>{' '}
           </>
         )}
         {error && (
@@ -32,6 +33,7 @@ export function FileView({ predictionId, path }: { predictionId: string; path: s
             {error.hint ? `. ${error.hint}` : ''}
           </small>
         )}
+        {(file || error?.code === 'bad_request') && <ShowInFolder predictionId={predictionId} path={path} />}
       </figcaption>
     </figure>
   );
