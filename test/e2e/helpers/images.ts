@@ -20,6 +20,16 @@ async function drain(stream: NodeJS.ReadableStream): Promise<string> {
  * first, so that the layer is not here and the pull downloads it.
  */
 export async function pushFreshVariant(docker: Docker, fixture: FixtureName, name: string, extraBytes = 24 * 1024 * 1024): Promise<string> {
+  return (await pushFreshVariantPinned(docker, fixture, name, extraBytes)).ref;
+}
+
+/** pushFreshVariant, with the manifest digest the registry gave (a Replicate version id, once without `sha256:`). */
+export async function pushFreshVariantPinned(
+  docker: Docker,
+  fixture: FixtureName,
+  name: string,
+  extraBytes = 24 * 1024 * 1024,
+): Promise<{ ref: string; digest: string }> {
   const ref = `${OPEN_REGISTRY}/e2e/${name}:latest`;
   const leftovers = (await docker.listImages()).flatMap((i) => (i.RepoTags ?? []).filter((t) => t.startsWith(`${OPEN_REGISTRY}/e2e/${fixture}-`)));
   await removeImages(docker, ...leftovers);
@@ -29,9 +39,9 @@ export async function pushFreshVariant(docker: Docker, fixture: FixtureName, nam
   ]);
   const out = await drain(await docker.buildImage(Readable.from([context]) as unknown as NodeJS.ReadableStream, { t: ref, rm: true }));
   if (/"error"/.test(out)) throw new Error(`building ${ref}: ${out}`);
-  await pushImage(docker, ref);
+  const digest = await pushImage(docker, ref);
   await removeImages(docker, ref);
-  return ref;
+  return { ref, digest };
 }
 
 /** Pulls an image into Docker when it is not there (the base a variant is built on). */

@@ -7,7 +7,7 @@ function brief(value: unknown): string {
 
 /** The model's examples on Replicate: each one's input and output, briefly. */
 export function ExampleList({ examples, defaultId }: { examples: RemotePrediction[]; defaultId: string | null }) {
-  if (examples.length === 0) return <p className="muted">No examples.</p>;
+  if (examples.length === 0) return <p className="muted">No examples on Replicate.</p>;
   return (
     <ul className="examples" aria-label="Examples">
       {examples.map((e) => (

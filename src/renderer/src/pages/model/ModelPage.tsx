@@ -7,6 +7,7 @@ import { formatRuns } from '../../lib/catalog';
 import { useModelPage } from '../../state/modelPage';
 import { useNavigation, type Route } from '../../state/navigation';
 import { ExampleList } from './ExampleList';
+import { LocalExamples } from './LocalExamples';
 import { ModelLinks } from './ModelLinks';
 import { ReadmeView } from './ReadmeView';
 import { RunLocally } from './RunLocally';
@@ -51,6 +52,8 @@ export function ModelPage({ route }: { route: Route }) {
           </section>
           <section aria-labelledby="examples-title">
             <h2 id="examples-title">Examples</h2>
+            <LocalExamples modelId={shown.model.id} />
+            {shown.examples.length > 0 && <h3>On Replicate</h3>}
             <ExampleList examples={shown.examples} defaultId={shown.model.defaultExample?.id ?? null} />
           </section>
         </div>
