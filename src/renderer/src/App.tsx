@@ -4,6 +4,7 @@ import { DockerBanner } from './components/DockerBanner';
 import { PAGE_KEYS, Sidebar } from './components/Sidebar';
 import { ExplorePage } from './pages/explore/ExplorePage';
 import { ModelPage } from './pages/model/ModelPage';
+import { LocalModelPage } from './pages/local-model/LocalModelPage';
 import { HardwarePage } from './pages/hardware/HardwarePage';
 import { LibraryPage } from './pages/library/LibraryPage';
 import { PlaygroundPage } from './pages/playground/PlaygroundPage';
@@ -60,6 +61,7 @@ export function App() {
         <DockerBanner />
         {route.page === 'explore' && <ExplorePage />}
         {route.page === 'model' && <ModelPage route={route} />}
+        {route.page === 'local-model' && <LocalModelPage route={route} />}
         {route.page === 'playground' && <PlaygroundPage route={route} />}
         {route.page === 'predictions' && <PredictionsPage route={route} />}
         {route.page === 'library' && <LibraryPage />}

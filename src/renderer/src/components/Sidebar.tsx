@@ -9,6 +9,9 @@ const PAGES: Array<{ page: PageName; label: string; key: string }> = [
   { page: 'settings', label: 'Settings', key: '5' },
 ];
 
+/** Pages without a place in the sidebar, shown as part of another: a model's page under where it was found. */
+const PARENT: Partial<Record<PageName, PageName>> = { model: 'explore', 'local-model': 'library' };
+
 export const PAGE_KEYS: Record<string, PageName> = Object.fromEntries(PAGES.map((p) => [p.key, p.page]));
 
 /** The pages, each a button (Alt+0 … Alt+5 from anywhere). */
@@ -22,7 +25,7 @@ export function Sidebar() {
           <li key={p.page}>
             <button
               type="button"
-              aria-current={route.page === p.page || (p.page === 'explore' && route.page === 'model') ? 'page' : undefined}
+              aria-current={route.page === p.page || PARENT[route.page] === p.page ? 'page' : undefined}
               aria-keyshortcuts={`Alt+${p.key}`}
               onClick={() => go({ page: p.page })}
             >

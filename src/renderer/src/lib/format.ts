@@ -46,3 +46,9 @@ export function formatAgo(iso: string, now = Date.now()): string {
 export function shortId(id: string, n = 12): string {
   return id.length > n ? id.slice(0, n) : id;
 }
+
+/** Any input or output value in one line, cut at 200 characters. */
+export function briefValue(value: unknown): string {
+  const s = typeof value === 'string' ? value : JSON.stringify(value);
+  return s === undefined ? '' : s.length > 200 ? `${s.slice(0, 200)}…` : s;
+}

@@ -1,10 +1,10 @@
 import { create } from 'zustand';
 
-export type PageName = 'explore' | 'model' | 'playground' | 'predictions' | 'library' | 'hardware' | 'settings';
+export type PageName = 'explore' | 'model' | 'local-model' | 'playground' | 'predictions' | 'library' | 'hardware' | 'settings';
 
 export interface Route {
   page: PageName;
-  /** playground: the model and version to run; a prediction to show (and prefill from). */
+  /** playground: the model and version to run; a prediction to show (and prefill from). local-model: the local model shown. */
   modelId?: string;
   versionId?: string;
   /** playground: the prediction shown; predictions: the one opened. */

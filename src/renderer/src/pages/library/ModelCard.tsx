@@ -1,14 +1,20 @@
 import type { DiskUsage, EngineStatus, Model, Version } from '../../../../shared/domain';
 import { formatBytes } from '../../lib/format';
+import { useNavigation } from '../../state/navigation';
 import { VersionRow } from './VersionRow';
 
 /** A local model with its versions. */
 export function ModelCard({ model, versions, status, disk }: { model: Model; versions: Version[]; status: EngineStatus | null; disk: DiskUsage | null }) {
   const use = disk?.models.find((m) => m.modelId === model.id);
+  const go = useNavigation((s) => s.go);
   return (
     <section className="panel model-card" aria-labelledby={`model-${model.id}`} data-model-id={model.id}>
       <div className="section-head">
-        <h2 id={`model-${model.id}`}>{model.id}</h2>
+        <h2 id={`model-${model.id}`}>
+          <button type="button" className="link model-name" title={`Open ${model.id}'s page`} onClick={() => go({ page: 'local-model', modelId: model.id })}>
+            {model.id}
+          </button>
+        </h2>
         <p className="muted small">
           {model.versionCount} version(s)
           {use && ` · images ${formatBytes(use.imagesBytes)} · outputs ${formatBytes(use.outputsBytes)} · ${use.predictions} prediction(s)`}

@@ -1,9 +1,5 @@
 import type { RemotePrediction } from '../../../../shared/catalog';
-
-function brief(value: unknown): string {
-  const s = typeof value === 'string' ? value : JSON.stringify(value);
-  return s === undefined ? '' : s.length > 200 ? `${s.slice(0, 200)}…` : s;
-}
+import { briefValue as brief } from '../../lib/format';
 
 /** The model's examples on Replicate: each one's input and output, briefly. */
 export function ExampleList({ examples, defaultId }: { examples: RemotePrediction[]; defaultId: string | null }) {

@@ -1,0 +1,129 @@
+/**
+ * What the push end-to-end tests share: the environment a push needs (the fake Replicate API, the htpasswd
+ * registry standing in for r8.im, the fake's CLI-token check, an empty Docker config so there is no
+ * `cog login`, and no NVIDIA GPU), set and restored; Cog images built here (test/integration/push/helpers),
+ * found by the Library as it finds what `cog build` makes; and a recorder of the push dialog's progress bar.
+ */
+import type { Locator, Page } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Version } from '../../../src/shared/domain';
+import type { Core } from '../../../src/main/core';
+import { AUTH_PASSWORD, AUTH_REGISTRY, AUTH_USER } from '../../helpers/fixtures';
+import { startFakeOffline, type FakeReplicate } from '../../fakes/replicate-api';
+import { dockerConfig } from '../../integration/push/helpers';
+import { ARTIFACTS } from './browser';
+
+export { buildCogImage, freshRepo, removeBuiltImages } from '../../integration/push/helpers';
+export { startUploadProxy, type UploadProxy } from '../../integration/push/upload-proxy';
+
+const NO_GPU_SMI = resolve(__dirname, '../../fixtures/nvidia-smi/no-devices/nvidia-smi');
+const ENV_KEYS = ['COGDESK_REPLICATE_API', 'COGDESK_REGISTRY', 'COGDESK_REGISTRY_VERIFY_URL', 'DOCKER_CONFIG', 'COGDESK_NVIDIA_SMI'] as const;
+
+export interface PushEnv {
+  fake: FakeReplicate;
+  /** Points pushes at another registry host (a proxy in front of the test registry); restore() undoes it. */
+  useRegistry(host: string): void;
+  restore(): Promise<void>;
+}
+
+/**
+ * The fake API (account `cogdesk`, whose CLI token is the registry password; versions are made from the
+ * manifests pushed to the test registry) and the environment pointing the core at it. Call before the core
+ * starts; restore() puts every variable back and stops the fake.
+ */
+export async function startPushEnv(): Promise<PushEnv> {
+  const saved = Object.fromEntries(ENV_KEYS.map((k) => [k, process.env[k]]));
+  const fake = await startFakeOffline({
+    account: { username: AUTH_USER, name: 'Cogdesk Pusher' },
+    cliTokens: { [AUTH_PASSWORD]: AUTH_USER },
+    registry: { url: `http://${AUTH_REGISTRY}`, username: AUTH_USER, password: AUTH_PASSWORD },
+  });
+  const config = dockerConfig(); // no `cog login`: the dialog asks for the CLI token
+  Object.assign(process.env, {
+    COGDESK_REPLICATE_API: fake.url,
+    COGDESK_REGISTRY: AUTH_REGISTRY,
+    COGDESK_REGISTRY_VERIFY_URL: fake.verifyUrl,
+    DOCKER_CONFIG: config.dir,
+    COGDESK_NVIDIA_SMI: NO_GPU_SMI, // no NVIDIA GPU here: a new model defaults to cpu
+  });
+  return {
+    fake,
+    useRegistry: (host) => void (process.env.COGDESK_REGISTRY = host),
+    async restore() {
+      for (const k of ENV_KEYS) {
+        if (saved[k] === undefined) delete process.env[k];
+        else process.env[k] = saved[k];
+      }
+      config.cleanup();
+      await fake.close();
+    },
+  };
+}
+
+/**
+ * Refreshes the Library (which lists the images with Cog labels Docker has, as `cog build` makes them) until
+ * it shows `tag` (an image built with buildCogImage: the echo fixture plus random bytes, from no registry);
+ * answers the newest local version of its model, once it has `versions` of them.
+ */
+export async function shownInLibrary(page: Page, core: Core, tag: string, versions = 1): Promise<Version> {
+  const row = page.locator('.model-card tr[data-version-id]', { hasText: tag }).first();
+  for (const deadline = Date.now() + 60_000; ; ) {
+    if (Date.now() > deadline) throw new Error(`the Library did not show ${versions} version(s) of ${tag} within 60 s`);
+    await page.getByRole('button', { name: 'Refresh', exact: true }).click();
+    const modelId = await row
+      .locator('xpath=ancestor::section[@data-model-id]')
+      .getAttribute('data-model-id', { timeout: 10_000 })
+      .catch(() => null);
+    const list = modelId ? await core.listVersions(modelId) : [];
+    if (list.length >= versions) {
+      await page.locator(`[data-model-id="${modelId}"] tr[data-version-id]`).nth(versions - 1).waitFor();
+      return list[0]!;
+    }
+  }
+}
+
+/** Records every state of the push dialog's progress bar as `valuenow|valuetext` in window.pushProgress. */
+export async function recordPushProgress(page: Page): Promise<void> {
+  await page.evaluate(`(() => {
+    const seen = (window.pushProgress = []);
+    new MutationObserver(() => {
+      for (const bar of document.querySelectorAll('.push-dialog [role=progressbar]')) {
+        const entry = bar.getAttribute('aria-valuenow') + '|' + bar.getAttribute('aria-valuetext');
+        if (seen[seen.length - 1] !== entry) seen.push(entry);
+      }
+    }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['aria-valuenow', 'aria-valuetext'] });
+  })()`);
+}
+
+export async function pushProgressSeen(page: Page): Promise<string[]> {
+  return (await page.evaluate('window.pushProgress || []')) as string[];
+}
+
+/** Whether anything inside `selector` sticks out past its right edge (the card's buttons, a long image name). */
+export async function overflowsRight(page: Page, selector: string): Promise<string[]> {
+  return (await page.evaluate(`(() => {
+    const out = [];
+    for (const box of document.querySelectorAll(${JSON.stringify(selector)})) {
+      const right = box.getBoundingClientRect().right;
+      if (box.scrollWidth > box.clientWidth + 1) out.push(box.getAttribute('data-model-id') + ': scrollWidth ' + box.scrollWidth + ' > ' + box.clientWidth);
+      for (const el of box.querySelectorAll('button, td, .mono')) {
+        const r = el.getBoundingClientRect();
+        if (r.width > 0 && r.right > right + 1) out.push((el.textContent || el.tagName).trim().slice(0, 40) + ' ends at ' + Math.round(r.right) + ' > ' + Math.round(right));
+      }
+    }
+    return out;
+  })()`)) as string[];
+}
+
+
+/**
+ * A screenshot of what the eye needs, as test-artifacts/e2e/<name>.png: the window as it shows now (the
+ * Library lists every Cog image on this machine, so a full page is long), or one element (a dialog).
+ */
+export async function screenshotView(target: Page | Locator, name: string): Promise<string> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const path = join(ARTIFACTS, `${name}.png`);
+  await target.screenshot({ path });
+  return path;
+}
