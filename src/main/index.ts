@@ -59,6 +59,10 @@ void app.whenReady().then(async () => {
     registryTokenStore: safeStorageTokenStore(home, { file: 'replicate-cli-token.enc', envVar: null }),
     // The core checks the path (a prediction's own files only) before the shell sees it.
     showInFolder: async (path) => shell.showItemInFolder(path),
+    showFolder: async (path) => {
+      const failed = await shell.openPath(path); // answers an error message, or '' when it opened
+      if (failed) throw new Error(failed);
+    },
   });
   registerIpc(core, () => window);
   window = createWindow();

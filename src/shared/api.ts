@@ -85,6 +85,8 @@ export interface CogdeskApi {
    * whether it was shown (not where there is no file manager to ask, as in the CLI's core).
    */
   showPredictionFile(predictionId: string, path: string): Promise<{ path: string; shown: boolean }>;
+  /** Opens the data folder in the system's file manager (the app); answers its path and whether it was shown. */
+  showDataFolder(): Promise<{ path: string; shown: boolean }>;
   /** Deletes a finished prediction: its row, its example, and its outputs folder. */
   deletePrediction(id: string): Promise<void>;
   /** Deletes a local version: its warm container, its image (by reference), its row (and its model's, when it was the last). */
@@ -162,6 +164,7 @@ export const API_METHODS = [
   'validateInput',
   'readPredictionFile',
   'showPredictionFile',
+  'showDataFolder',
   'deletePrediction',
   'deleteVersion',
   'getDiskUsage',

@@ -336,6 +336,9 @@ describe('the window over the real core, in Chromium', () => {
   it('Settings: real values, saved through the contract, with the engine\'s field errors', async () => {
     await nav('Settings');
     await expect.poll(() => page.getByTestId('data-dir').textContent()).toBe(bridge.core.paths.home);
+    // No file manager behind the test bridge: the folder's path is given to open by hand.
+    await page.getByRole('button', { name: 'Open the data folder' }).click();
+    await expect.poll(() => page.getByTestId('data-folder-note').textContent()).toContain(bridge.core.paths.home);
     expect(await page.locator('#s-idle').inputValue()).toBe('300');
     await page.locator('#s-idle').fill('600');
     await page.getByRole('button', { name: 'Save' }).click();

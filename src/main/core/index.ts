@@ -64,6 +64,8 @@ export interface CoreOptions {
    * one, showPredictionFile answers the path for the user to open.
    */
   showInFolder?: (path: string) => Promise<void>;
+  /** Opens a folder in the system's file manager (the app passes Electron's shell.openPath). */
+  showFolder?: (path: string) => Promise<void>;
 }
 
 export interface Core extends CogdeskApi {
@@ -526,6 +528,11 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
       const real = await resolvePredictionFile(paths, prediction, path);
       const shown = options.showInFolder ? await options.showInFolder(real).then(() => true, () => false) : false;
       return { path: real, shown };
+    },
+
+    async showDataFolder() {
+      const shown = options.showFolder ? await options.showFolder(paths.home).then(() => true, () => false) : false;
+      return { path: paths.home, shown };
     },
 
     async deletePrediction(id: string) {

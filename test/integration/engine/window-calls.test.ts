@@ -82,15 +82,24 @@ describe('the window\'s calls over the real core', () => {
     expect((await refused('nope', out)).code).toBe('not_found');
   });
 
-  it('showPredictionFile hands only a prediction\'s own files to the file manager, and answers the path', async () => {
+  it('showPredictionFile hands only a prediction\'s own files to the file manager (showDataFolder the data folder), answering the path', async () => {
     const p = await core.waitForPrediction((await core.createPrediction({ version: v.file.id, input: { image: dataUri('show me') } })).id);
     const out = p.output as string;
     // This core has no file manager to ask (like the CLI's): the path comes back to open by hand.
     expect(await core.showPredictionFile(p.id, out)).toEqual({ path: out, shown: false });
 
+    expect(await core.showDataFolder()).toEqual({ path: core.paths.home, shown: false });
+
     const asked: string[] = [];
-    const app = await openCore({ home: core.paths.home, recover: 'passive', showInFolder: async (path) => void asked.push(path) });
+    const app = await openCore({
+      home: core.paths.home,
+      recover: 'passive',
+      showInFolder: async (path) => void asked.push(path),
+      showFolder: async (path) => void asked.push(`folder ${path}`),
+    });
     try {
+      expect(await app.showDataFolder()).toEqual({ path: core.paths.home, shown: true });
+      asked.length = 0;
       expect(await app.showPredictionFile(p.id, out)).toEqual({ path: out, shown: true });
       const e = await app.showPredictionFile(p.id, '/etc/hostname').catch((err) => err);
       expect(e).toBeInstanceOf(CogdeskError);

@@ -10,6 +10,7 @@ import { errorInfo } from '../../lib/errors';
 import { useEngine } from '../../state/engine';
 import { ApiTokenSection } from './ApiTokenSection';
 import { GpuChoice } from './GpuChoice';
+import { OpenDataFolder } from './OpenDataFolder';
 
 type Editable = Settings;
 
@@ -141,6 +142,7 @@ export function SettingsPage() {
             {status?.dataDir ?? '…'}
           </p>
           <p className="muted small">The database, output files and uploaded inputs. Set COGDESK_HOME before starting Cogdesk to use another folder.</p>
+          <OpenDataFolder />
         </section>
 
         {error && <ErrorNotice error={error} />}
