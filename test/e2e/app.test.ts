@@ -15,6 +15,7 @@ import { fixtureImage } from '../helpers/fixtures';
 import { startBridge, type TestBridge } from './bridge/server';
 import { openApp, screenshot, type Browser } from './helpers/browser';
 import { ensureLocalImage, pushFreshVariant } from './helpers/images';
+import { nav, progressSeen, recordProgress } from './helpers/page';
 
 const RUN = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 const ECHO_NAME = `echo-${RUN}`;
@@ -25,11 +26,6 @@ let bridge: TestBridge;
 let browser: Browser;
 let page: Page;
 let echoRef: string;
-
-async function nav(name: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Pages' }).getByRole('button', { name, exact: true }).click();
-  await expect.poll(() => page.locator('h1').first().textContent()).toContain(name);
-}
 
 /** Picks the model in the Playground's model select (by the end of its id). */
 async function pickModel(idEnd: string): Promise<void> {
@@ -73,15 +69,7 @@ describe('the window over the real core, in Chromium', () => {
     expect(await page.getByTestId('skipped-images').textContent()).toContain('fixtures/bad-schema');
     expect(await page.locator(`[data-model-id="${ECHO_MODEL}"]`).count()).toBe(0);
     // Every state the bar goes through, recorded in the page as it changes.
-    await page.evaluate(`(() => {
-      const seen = (window.progressSeen = []);
-      new MutationObserver(() => {
-        for (const bar of document.querySelectorAll('[role=progressbar]')) {
-          const entry = bar.getAttribute('aria-valuenow') + '|' + bar.getAttribute('aria-valuetext');
-          if (seen[seen.length - 1] !== entry) seen.push(entry);
-        }
-      }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['aria-valuenow', 'aria-valuetext'] });
-    })()`);
+    await recordProgress(page, '[role=progressbar]', 'progressSeen');
     await page.getByLabel('Image', { exact: true }).fill(echoRef);
     await page.getByRole('button', { name: 'Pull', exact: true }).click();
     // Caught mid-pull when it is slow enough to catch (a loopback pull takes about a second).
@@ -92,7 +80,7 @@ describe('the window over the real core, in Chromium', () => {
       .then(() => screenshot(page, 'library-pulling'))
       .catch(() => undefined);
     await page.locator('.pull-task[data-state="succeeded"]').waitFor({ timeout: 120_000 });
-    const seen = (await page.evaluate('window.progressSeen')) as string[];
+    const seen = await progressSeen(page, 'progressSeen');
     // Bytes were counted while it ran (24 MiB of fresh noise), and the bar ended full.
     expect(seen.some((s) => /Downloading .*\(\d+(\.\d)? [kM]B of 2\d\.\d MB\)/.test(s) && !s.startsWith('100|'))).toBe(true);
     expect(seen.at(-1)).toMatch(/^100\|Pulled/);
@@ -296,7 +284,7 @@ describe('the window over the real core, in Chromium', () => {
     await bridge.core.waitForPrediction(cli.id);
     rmSync(local);
 
-    await nav('Predictions');
+    await nav(page, 'Predictions');
     await page.getByLabel('Search inputs', { exact: true }).fill(cli.id);
     await expect.poll(() => page.locator('table.history tbody tr').count()).toBe(1);
     await page.locator(`tr[data-prediction-id="${cli.id}"]`).getByRole('button').click();
@@ -312,7 +300,7 @@ describe('the window over the real core, in Chromium', () => {
   });
 
   it('Hardware: the GPUs (none here), the SKU, Docker and its GPU support, what is missing', async () => {
-    await nav('Hardware');
+    await nav(page, 'Hardware');
     await page.locator('#gpus').waitFor({ timeout: 30_000 });
     const version = (await bridge.core.getEngineStatus()).docker;
     expect(version.ok).toBe(true);
@@ -334,7 +322,7 @@ describe('the window over the real core, in Chromium', () => {
   });
 
   it('Settings: real values, saved through the contract, with the engine\'s field errors', async () => {
-    await nav('Settings');
+    await nav(page, 'Settings');
     await expect.poll(() => page.getByTestId('data-dir').textContent()).toBe(bridge.core.paths.home);
     // No file manager behind the test bridge: the folder's path is given to open by hand.
     await page.getByRole('button', { name: 'Open the data folder' }).click();
@@ -354,18 +342,18 @@ describe('the window over the real core, in Chromium', () => {
 
   it('follows the system\'s dark mode', async () => {
     await page.emulateMedia({ colorScheme: 'dark' });
-    await nav('Playground');
+    await nav(page, 'Playground');
     await page.locator('[data-field]').first().waitFor();
     const bg = await page.evaluate('getComputedStyle(document.body).backgroundColor');
     expect(bg).toBe('rgb(21, 23, 27)');
     await screenshot(page, 'playground-dark');
-    await nav('Library');
+    await nav(page, 'Library');
     await screenshot(page, 'library-dark');
     await page.emulateMedia({ colorScheme: 'light' });
   });
 
   it('Library: shows what is warm, and deletes a version (its container and image)', async () => {
-    await nav('Library');
+    await nav(page, 'Library');
     const row = page.locator(`[data-model-id="${ECHO_MODEL}"] tr[data-version-id]`);
     await expect.poll(() => row.textContent(), { timeout: 10_000 }).toContain('warm · cpu');
     await row.getByRole('button', { name: 'Delete', exact: true }).click();

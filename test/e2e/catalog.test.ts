@@ -16,6 +16,7 @@ import { AUTH_REGISTRY, AUTH_USER, fixtureEntry, OPEN_REGISTRY } from '../helper
 import { ECHO_README, FAKE_TOKEN, startFakeWithFixtures, type FakeReplicate } from '../fakes/replicate-api';
 import { startBridge, type TestBridge } from './bridge/server';
 import { openApp, screenshot, type Browser } from './helpers/browser';
+import { nav, progressSeen, recordProgress, setEnv } from './helpers/page';
 
 const HOSTILE_README = `${ECHO_README}
 <script>window.__readmeScriptRan = true</script>
@@ -25,7 +26,7 @@ const HOSTILE_README = `${ECHO_README}
 <iframe src="https://example.invalid/frame"></iframe>
 `;
 
-const saved = { api: process.env.COGDESK_REPLICATE_API, registry: process.env.COGDESK_REGISTRY };
+let restoreEnv: (() => void) | undefined;
 let home: string;
 let fake: FakeReplicate;
 let bridge: TestBridge;
@@ -33,22 +34,11 @@ let browser: Browser;
 let page: Page;
 const fitCalls = { total: 0, running: 0, maxRunning: 0 };
 
-async function nav(name: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Pages' }).getByRole('button', { name, exact: true }).click();
-  await expect.poll(() => page.locator('h1').first().textContent()).toContain(name);
-}
-
-function restore(name: 'COGDESK_REPLICATE_API' | 'COGDESK_REGISTRY', value: string | undefined): void {
-  if (value === undefined) delete process.env[name];
-  else process.env[name] = value;
-}
-
 beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'cogdesk-e2e-catalog-'));
   fake = await startFakeWithFixtures({ account: { username: AUTH_USER, name: 'Cogdesk Pusher' } });
   fake.world.readmes.set('fixtures/echo', HOSTILE_README);
-  process.env.COGDESK_REPLICATE_API = fake.url;
-  process.env.COGDESK_REGISTRY = OPEN_REGISTRY;
+  restoreEnv = setEnv({ COGDESK_REPLICATE_API: fake.url, COGDESK_REGISTRY: OPEN_REGISTRY });
   // The pinned reference only (fixtures/echo:latest stays for other tests): Run locally really pulls.
   await docker
     .getImage(fixtureEntry('echo').pinnedRef)
@@ -75,14 +65,13 @@ afterAll(async () => {
   await browser?.close();
   await bridge?.close();
   await fake?.close();
-  restore('COGDESK_REPLICATE_API', saved.api);
-  restore('COGDESK_REGISTRY', saved.registry);
+  restoreEnv?.();
   if (home) rmSync(home, { recursive: true, force: true });
 });
 
 describe('Replicate\'s catalog in the window, over the fake API', () => {
   it('Explore: the newest public models as cards (cover, name, description, run count), and collections', async () => {
-    await nav('Explore');
+    await nav(page, 'Explore');
     const list = page.getByRole('list', { name: 'Newest models' });
     await list.waitFor();
     await expect.poll(() => list.locator('[data-remote-model]').count()).toBeGreaterThan(0);
@@ -140,19 +129,11 @@ describe('Replicate\'s catalog in the window, over the fake API', () => {
   });
 
   it('Run locally: pulls with a progress bar, opens the Playground prefilled with the default example, runs', async () => {
-    await page.evaluate(`(() => {
-      const seen = (window.remoteProgress = []);
-      new MutationObserver(() => {
-        for (const bar of document.querySelectorAll('.run-locally [role=progressbar]')) {
-          const entry = bar.getAttribute('aria-valuenow') + '|' + bar.getAttribute('aria-valuetext');
-          if (seen[seen.length - 1] !== entry) seen.push(entry);
-        }
-      }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['aria-valuenow', 'aria-valuetext'] });
-    })()`);
+    await recordProgress(page, '.run-locally [role=progressbar]', 'remoteProgress');
     await page.getByRole('button', { name: 'Run locally', exact: true }).click();
     // The layers are mostly in Docker already (fixtures/echo:latest), so the bar may only flash by.
     await expect.poll(() => page.locator('h1').first().textContent(), { timeout: 120_000 }).toBe('Playground');
-    const seen = (await page.evaluate('window.remoteProgress')) as string[];
+    const seen = await progressSeen(page, 'remoteProgress');
     expect(seen.length).toBeGreaterThan(0);
     await expect.poll(() => page.getByTestId('prefill-note').textContent()).toContain("fixtures/echo's default example");
     expect(await page.locator('textarea#field-text').inputValue()).toBe('world');
@@ -165,7 +146,7 @@ describe('Replicate\'s catalog in the window, over the fake API', () => {
   });
 
   it('Settings: the API token\'s status, never the token', async () => {
-    await nav('Settings');
+    await nav(page, 'Settings');
     await expect.poll(() => page.getByTestId('token-status').textContent()).toMatch(/A token is set/);
     expect(await page.content()).not.toContain(FAKE_TOKEN);
     await screenshot(page, 'catalog-settings-token');
@@ -174,7 +155,7 @@ describe('Replicate\'s catalog in the window, over the fake API', () => {
   it('Library: the push dialog checks the plan (what will be created) before anything happens', async () => {
     process.env.COGDESK_REGISTRY = AUTH_REGISTRY; // the push tests' registry (with a login), as they set it
     try {
-      await nav('Library');
+      await nav(page, 'Library');
       const row = page.locator('[data-model-id="fixtures/echo"] tr[data-version-id]').first();
       await row.getByRole('button', { name: 'Push to Replicate' }).click();
       const dialog = page.getByRole('dialog', { name: 'Push to Replicate' });
@@ -197,7 +178,7 @@ describe('Replicate\'s catalog in the window, over the fake API', () => {
 
   it('offline: with the API gone, Explore shows the cached cards and the offline badge', async () => {
     await fake.stop();
-    await nav('Explore');
+    await nav(page, 'Explore');
     // The search typed earlier is run again, now from the cache.
     await page.getByTestId('offline-badge').waitFor({ timeout: 30_000 });
     await page.getByTestId('search-results').locator('[data-remote-model="fixtures/echo"]').waitFor();

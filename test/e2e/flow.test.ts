@@ -17,11 +17,12 @@ import { FAKE_TOKEN, startFakeWithFixtures, type FakeReplicate } from '../fakes/
 import { startBridge, type TestBridge } from './bridge/server';
 import { openApp, screenshot, type Browser } from './helpers/browser';
 import { ensureLocalImage, pushFreshVariantPinned } from './helpers/images';
+import { nav, progressSeen, recordProgress, setEnv } from './helpers/page';
 
 const ROOT = join(__dirname, '..', '..');
 const NAME = `stream-${Date.now().toString(36)}`;
 const MODEL = `e2e/${NAME}`;
-const saved = { api: process.env.COGDESK_REPLICATE_API, registry: process.env.COGDESK_REGISTRY };
+let restoreEnv: (() => void) | undefined;
 let home: string;
 let fake: FakeReplicate;
 let bridge: TestBridge;
@@ -61,16 +62,6 @@ function addStreamModel(f: FakeReplicate, versionId: string): void {
   f.world.searchMetadata.set(MODEL, { tags: ['text', 'streaming', 'fixture'], generated_description: 'Streams tokens one at a time.' });
 }
 
-async function nav(name: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Pages' }).getByRole('button', { name, exact: true }).click();
-  await expect.poll(() => page.locator('h1').first().textContent()).toContain(name);
-}
-
-function restore(name: 'COGDESK_REPLICATE_API' | 'COGDESK_REGISTRY', value: string | undefined): void {
-  if (value === undefined) delete process.env[name];
-  else process.env[name] = value;
-}
-
 beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'cogdesk-e2e-flow-'));
   await ensureLocalImage(docker, fixtureImage('stream'));
@@ -78,8 +69,7 @@ beforeAll(async () => {
   ref = `${OPEN_REGISTRY}/${MODEL}@${pushed.digest}`;
   fake = await startFakeWithFixtures();
   addStreamModel(fake, pushed.digest.replace(/^sha256:/, ''));
-  process.env.COGDESK_REPLICATE_API = fake.url;
-  process.env.COGDESK_REGISTRY = OPEN_REGISTRY;
+  restoreEnv = setEnv({ COGDESK_REPLICATE_API: fake.url, COGDESK_REGISTRY: OPEN_REGISTRY });
   bridge = await startBridge({ home, tokenStore: memoryTokenStore(FAKE_TOKEN) });
   browser = await openApp(bridge.url);
   page = browser.page;
@@ -90,8 +80,7 @@ afterAll(async () => {
   await browser?.close();
   await bridge?.close();
   await fake?.close();
-  restore('COGDESK_REPLICATE_API', saved.api);
-  restore('COGDESK_REGISTRY', saved.registry);
+  restoreEnv?.();
   if (ref) await docker.getImage(ref).remove({ force: true }).catch(() => undefined);
   if (home) rmSync(home, { recursive: true, force: true });
 });
@@ -99,7 +88,7 @@ afterAll(async () => {
 describe('a new user, from search to history, in the window', { timeout: 180_000 }, () => {
   it('search -> model -> run locally -> pull progress -> form -> run -> streaming output and logs -> add to examples -> history', async () => {
     // Search as you type.
-    await nav('Explore');
+    await nav(page, 'Explore');
     await page.getByLabel('Search models').pressSequentially('streams tokens', { delay: 30 });
     const hit = page.getByTestId('search-results').locator(`[data-remote-model="${MODEL}"]`);
     await hit.waitFor({ timeout: 15_000 });
@@ -111,15 +100,7 @@ describe('a new user, from search to history, in the window', { timeout: 180_000
     expect(await page.getByRole('list', { name: 'Local examples' }).count()).toBe(0);
 
     // Run locally: the image is not here, so the bar counts real bytes (24 MiB of fresh noise).
-    await page.evaluate(`(() => {
-      const seen = (window.flowProgress = []);
-      new MutationObserver(() => {
-        for (const bar of document.querySelectorAll('.run-locally [role=progressbar]')) {
-          const entry = bar.getAttribute('aria-valuenow') + '|' + bar.getAttribute('aria-valuetext');
-          if (seen[seen.length - 1] !== entry) seen.push(entry);
-        }
-      }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['aria-valuenow', 'aria-valuetext'] });
-    })()`);
+    await recordProgress(page, '.run-locally [role=progressbar]', 'flowProgress');
     await page.getByRole('button', { name: 'Run locally', exact: true }).click();
     await page
       .locator('.run-locally [role=progressbar][aria-valuenow]')
@@ -128,7 +109,7 @@ describe('a new user, from search to history, in the window', { timeout: 180_000
       .then(() => screenshot(page, 'flow-pulling'))
       .catch(() => undefined);
     await expect.poll(() => page.locator('h1').first().textContent(), { timeout: 120_000 }).toBe('Playground');
-    const seen = (await page.evaluate('window.flowProgress')) as string[];
+    const seen = await progressSeen(page, 'flowProgress');
     expect(seen.some((s) => /\d+(\.\d)? [kM]B of 2\d\.\d MB/.test(s))).toBe(true);
 
     // Prefilled from the default example; then the user's own values.
@@ -155,7 +136,7 @@ describe('a new user, from search to history, in the window', { timeout: 180_000
     await page.getByRole('button', { name: 'Add to examples' }).click();
     await page.getByText('Added to examples (the default)').waitFor();
     const predictionId = (await prediction.locator('article').getAttribute('data-prediction-id')) ?? '';
-    await nav('Explore');
+    await nav(page, 'Explore');
     await page.getByLabel('Search models').fill('');
     await page.getByLabel('Search models').pressSequentially('streams tokens', { delay: 30 });
     await hit.getByRole('button', { name: MODEL }).click();
@@ -167,7 +148,7 @@ describe('a new user, from search to history, in the window', { timeout: 180_000
     await screenshot(page, 'flow-model-examples');
 
     // The history has it, with its input.
-    await nav('Predictions');
+    await nav(page, 'Predictions');
     const row = page.locator('[data-prediction-id]', { hasText: MODEL }).first();
     await row.waitFor();
     expect(await row.textContent()).toContain('succeeded');

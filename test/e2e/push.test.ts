@@ -25,8 +25,6 @@ import {
   buildCogImage,
   freshRepo,
   overflowsRight,
-  pushProgressSeen,
-  recordPushProgress,
   removeBuiltImages,
   screenshotView,
   shownInLibrary,
@@ -34,6 +32,7 @@ import {
   startUploadProxy,
   type PushEnv,
 } from './helpers/push';
+import { nav, progressSeen, recordProgress } from './helpers/page';
 
 const run = randomBytes(3).toString('hex');
 const destination = `${AUTH_USER}/e2e-push-${run}`;
@@ -49,11 +48,6 @@ let big: Version;
 
 const created = () => env.fake.pushes.created;
 const remoteVersions = (repo: string) => (env.fake.world.versions.get(repo) ?? []).map((v) => v.id as string);
-
-async function nav(name: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Pages' }).getByRole('button', { name, exact: true }).click();
-  await expect.poll(() => page.locator('h1').first().textContent()).toContain(name);
-}
 
 /** Opens the push dialog from a Library row (or any button in `scope` named `button`). */
 async function openDialog(scope: Locator, button = 'Push to Replicate'): Promise<Locator> {
@@ -101,7 +95,7 @@ afterAll(async () => {
 
 describe('pushing a model built here to Replicate, in the window', { timeout: 120_000 }, () => {
   it('refuses a name that breaks the rules and an owner that is not the account, saying why; nothing is created', async () => {
-    await nav('Library');
+    await nav(page, 'Library');
     first = await shownInLibrary(page, bridge.core, tag);
     const dialog = await openDialog(libraryRow(first));
     // The default destination is the local name (`cogdesk-push-test/e2e-…`), whose owner is not the account.
@@ -143,14 +137,14 @@ describe('pushing a model built here to Replicate, in the window', { timeout: 12
     expect(await dialog.locator('.notice-error').count()).toBe(0); // the refusal for want of a token is over
     expect(await dialog.textContent()).not.toContain(AUTH_PASSWORD);
 
-    await recordPushProgress(page);
+    await recordProgress(page, '.push-dialog [role=progressbar]', 'pushProgress');
     await dialog.getByRole('button', { name: 'Push', exact: true }).click();
     const done = dialog.getByTestId('push-done');
     await done.waitFor({ timeout: 90_000 });
     const [versionId] = remoteVersions(destination);
     expect(versionId).toMatch(/^[0-9a-f]{64}$/);
     expect(await done.textContent()).toContain(`Pushed as ${destination}:${versionId!.slice(0, 12)} (model created)`);
-    const seen = await pushProgressSeen(page);
+    const seen = await progressSeen(page, 'pushProgress');
     expect(seen.some((s) => /\|(preparing|pushing|processing): .* · layers \d+ of \d+ · \d+%$/.test(s))).toBe(true);
     expect(seen.some((s) => s.includes('processing: Pushed; waiting for Replicate to make the version'))).toBe(true);
     await screenshotView(dialog, 'push-done');
@@ -178,7 +172,7 @@ describe('pushing a model built here to Replicate, in the window', { timeout: 12
     await bridge.core.waitForPrediction(prediction.id);
     await bridge.core.addExample(prediction.id, { isDefault: true });
     expect(await buildCogImage(64 * 1024, `e2e-${run}`)).toBe(tag);
-    await nav('Library');
+    await nav(page, 'Library');
     const second = await shownInLibrary(page, bridge.core, tag, 2);
     expect(second.modelId).toBe(first.modelId);
     expect(second.id).not.toBe(first.id);
@@ -224,12 +218,12 @@ describe('pushing a model built here to Replicate, in the window', { timeout: 12
     try {
       env.useRegistry(proxy.host);
       const bigTag = await buildCogImage(4 * 1024 * 1024, `e2e-big-${run}`);
-      await nav('Library');
+      await nav(page, 'Library');
       big = await shownInLibrary(page, bridge.core, bigTag);
       const dialog = await openDialog(libraryRow(big));
       await check(dialog, freshRepo('e2e-cancel'));
       await dialog.getByTestId('push-plan').waitFor();
-      await recordPushProgress(page);
+      await recordProgress(page, '.push-dialog [role=progressbar]', 'pushProgress');
       await dialog.getByRole('button', { name: 'Push', exact: true }).click();
       await proxy.sent(64 * 1024);
       const bar = dialog.getByRole('progressbar', { name: 'Pushing' });
@@ -237,7 +231,7 @@ describe('pushing a model built here to Replicate, in the window', { timeout: 12
       await screenshotView(dialog, 'push-progress');
       await dialog.getByRole('button', { name: 'Cancel push' }).click();
       await expect.poll(() => dialog.locator('.notice-error').first().textContent(), { timeout: 30_000 }).toMatch(/^Push canceled: Push to .* canceled/);
-      expect((await pushProgressSeen(page)).some((s) => /pushing: Pushing \d+ layers? \(\d.* of \d/.test(s))).toBe(true);
+      expect((await progressSeen(page, 'pushProgress')).some((s) => /pushing: Pushing \d+ layers? \(\d.* of \d/.test(s))).toBe(true);
       expect(await bridge.core.listPushes(big.id)).toEqual([]);
       await closeDialog(dialog);
     } finally {

@@ -2,7 +2,7 @@
  * What the push end-to-end tests share: the environment a push needs (the fake Replicate API, the htpasswd
  * registry standing in for r8.im, the fake's CLI-token check, an empty Docker config so there is no
  * `cog login`, and no NVIDIA GPU), set and restored; Cog images built here (test/integration/push/helpers),
- * found by the Library as it finds what `cog build` makes; and a recorder of the push dialog's progress bar.
+ * found by the Library as it finds what `cog build` makes.
  */
 import type { Locator, Page } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
@@ -13,12 +13,12 @@ import { AUTH_PASSWORD, AUTH_REGISTRY, AUTH_USER } from '../../helpers/fixtures'
 import { startFakeOffline, type FakeReplicate } from '../../fakes/replicate-api';
 import { dockerConfig } from '../../integration/push/helpers';
 import { ARTIFACTS } from './browser';
+import { setEnv } from './page';
 
 export { buildCogImage, freshRepo, removeBuiltImages } from '../../integration/push/helpers';
 export { startUploadProxy, type UploadProxy } from '../../integration/push/upload-proxy';
 
 const NO_GPU_SMI = resolve(__dirname, '../../fixtures/nvidia-smi/no-devices/nvidia-smi');
-const ENV_KEYS = ['COGDESK_REPLICATE_API', 'COGDESK_REGISTRY', 'COGDESK_REGISTRY_VERIFY_URL', 'DOCKER_CONFIG', 'COGDESK_NVIDIA_SMI'] as const;
 
 export interface PushEnv {
   fake: FakeReplicate;
@@ -33,14 +33,13 @@ export interface PushEnv {
  * starts; restore() puts every variable back and stops the fake.
  */
 export async function startPushEnv(): Promise<PushEnv> {
-  const saved = Object.fromEntries(ENV_KEYS.map((k) => [k, process.env[k]]));
   const fake = await startFakeOffline({
     account: { username: AUTH_USER, name: 'Cogdesk Pusher' },
     cliTokens: { [AUTH_PASSWORD]: AUTH_USER },
     registry: { url: `http://${AUTH_REGISTRY}`, username: AUTH_USER, password: AUTH_PASSWORD },
   });
   const config = dockerConfig(); // no `cog login`: the dialog asks for the CLI token
-  Object.assign(process.env, {
+  const restoreEnv = setEnv({
     COGDESK_REPLICATE_API: fake.url,
     COGDESK_REGISTRY: AUTH_REGISTRY,
     COGDESK_REGISTRY_VERIFY_URL: fake.verifyUrl,
@@ -51,10 +50,7 @@ export async function startPushEnv(): Promise<PushEnv> {
     fake,
     useRegistry: (host) => void (process.env.COGDESK_REGISTRY = host),
     async restore() {
-      for (const k of ENV_KEYS) {
-        if (saved[k] === undefined) delete process.env[k];
-        else process.env[k] = saved[k];
-      }
+      restoreEnv();
       config.cleanup();
       await fake.close();
     },
@@ -81,23 +77,6 @@ export async function shownInLibrary(page: Page, core: Core, tag: string, versio
       return list[0]!;
     }
   }
-}
-
-/** Records every state of the push dialog's progress bar as `valuenow|valuetext` in window.pushProgress. */
-export async function recordPushProgress(page: Page): Promise<void> {
-  await page.evaluate(`(() => {
-    const seen = (window.pushProgress = []);
-    new MutationObserver(() => {
-      for (const bar of document.querySelectorAll('.push-dialog [role=progressbar]')) {
-        const entry = bar.getAttribute('aria-valuenow') + '|' + bar.getAttribute('aria-valuetext');
-        if (seen[seen.length - 1] !== entry) seen.push(entry);
-      }
-    }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['aria-valuenow', 'aria-valuetext'] });
-  })()`);
-}
-
-export async function pushProgressSeen(page: Page): Promise<string[]> {
-  return (await page.evaluate('window.pushProgress || []')) as string[];
 }
 
 /** Whether anything inside `selector` sticks out past its right edge (the card's buttons, a long image name). */

@@ -7,8 +7,8 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
+import { cogConfigFromLabels } from '../../../src/main/core/docker/labels';
 import {
-  cogConfigFromLabels,
   isLoopbackRegistry,
   MEDIA_TYPES,
   parseChallenge,

@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import { CogdeskError } from '../../../shared/errors';
 import { dockerErrorToCogdesk, dockerTarget } from './connection';
 import { isImageRef, repoDigestFor } from './image-ref';
+import { parseJsonObject } from '../util/json';
 
 export const COG_LABELS = {
   schema: 'run.cog.openapi_schema',
@@ -63,7 +64,7 @@ export function cogLabelsFromInspect(info: Docker.ImageInspectInfo, imageRef: st
     imageId: info.Id,
     ...(digest ? { digest } : {}),
     openapiSchema,
-    config: parseConfig(configText),
+    config: parseJsonObject(configText),
     cogVersion,
     legacyLabels,
     sizeBytes: typeof info.Size === 'number' ? info.Size : 0,
@@ -71,14 +72,9 @@ export function cogLabelsFromInspect(info: Docker.ImageInspectInfo, imageRef: st
   };
 }
 
-function parseConfig(text: string | undefined): Record<string, unknown> | null {
-  if (!text) return null;
-  try {
-    const value: unknown = JSON.parse(text);
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
+/** `cog.yaml` as JSON from config labels (`run.cog.config`, else the older `org.cogmodel.config`); null when absent or not JSON. */
+export function cogConfigFromLabels(labels: Record<string, string> | null | undefined): Record<string, unknown> | null {
+  return parseJsonObject(labels?.[COG_LABELS.config] ?? labels?.[COG_LABELS.legacyConfig]);
 }
 
 function nonEmpty(s: string | undefined): string | undefined {

@@ -13,7 +13,6 @@ import { createHash } from 'node:crypto';
 import { CogdeskError } from '../../../shared/errors';
 import { registryAuthFor, type RegistryAuth } from './auth';
 import { DOCKER_HUB, parseImageRef } from './image-ref';
-import { COG_LABELS } from './labels';
 
 export const MEDIA_TYPES = {
   ociIndex: 'application/vnd.oci.image.index.v1+json',
@@ -141,18 +140,6 @@ export function pickFromIndex(
   if (fitting.length === 0) return null;
   const preferred = fitting.find((m) => !m.platform?.variant || (platform.architecture === 'arm64' && m.platform.variant === 'v8'));
   return preferred ?? fitting[0]!;
-}
-
-/** `cog.yaml` as JSON from config labels (`run.cog.config`, else the older `org.cogmodel.config`); null when absent or not JSON. */
-export function cogConfigFromLabels(labels: Record<string, string> | null | undefined): Record<string, unknown> | null {
-  const text = labels?.[COG_LABELS.config] ?? labels?.[COG_LABELS.legacyConfig];
-  if (!text) return null;
-  try {
-    const value: unknown = JSON.parse(text);
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
 }
 
 /** True for registries Docker talks plain http to by default (loopback). */

@@ -7,7 +7,8 @@
  */
 import type { Fit, HardwareRequirement } from '../../../shared/hardware';
 import { CogdeskError } from '../../../shared/errors';
-import { cogConfigFromLabels, readRemoteImageConfig } from '../docker/registry-config';
+import { cogConfigFromLabels } from '../docker/labels';
+import { readRemoteImageConfig } from '../docker/registry-config';
 import { parseModelId, type Catalog } from '../remote/catalog';
 import { isRemoteError } from '../remote/client';
 import { remoteImageRef } from '../remote/run-remote';

@@ -1,4 +1,5 @@
 import type { Db } from './db';
+import { parseJsonObject } from '../util/json';
 
 /** What a Replicate version needs, as read once from its image's labels (migration 4). */
 export interface RemoteRequirementRow {
@@ -21,16 +22,6 @@ interface Row {
   checked_at: string;
 }
 
-function parse(text: string | null): Record<string, unknown> | null {
-  if (!text) return null;
-  try {
-    const v: unknown = JSON.parse(text);
-    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
-}
-
 /**
  * The cache of remote versions' requirements: a version's image never changes, so an entry never expires
  * and Explore asks the registry once per version (and answers offline for versions seen before).
@@ -46,7 +37,7 @@ export class RemoteRequirementStore {
       modelId: r.model_id,
       imageRef: r.image_ref,
       gpu: r.gpu === null ? null : r.gpu === 1,
-      cogConfig: parse(r.cog_config),
+      cogConfig: parseJsonObject(r.cog_config),
       checkedAt: r.checked_at,
     };
   }

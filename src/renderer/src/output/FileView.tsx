@@ -3,6 +3,7 @@ import { Loading } from '../components/Loading';
 import { MediaPreview } from './MediaPreview';
 import { ShowInFolder } from './ShowInFolder';
 import { usePredictionFile } from './usePredictionFile';
+import { InlineProblem } from '../components/InlineProblem';
 
 /** One file of a prediction: its preview, name, size, a Save link and Show in folder. */
 export function FileView({ predictionId, path }: { predictionId: string; path: string }) {
@@ -26,13 +27,7 @@ export function FileView({ predictionId, path }: { predictionId: string; path: s
             </a>{' '}
           </>
         )}
-        {error && (
-          <small className="problem">
-            {' '}
-            {error.message}
-            {error.hint ? `. ${error.hint}` : ''}
-          </small>
-        )}
+        {error && <InlineProblem error={error} />}
         {(file || error?.code === 'bad_request') && <ShowInFolder predictionId={predictionId} path={path} />}
       </figcaption>
     </figure>

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { ErrorInfo } from '../../../shared/errors';
 import { api } from '../api';
 import { errorInfo } from '../lib/errors';
+import { InlineProblem } from '../components/InlineProblem';
 
 /**
  * "Show in folder": the system's file manager opens at the file (in the app); where none can be asked,
@@ -30,13 +31,7 @@ export function ShowInFolder({ predictionId, path }: { predictionId: string; pat
           It is at <span className="mono">{where}</span>
         </small>
       )}
-      {error && (
-        <small className="problem">
-          {' '}
-          {error.message}
-          {error.hint ? `. ${error.hint}` : ''}
-        </small>
-      )}
+      {error && <InlineProblem error={error} />}
     </>
   );
 }

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { EngineStatus, Version } from '../../../../shared/domain';
+import type { Version } from '../../../../shared/domain';
 import type { ErrorInfo } from '../../../../shared/errors';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { ErrorNotice } from '../../components/ErrorNotice';
@@ -11,11 +11,11 @@ import { useNavigation } from '../../state/navigation';
 import { usePush } from '../../state/push';
 import { PushDialog } from './PushDialog';
 import { PushLinks } from './PushLinks';
+import { WarmBadge, type WarmContainer } from '../../components/WarmBadge';
 
-type Warm = EngineStatus['warmContainers'][number];
 
 /** One local version: image, size, whether it is warm now; run it, delete it (container and image). */
-export function VersionRow({ version, warm, latest }: { version: Version; warm: Warm | undefined; latest: boolean }) {
+export function VersionRow({ version, warm, latest }: { version: Version; warm: WarmContainer | undefined; latest: boolean }) {
   const deleteVersion = useLibrary((s) => s.deleteVersion);
   const go = useNavigation((s) => s.go);
   const [busy, setBusy] = useState(false);
@@ -47,14 +47,7 @@ export function VersionRow({ version, warm, latest }: { version: Version; warm: 
       <td>{formatBytes(version.sizeBytes)}</td>
       <td>{version.cogVersion ?? '—'}</td>
       <td>
-        {warm ? (
-          <span className="badge status-succeeded" title={`${warm.url} · container ${warm.containerId.slice(0, 12)}`}>
-            warm · {warm.runsOn}
-            {warm.busy ? ` · busy (${warm.queued} queued)` : ''}
-          </span>
-        ) : (
-          <span className="muted">cold</span>
-        )}
+        <WarmBadge warm={warm} />
       </td>
       <td>{formatTime(version.createdAt)}</td>
       <td>

@@ -1,15 +1,15 @@
-import type { EngineStatus, Version } from '../../../../shared/domain';
+import type { Version } from '../../../../shared/domain';
 import { formatBytes, formatTime, shortId } from '../../lib/format';
 import { useNavigation } from '../../state/navigation';
 import { usePush } from '../../state/push';
 import { PushDialog } from '../library/PushDialog';
 import { PushLinks } from '../library/PushLinks';
 import { LocalFit } from './LocalFit';
+import { WarmBadge, type WarmContainer } from '../../components/WarmBadge';
 
-type Warm = EngineStatus['warmContainers'][number];
 
 /** One version of a local model: image and size, created, warm or cold, the fit here, where it was pushed; run it, push it. */
-export function LocalVersionItem({ version, latest, warm }: { version: Version; latest: boolean; warm: Warm | undefined }) {
+export function LocalVersionItem({ version, latest, warm }: { version: Version; latest: boolean; warm: WarmContainer | undefined }) {
   const go = useNavigation((s) => s.go);
   const pushing = usePush((s) => s.versionId === version.id);
   const short = shortId(version.id);
@@ -51,14 +51,7 @@ export function LocalVersionItem({ version, latest, warm }: { version: Version; 
         <div>
           <dt>Now</dt>
           <dd data-testid="warm">
-            {warm ? (
-              <span className="badge status-succeeded" title={`${warm.url} · container ${warm.containerId.slice(0, 12)}`}>
-                warm · {warm.runsOn}
-                {warm.busy ? ` · busy (${warm.queued} queued)` : ''}
-              </span>
-            ) : (
-              <span className="muted">cold</span>
-            )}
+            <WarmBadge warm={warm} />
           </dd>
         </div>
         <div>

@@ -1,0 +1,46 @@
+/**
+ * What the end-to-end tests do to the window again and again: go to a page from the sidebar, record every
+ * state a progress bar goes through (a pull or push can be over before a poll would see it mid-way), and
+ * set environment variables for the core, put back afterwards.
+ */
+import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
+
+/** Clicks a page in the sidebar and waits for its heading. */
+export async function nav(page: Page, name: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Pages' }).getByRole('button', { name, exact: true }).click();
+  await expect.poll(() => page.locator('h1').first().textContent()).toContain(name);
+}
+
+/**
+ * Records each state of the progress bars matching `bars` (a CSS selector) as `valuenow|valuetext`, as the
+ * page changes; progressSeen(page, key) answers them.
+ */
+export async function recordProgress(page: Page, bars: string, key: string): Promise<void> {
+  await page.evaluate(`(() => {
+    const seen = (window[${JSON.stringify(key)}] = []);
+    new MutationObserver(() => {
+      for (const bar of document.querySelectorAll(${JSON.stringify(bars)})) {
+        const entry = bar.getAttribute('aria-valuenow') + '|' + bar.getAttribute('aria-valuetext');
+        if (seen[seen.length - 1] !== entry) seen.push(entry);
+      }
+    }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['aria-valuenow', 'aria-valuetext'] });
+  })()`);
+}
+
+export async function progressSeen(page: Page, key: string): Promise<string[]> {
+  return (await page.evaluate(`window[${JSON.stringify(key)}] || []`)) as string[];
+}
+
+/** Sets environment variables (undefined removes one); the answer puts back what was there. */
+export function setEnv(vars: Record<string, string | undefined>): () => void {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  const apply = (values: Record<string, string | undefined>) => {
+    for (const [k, v] of Object.entries(values)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
+  apply(vars);
+  return () => apply(saved);
+}
