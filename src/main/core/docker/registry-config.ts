@@ -9,10 +9,13 @@
  * credentials never go to another host. Every answer is bounded in size and time and checked against its
  * digest before it is trusted.
  */
-import { createHash } from 'node:crypto';
 import { CogdeskError } from '../../../shared/errors';
 import { registryAuthFor, type RegistryAuth } from './auth';
 import { DOCKER_HUB, parseImageRef } from './image-ref';
+import { readBounded, registryErrorText, sha256, verifyDigest } from './registry-body';
+import { basicHeader, parseChallenge, type AuthChallenge } from './registry-challenge';
+
+export { parseChallenge, type AuthChallenge } from './registry-challenge';
 
 export const MEDIA_TYPES = {
   ociIndex: 'application/vnd.oci.image.index.v1+json',
@@ -51,11 +54,6 @@ export interface RemoteImageConfig {
   labels: Record<string, string>;
 }
 
-export interface AuthChallenge {
-  scheme: string;
-  params: Record<string, string>;
-}
-
 interface Descriptor {
   mediaType?: string;
   digest: string;
@@ -68,61 +66,6 @@ interface Answer {
   status: number;
   headers: Headers;
   body: Buffer;
-}
-
-/**
- * Parses a `WWW-Authenticate` header: `Bearer realm="https://auth.example/token",service="x",scope="repository:a/b:pull"`
- * or `Basic realm="Registry Realm"`. Several challenges may be given, comma separated; quoted values may
- * hold commas and escaped quotes.
- */
-export function parseChallenge(header: string | null | undefined): AuthChallenge[] {
-  const out: AuthChallenge[] = [];
-  if (!header) return out;
-  const s = header;
-  let i = 0;
-  const skipSpace = () => {
-    while (i < s.length && /[\s,]/.test(s[i]!)) i++;
-  };
-  const token = () => {
-    const start = i;
-    while (i < s.length && /[!#$%&'*+.^_`|~0-9A-Za-z-]/.test(s[i]!)) i++;
-    return s.slice(start, i);
-  };
-  let current: AuthChallenge | null = null;
-  while (i < s.length) {
-    skipSpace();
-    const word = token();
-    if (!word) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < s.length && s[j] === ' ') j++;
-    if (s[j] === '=' && current) {
-      i = j + 1;
-      while (i < s.length && s[i] === ' ') i++;
-      let value = '';
-      if (s[i] === '"') {
-        i++;
-        while (i < s.length && s[i] !== '"') {
-          if (s[i] === '\\' && i + 1 < s.length) i++;
-          value += s[i];
-          i++;
-        }
-        i++;
-      } else {
-        const start = i;
-        while (i < s.length && s[i] !== ',' && s[i] !== ' ') i++;
-        value = s.slice(start, i);
-      }
-      current.params[word.toLowerCase()] = value;
-    } else {
-      current = { scheme: word.toLowerCase(), params: {} };
-      out.push(current);
-      // token68 (e.g. `Negotiate abc==`) is not used by registries: skipped by the loop.
-    }
-  }
-  return out;
 }
 
 /**
@@ -397,64 +340,6 @@ class RegistrySession {
       hint: answer.status >= 500 ? 'The registry has a problem: try again later.' : 'Check the registry (COGDESK_REGISTRY) and the reference.',
       details: detail || undefined,
     });
-  }
-}
-
-function basicHeader(user: string, password: string): string {
-  return `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
-}
-
-function sha256(body: Buffer): string {
-  return `sha256:${createHash('sha256').update(body).digest('hex')}`;
-}
-
-function verifyDigest(body: Buffer, digest: string, what: string): void {
-  const m = /^(sha256|sha512):([a-f0-9]+)$/.exec(digest);
-  if (!m) throw new CogdeskError({ code: 'registry_error', message: `${what} has a digest Cogdesk cannot check (${digest})`, hint: 'Pick a version pinned by sha256.' });
-  const actual = createHash(m[1]!).update(body).digest('hex');
-  if (actual !== m[2]) {
-    throw new CogdeskError({
-      code: 'registry_error',
-      message: `${what} does not match its digest (${digest}, got ${m[1]}:${actual})`,
-      hint: 'Something between here and the registry changed the answer: check the network or proxy, then try again.',
-    });
-  }
-}
-
-/** Reads a response body, refusing more than `max` bytes (the rest is not downloaded). */
-async function readBounded(res: Response, max: number, what: string): Promise<Buffer> {
-  const declared = Number(res.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > max) {
-    await res.body?.cancel().catch(() => undefined);
-    throw tooLarge(what, max);
-  }
-  if (!res.body) return Buffer.alloc(0);
-  const chunks: Buffer[] = [];
-  let total = 0;
-  const reader = res.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > max) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge(what, max);
-    }
-    chunks.push(Buffer.from(value));
-  }
-  return Buffer.concat(chunks);
-}
-
-function tooLarge(what: string, max: number): CogdeskError {
-  return new CogdeskError({ code: 'registry_error', message: `${what} is larger than ${Math.round(max / 1024 / 1024)} MiB`, hint: 'This is not an image Cogdesk can read; check the registry (COGDESK_REGISTRY).' });
-}
-
-function registryErrorText(body: Buffer): string {
-  try {
-    const json = JSON.parse(body.toString('utf8')) as { errors?: Array<{ code?: string; message?: string }> };
-    return (json.errors ?? []).map((e) => [e.code, e.message].filter(Boolean).join(': ')).join('; ');
-  } catch {
-    return '';
   }
 }
 
