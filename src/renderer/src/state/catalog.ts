@@ -10,6 +10,9 @@ export interface Freshness {
   notice: string | null;
 }
 
+/** How long Explore's list stays as it is when the user comes back to it (then it is fetched again). */
+export const FRESH_MS = 10 * 60 * 1000;
+
 function freshness(c: Cached<unknown>): Freshness {
   return { fromCache: c.fromCache, notice: c.fromCache ? (c.notice ?? 'Replicate could not be reached: showing what was cached.') : null };
 }
@@ -19,6 +22,8 @@ interface Catalog {
   next: string | null;
   loading: boolean;
   loaded: boolean;
+  /** When the first page was last fetched (Date.now()); 0 before. */
+  refreshedAt: number;
   error: ErrorInfo | null;
   freshness: Freshness;
 
@@ -36,6 +41,8 @@ interface Catalog {
 
   /** The first page again (and the collections). */
   refresh(): Promise<void>;
+  /** refresh(), unless the list was fetched less than FRESH_MS ago: coming back keeps the pages loaded. */
+  refreshIfStale(): Promise<void>;
   loadMore(): Promise<void>;
   setQuery(query: string): void;
   openCollection(slug: string | null): Promise<void>;
@@ -63,6 +70,7 @@ export const useCatalog = create<Catalog>((set, get) => {
     next: null,
     loading: false,
     loaded: false,
+    refreshedAt: 0,
     error: null,
     freshness: { fromCache: false, notice: null },
     query: '',
@@ -81,7 +89,7 @@ export const useCatalog = create<Catalog>((set, get) => {
       if (get().query.trim()) void runSearch(get().query.trim());
       try {
         const page = await api.exploreModels(null);
-        set({ models: page.data.items, next: page.data.next, freshness: freshness(page), loading: false, loaded: true });
+        set({ models: page.data.items, next: page.data.next, freshness: freshness(page), loading: false, loaded: true, refreshedAt: Date.now() });
       } catch (e) {
         set({ error: errorInfo(e), loading: false, loaded: true });
       }
@@ -91,6 +99,12 @@ export const useCatalog = create<Catalog>((set, get) => {
       } catch (e) {
         set({ collectionsError: errorInfo(e) });
       }
+    },
+
+    async refreshIfStale() {
+      const { loaded, refreshedAt, error } = get();
+      if (loaded && !error && Date.now() - refreshedAt < FRESH_MS) return;
+      await get().refresh();
     },
 
     async loadMore() {

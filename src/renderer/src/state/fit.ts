@@ -37,6 +37,7 @@ const RETRY_AFTER_MS = 60_000;
 export const useFits = create<FitState>((set, get) => {
   const wanted = new Map<string, Wanted>();
   const queue: string[] = [];
+  const queued = new Set<string>();
   let running = 0;
 
   const put = (version: string, entry: FitEntry) => set({ byVersion: { ...get().byVersion, [version]: entry } });
@@ -44,14 +45,10 @@ export const useFits = create<FitState>((set, get) => {
   const pump = () => {
     while (running < MAX_RUNNING && queue.length > 0) {
       const version = queue.shift()!;
+      queued.delete(version);
       const w = wanted.get(version);
       if (!w || w.refs <= 0) {
         wanted.delete(version);
-        if (get().byVersion[version]?.state === 'queued') {
-          const { [version]: _gone, ...rest } = get().byVersion;
-          void _gone;
-          set({ byVersion: rest });
-        }
         continue;
       }
       running++;
@@ -84,9 +81,9 @@ export const useFits = create<FitState>((set, get) => {
       w.refs++;
       wanted.set(version, w);
       const entry = get().byVersion[version];
-      if (stale(entry) && !queue.includes(version)) {
+      if (stale(entry) && !queued.has(version) && entry?.state !== 'checking') {
         queue.push(version);
-        put(version, { state: 'queued' });
+        queued.add(version);
         pump();
       }
       let released = false;

@@ -12,15 +12,21 @@ import { SearchResultsView } from './SearchResultsView';
 /** Replicate's public models: newest first (paged), search as you type, collections. */
 export function ExplorePage() {
   const c = useCatalog();
+  const loadMore = useCatalog((s) => s.loadMore);
 
+  // Coming back (from a model's page) keeps the pages loaded and the place in the list; a stale list is fetched again.
   useEffect(() => {
-    void useCatalog.getState().refresh();
+    void useCatalog.getState().refreshIfStale();
   }, []);
 
   const searching = c.query.trim() !== '';
   return (
     <>
-      <PageHeader title="Explore" />
+      <PageHeader title="Explore">
+        <button type="button" disabled={c.loading} onClick={() => void c.refresh()}>
+          Refresh
+        </button>
+      </PageHeader>
       <OfflineBadge freshness={searching && c.searchFreshness ? c.searchFreshness : c.freshness} />
       <div className="explore-search">
         <label htmlFor="explore-search" className="field-label">
@@ -48,7 +54,7 @@ export function ExplorePage() {
               {c.error && <ErrorNotice error={c.error} />}
               {!c.loaded && c.loading && <Loading text="Loading Replicate's models…" />}
               {c.loaded && c.models.length === 0 && !c.error && <p className="muted">No models.</p>}
-              {c.models.length > 0 && <ModelList models={c.models} label="Newest models" />}
+              {c.models.length > 0 && <ModelList models={c.models} label="Newest models" onEnd={loadMore} />}
               {c.next && (
                 <button type="button" disabled={c.loading} onClick={() => void c.loadMore()}>
                   {c.loading ? 'Loading…' : 'Load more'}
