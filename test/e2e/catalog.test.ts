@@ -179,7 +179,9 @@ describe('Replicate\'s catalog in the window, over the fake API', () => {
   it('offline: with the API gone, Explore shows the cached cards and the offline badge', async () => {
     await fake.stop();
     await nav(page, 'Explore');
-    // The search typed earlier is run again, now from the cache.
+    // Coming back keeps the list as it was; Refresh asks again, and the search typed earlier is run again,
+    // now from the cache.
+    await page.getByRole('button', { name: 'Refresh', exact: true }).click();
     await page.getByTestId('offline-badge').waitFor({ timeout: 30_000 });
     await page.getByTestId('search-results').locator('[data-remote-model="fixtures/echo"]').waitFor();
     await page.getByLabel('Search models').fill('');
