@@ -4,6 +4,8 @@ import type { PushProgress, PushRequest, Visibility } from '../../../../shared/p
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Loading } from '../../components/Loading';
 import { ProgressBar } from '../../components/ProgressBar';
+import { api } from '../../api';
+import { suggestDestination } from '../../lib/destination';
 import { usePush } from '../../state/push';
 import { PushPlanView } from './PushPlanView';
 import { RegistryTokenForm } from './RegistryTokenForm';
@@ -21,7 +23,9 @@ function progressText(p: PushProgress): string {
 export function PushDialog({ version }: { version: Version }) {
   const s = usePush();
   const ref = useRef<HTMLDialogElement>(null);
-  const [destination, setDestination] = useState(version.modelId.split('/').slice(-2).join('/'));
+  const pushedTo = s.links[version.id]?.[0]?.modelId ?? null;
+  const [destination, setDestination] = useState(() => suggestDestination(version.modelId, { pushedTo }));
+  const typed = useRef(false);
   const [visibility, setVisibility] = useState<Visibility>('private');
   const [hardware, setHardware] = useState('');
   // The plan's SKU fills the field; only a SKU typed in is asked for (else the plan's choice, with its reason).
@@ -30,6 +34,18 @@ export function PushDialog({ version }: { version: Version }) {
   useEffect(() => {
     ref.current?.showModal?.();
   }, []);
+  // A model on the account behind the token, unless the user has typed one (or it went somewhere before).
+  useEffect(() => {
+    if (pushedTo) return;
+    let live = true;
+    api.getAccount().then(
+      (a) => live && !typed.current && setDestination(suggestDestination(version.modelId, { account: a.data.username })),
+      () => undefined, // no token or offline: the plan says so when it is checked
+    );
+    return () => {
+      live = false;
+    };
+  }, [version.modelId, pushedTo]);
   useEffect(() => {
     if (s.plan && !s.plan.model.exists && !hardware) setHardware(s.plan.model.hardware.sku);
   }, [s.plan, hardware]);
@@ -65,7 +81,7 @@ export function PushDialog({ version }: { version: Version }) {
           <label className="field-label" htmlFor="push-destination">
             Destination (owner/name)
           </label>
-          <input id="push-destination" value={destination} onChange={(e) => setDestination(e.target.value)} disabled={running} />
+          <input id="push-destination" value={destination} onChange={(e) => ((typed.current = true), setDestination(e.target.value))} disabled={running} />
         </div>
         <div className="field">
           <label className="field-label" htmlFor="push-visibility">
