@@ -5,6 +5,7 @@ import { registryAuthFor, type RegistryAuth } from './auth';
 import { dockerErrorToCogdesk, dockerTarget } from './connection';
 import { rawMessage, registryError } from './docker-errors';
 import { parseImageRef, repoDigestFor, type ImageRef } from './image-ref';
+import { followJsonStream } from './json-stream';
 import { PullProgressTracker, type PullEvent } from './progress';
 import { safeCall, throttle } from '../util/progress';
 
@@ -53,69 +54,29 @@ export async function pullImage(docker: Docker, ref: string, opts: PullOptions =
     throw dockerErrorToCogdesk(e, { action: 'pulling', target: dockerTarget(docker), ...ctx });
   }
 
-  const streamDigest = await new Promise<string | undefined>((resolve, reject) => {
-    let buffer = '';
-    let failure: string | undefined;
-    let digest: string | undefined;
-    let settled = false;
-    const settle = (err?: CogdeskError) => {
-      if (settled) return;
-      settled = true;
-      report.cancel();
-      signal?.removeEventListener('abort', onAbort);
-      if (err) reject(err);
-      else resolve(digest);
-    };
-    const onAbort = () => {
-      (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
-      settle(canceled(parsed));
-    };
-    const handle = (line: string) => {
-      if (!line.trim()) return;
-      let event: PullEvent;
-      try {
-        event = JSON.parse(line) as PullEvent;
-      } catch {
-        return;
-      }
-      if (event.error || event.errorDetail) {
-        failure ??= event.errorDetail?.message || event.error || 'unknown error';
-        return;
-      }
+  let streamDigest: string | undefined;
+  const end = await followJsonStream<PullEvent>(stream, {
+    signal,
+    onEvent: (event) => {
       const d = /^Digest: (\S+)/.exec(event.status ?? '');
-      if (d) digest = d[1];
+      if (d) streamDigest = d[1];
       if (tracker.apply(event)) report();
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-    stream.setEncoding('utf8');
-    stream.on('data', (chunk: string) => {
-      buffer += chunk;
-      const lines = buffer.split('\n');
-      buffer = lines.pop() ?? '';
-      lines.forEach(handle);
-    });
-    stream.on('end', () => {
-      handle(buffer);
-      settle(failure ? registryError(failure, ctx) : undefined);
-    });
-    const broken = (e?: unknown) => {
-      if (signal?.aborted) return settle(canceled(parsed, e));
-      if (failure) return settle(registryError(failure, ctx));
-      settle(
-        new CogdeskError(
-          {
-            code: 'pull_failed',
-            message: `Lost the connection to Docker while pulling ${parsed.full}`,
-            hint: 'Check that Docker is still running, then pull again.',
-            details: e ? rawMessage(e) : undefined,
-          },
-          { cause: e },
-        ),
-      );
-    };
-    stream.on('error', broken);
-    stream.on('close', () => broken());
+    },
   });
+  report.cancel();
+  if (end.outcome === 'canceled') throw canceled(parsed, end.error);
+  if (end.failure) throw registryError(end.failure, ctx);
+  if (end.outcome === 'lost') {
+    throw new CogdeskError(
+      {
+        code: 'pull_failed',
+        message: `Lost the connection to Docker while pulling ${parsed.full}`,
+        hint: 'Check that Docker is still running, then pull again.',
+        details: end.error ? rawMessage(end.error) : undefined,
+      },
+      { cause: end.error },
+    );
+  }
 
   let info: Docker.ImageInspectInfo;
   try {

@@ -11,6 +11,7 @@ import { CogdeskError } from '../../../shared/errors';
 import type { RegistryAuth } from '../docker/auth';
 import { dockerErrorToCogdesk, dockerTarget } from '../docker/connection';
 import { rawMessage } from '../docker/docker-errors';
+import { followJsonStream } from '../docker/json-stream';
 import { refusedCredentials } from './credentials';
 import { PushProgressTracker, type PushEvent } from './progress';
 import type { CredentialSource, PushProgress } from './types';
@@ -121,81 +122,31 @@ async function streamPush(docker: Docker, o: PushImageOptions): Promise<PushImag
     throw classifyPushError(rawMessage(e), o, e);
   }
 
-  await new Promise<void>((resolve, reject) => {
-    let buffer = '';
-    let failure: string | undefined;
-    let settled = false;
-    const settle = (err?: CogdeskError) => {
-      if (settled) return;
-      settled = true;
-      report.cancel();
-      signal?.removeEventListener('abort', onAbort);
-      if (err) reject(err);
-      else resolve();
-    };
-    const onAbort = () => {
-      (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
-      settle(canceled(o.target));
-    };
-    const handle = (line: string) => {
-      if (!line.trim()) return;
-      let event: PushEvent;
-      try {
-        event = JSON.parse(line) as PushEvent;
-      } catch {
-        return;
-      }
-      if (event.error || event.errorDetail) {
-        failure ??= event.errorDetail?.message || event.error || 'unknown error';
-        return;
-      }
-      if (tracker.apply(event)) report();
-    };
-    if (signal?.aborted) return onAbort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    stream.setEncoding('utf8');
-    stream.on('data', (chunk: string) => {
-      buffer += chunk;
-      const lines = buffer.split('\n');
-      buffer = lines.pop() ?? '';
-      lines.forEach(handle);
+  const end = await followJsonStream<PushEvent>(stream, { signal, onEvent: (event) => tracker.apply(event) && report() });
+  report.cancel();
+  if (end.outcome === 'canceled') throw canceled(o.target, end.error);
+  if (end.failure) throw classifyPushError(end.failure, o);
+  if (end.outcome === 'lost') {
+    throw new CogdeskError(
+      {
+        code: 'registry_error',
+        message: `Lost the connection to Docker while pushing ${o.target}`,
+        hint: 'Check that Docker is still running, then push again (layers already uploaded are not uploaded again).',
+        details: end.error ? rawMessage(end.error) : undefined,
+      },
+      { cause: end.error },
+    );
+  }
+  if (!tracker.digest) {
+    throw new CogdeskError({
+      code: 'registry_error',
+      message: `Docker finished pushing ${o.target} without saying which digest ${o.registry} stored`,
+      hint: 'Push again; if it keeps happening, check Docker\'s log.',
+      details: tracker.last || undefined,
     });
-    stream.on('end', () => {
-      handle(buffer);
-      if (failure) return settle(classifyPushError(failure, o));
-      if (!tracker.digest) {
-        return settle(
-          new CogdeskError({
-            code: 'registry_error',
-            message: `Docker finished pushing ${o.target} without saying which digest ${o.registry} stored`,
-            hint: 'Push again; if it keeps happening, check Docker\'s log.',
-            details: tracker.last || undefined,
-          }),
-        );
-      }
-      settle();
-      // The last state of the layers, whatever the throttle was holding back.
-      safeCall(o.onProgress, tracker.snapshot());
-    });
-    const broken = (e?: unknown) => {
-      if (signal?.aborted) return settle(canceled(o.target, e));
-      if (failure) return settle(classifyPushError(failure, o));
-      settle(
-        new CogdeskError(
-          {
-            code: 'registry_error',
-            message: `Lost the connection to Docker while pushing ${o.target}`,
-            hint: 'Check that Docker is still running, then push again (layers already uploaded are not uploaded again).',
-            details: e ? rawMessage(e) : undefined,
-          },
-          { cause: e },
-        ),
-      );
-    };
-    stream.on('error', broken);
-    stream.on('close', () => broken());
-  });
-
+  }
+  // The last state of the layers, whatever the throttle was holding back.
+  safeCall(o.onProgress, tracker.snapshot());
   return { digest: tracker.digest!, progress: tracker.snapshot() };
 }
 
