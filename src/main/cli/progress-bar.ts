@@ -1,5 +1,5 @@
 import type { PullProgress } from '../../shared/domain';
-import { formatBytes } from '../core/docker/progress';
+import { formatBytes } from '../../shared/format';
 
 /** One line of pull progress: a bar, percent, bytes and layers. */
 export function progressLine(p: PullProgress, width = 24): string {

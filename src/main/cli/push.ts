@@ -8,7 +8,7 @@
 import type { Command } from 'commander';
 import { CogdeskError } from '../../shared/errors';
 import type { Core } from '../core';
-import { formatBytes } from '../core/docker/progress';
+import { formatBytes } from '../../shared/format';
 import { CLI_TOKEN_PAGE, createPusher, type Pusher, type PushPlan, type PushProgress, type PushRequest, type PushResult } from '../core/push';
 import { print, printJson, readSecretLine, withCore } from './context';
 

@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PullProgressTracker, formatBytes, type PullEvent } from '../../../src/main/core/docker/progress';
+import { PullProgressTracker, type PullEvent } from '../../../src/main/core/docker/progress';
+import { formatBytes } from '../../../src/shared/format';
 import type { PullProgress } from '../../../src/shared/domain';
 
 const SIZES = { '9452035c6c6c': 3001235, '003c658f26b0': 2500953, d8588120f7f1: 700403, '91ff2e3a2a9c': 40204 };

@@ -1,4 +1,5 @@
 import type { PullProgress } from '../../../shared/domain';
+import { formatBytes } from '../../../shared/format';
 
 /** One line of the engine's JSON pull stream. */
 export interface PullEvent {
@@ -144,18 +145,6 @@ function rank(s: LayerState): number {
 
 function validSize(n: unknown): n is number {
   return typeof n === 'number' && Number.isFinite(n) && n >= 0;
-}
-
-export function formatBytes(n: number): string {
-  if (n < 1000) return `${n} B`;
-  const units = ['kB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let i = -1;
-  do {
-    v /= 1000;
-    i++;
-  } while (v >= 1000 && i < units.length - 1);
-  return `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${units[i]}`;
 }
 
 function message(phase: PullProgress['phase'], layers: PullProgress['layers'], done: number, total: number, last: string): string {

@@ -289,6 +289,26 @@ function toInfo(e: unknown): ErrorInfo {
 
 // ---- the engine as a whole ----
 
+/** Docker's GPU support when the engine was not asked (or did not answer): nothing known. */
+export function unknownGpuSupport(): DockerGpuSupport {
+  return {
+    reachable: false,
+    error: null,
+    serverVersion: null,
+    runtimes: [],
+    nvidiaRuntime: false,
+    cdiSpecDirs: [],
+    cdi: false,
+    dockerDesktop: false,
+    podman: false,
+    method: 'nvidia',
+    gpus: 'unknown',
+    missing: null,
+    hint: null,
+    probe: null,
+  };
+}
+
 export interface SupportOptions {
   /** A local image to prove GPU support with (probeDockerGpu); without it, only the hints of /info. */
   probeImage?: string;
@@ -307,22 +327,7 @@ export async function dockerGpuSupport(docker: Docker, o: SupportOptions = {}): 
     version = (await d.version({ abortSignal: signal }).catch(() => null)) as EngineVersion | null;
   } catch (e) {
     const err = dockerErrorToCogdesk(e, { action: 'asking Docker about GPU support', target: dockerTarget(docker) });
-    return {
-      reachable: false,
-      error: err.toInfo(),
-      serverVersion: null,
-      runtimes: [],
-      nvidiaRuntime: false,
-      cdiSpecDirs: [],
-      cdi: false,
-      dockerDesktop: false,
-      podman: false,
-      method: 'nvidia',
-      gpus: 'unknown',
-      missing: err.message,
-      hint: err.hint ?? null,
-      probe: null,
-    };
+    return { ...unknownGpuSupport(), error: err.toInfo(), missing: err.message, hint: err.hint ?? null };
   }
   const support = gpuSupportFromInfo(info, version);
   if (!o.probeImage) return support;

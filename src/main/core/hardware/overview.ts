@@ -5,7 +5,7 @@
 import type Docker from 'dockerode';
 import type { DockerGpuSupport, HardwareOverview, HardwareReport, NvidiaSmiStatus } from '../../../shared/hardware';
 import { detectHardware, type DetectOptions } from './detect';
-import { dockerGpuSupport } from './docker-gpu';
+import { dockerGpuSupport, unknownGpuSupport } from './docker-gpu';
 import { matchSku } from './match';
 import { BUILTIN_SKUS, type SkuTable } from './skus';
 
@@ -31,7 +31,7 @@ const WHAT: Record<NvidiaSmiStatus, string> = {
 export async function hardwareOverview(o: OverviewOptions = {}): Promise<HardwareOverview> {
   const [hardware, docker] = await Promise.all([
     detectHardware(o),
-    o.docker ? dockerGpuSupport(o.docker, { probeImage: o.probeImage }) : Promise.resolve(notChecked()),
+    o.docker ? dockerGpuSupport(o.docker, { probeImage: o.probeImage }) : Promise.resolve(unknownGpuSupport()),
   ]);
   const match = matchSku(hardware.gpus, o.skus ?? BUILTIN_SKUS, { cpus: hardware.cpu?.cores, memoryBytes: hardware.memoryBytes });
   return { hardware, match, docker, missing: missingParts(hardware, docker) };
@@ -51,21 +51,3 @@ export function missingParts(hardware: HardwareReport, docker: DockerGpuSupport)
   return missing;
 }
 
-function notChecked(): DockerGpuSupport {
-  return {
-    reachable: false,
-    error: null,
-    serverVersion: null,
-    runtimes: [],
-    nvidiaRuntime: false,
-    cdiSpecDirs: [],
-    cdi: false,
-    dockerDesktop: false,
-    podman: false,
-    method: 'nvidia',
-    gpus: 'unknown',
-    missing: null,
-    hint: null,
-    probe: null,
-  };
-}

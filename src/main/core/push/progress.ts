@@ -8,7 +8,7 @@
  * <repo>` (the registry copied it from another repository it has), `Retrying in N seconds` (the upload
  * broke; Docker tries five times), then `<tag>: digest: sha256:... size: N` and an `aux` with the digest.
  */
-import { formatBytes } from '../docker/progress';
+import { formatBytes } from '../../../shared/format';
 import type { PushProgress } from './types';
 
 export interface PushEvent {

@@ -1,17 +1,9 @@
 /** How numbers, sizes, times and ids read in the window. */
+import { formatBytes as formatSize } from '../../../shared/format';
 
 export function formatBytes(bytes: number | null | undefined): string {
   if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return '—';
-  // Decimal units, as Docker and the engine's progress messages (and the CLI) write them.
-  if (bytes < 1000) return `${bytes} B`;
-  const units = ['kB', 'MB', 'GB', 'TB'];
-  let v = bytes;
-  let i = -1;
-  do {
-    v /= 1000;
-    i++;
-  } while (v >= 1000 && i < units.length - 1);
-  return `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${units[i]}`;
+  return formatSize(bytes);
 }
 
 export function formatSeconds(seconds: number | null | undefined): string {
