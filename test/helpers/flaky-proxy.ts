@@ -4,7 +4,7 @@
  * Pull through `127.0.0.1:<port>/<repo>`: Docker treats 127.0.0.0/8 registries as plain-HTTP ones.
  */
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { startProxyServer, type ProxyServer } from './proxy-server';
 
 export interface FlakyProxyOptions {
   /** The registry to forward to, `host:port`. */
@@ -48,16 +48,12 @@ export async function startFlakyProxy(opts: FlakyProxyOptions): Promise<FlakyPro
   const [targetHost, targetPort] = opts.target.split(':');
   let pace = opts.bytesPerSecond;
   let cutAfter = opts.cutAfterBytes;
-  let down = false;
   let gone = false;
   let blobBytes = 0;
   let cuts = 0;
   const requests: string[] = [];
-  const sockets = new Set<Socket>();
-  const waiters = new Set<() => void>();
-  const wake = () => waiters.forEach((w) => w());
-
-  const server = http.createServer((req, res) => {
+  // The handler runs only once the server listens, when `proxy` is set.
+  const proxy: ProxyServer = await startProxyServer((req, res) => {
     requests.push(`${req.method} ${req.url}${req.headers.range ? ` range=${req.headers.range}` : ''}`);
     if (gone && BLOB.test(req.url ?? '')) {
       const body = JSON.stringify({ errors: [{ code: 'BLOB_UNKNOWN', message: 'blob unknown to registry' }] });
@@ -91,18 +87,18 @@ export async function startFlakyProxy(opts: FlakyProxyOptions): Promise<FlakyPro
             if (piece.length) await write(res, piece);
             blobBytes += piece.length;
             cuts++;
-            if ((opts.afterCut ?? 'down') === 'down') goDown();
+            if ((opts.afterCut ?? 'down') === 'down') proxy.goDown();
             if (opts.afterCut === 'gone') gone = true;
             res.socket?.destroy();
             up.destroy();
-            wake();
+            proxy.wake();
             return;
           }
           await write(res, piece);
           sentHere += piece.length;
           blobBytes += piece.length;
           off += piece.length;
-          wake();
+          proxy.wake();
           if (pace) await sleep((piece.length / pace) * 1000);
           if (res.destroyed) {
             up.destroy();
@@ -116,42 +112,9 @@ export async function startFlakyProxy(opts: FlakyProxyOptions): Promise<FlakyPro
     }
   }
 
-  function goDown(): void {
-    down = true;
-    server.close();
-    for (const s of sockets) s.destroy();
-  }
-
-  server.on('connection', (s: Socket) => {
-    if (down) return s.destroy();
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-
-  const listen = (port: number) =>
-    new Promise<number>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve((server.address() as AddressInfo).port);
-      });
-    });
-  const port = await listen(0);
-
-  const until = (check: () => boolean) =>
-    new Promise<void>((resolve) => {
-      if (check()) return resolve();
-      const w = () => {
-        if (!check()) return;
-        waiters.delete(w);
-        resolve();
-      };
-      waiters.add(w);
-    });
-
   return {
-    host: `127.0.0.1:${port}`,
-    port,
+    host: proxy.host,
+    port: proxy.port,
     get blobBytes() {
       return blobBytes;
     },
@@ -159,22 +122,15 @@ export async function startFlakyProxy(opts: FlakyProxyOptions): Promise<FlakyPro
       return cuts;
     },
     requests,
-    cut: () => until(() => cuts > 0),
-    sent: (bytes) => until(() => blobBytes >= bytes),
+    cut: () => proxy.until(() => cuts > 0),
+    sent: (bytes) => proxy.until(() => blobBytes >= bytes),
     async heal() {
       pace = undefined;
       cutAfter = undefined;
       gone = false;
-      if (down) {
-        down = false;
-        await listen(port);
-      }
+      await proxy.up();
     },
-    async close() {
-      for (const s of sockets) s.destroy();
-      if (server.listening) await new Promise<void>((r) => server.close(() => r()));
-      waiters.clear();
-    },
+    close: () => proxy.close(),
   };
 }
 

@@ -7,7 +7,7 @@
  * they point back at the proxy.
  */
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { startProxyServer, type ProxyServer } from '../../helpers/proxy-server';
 
 export interface UploadProxyOptions {
   /** The registry, `host:port`. */
@@ -55,26 +55,13 @@ export async function startUploadProxy(opts: UploadProxyOptions): Promise<Upload
   let cutAfter = opts.cutAfterBytes;
   let pace = opts.bytesPerSecond;
   let deny = opts.deny ?? null;
-  let down = false;
   let cuts = 0;
   let uploadBytes = 0;
   const requests: string[] = [];
   const completed: string[] = [];
-  const sockets = new Set<Socket>();
-  const waiters = new Set<() => void>();
-  const wake = () => waiters.forEach((w) => w());
-  const until = (check: () => boolean) =>
-    new Promise<void>((resolve) => {
-      if (check()) return resolve();
-      const w = () => {
-        if (!check()) return;
-        waiters.delete(w);
-        resolve();
-      };
-      waiters.add(w);
-    });
 
-  const server = http.createServer((req, res) => {
+  // The handler runs only once the server listens, when `proxy` is set.
+  const proxy: ProxyServer = await startProxyServer((req, res) => {
     const url = req.url ?? '/';
     requests.push(`${req.method} ${url}`);
     const upload = UPLOAD.test(url);
@@ -90,7 +77,7 @@ export async function startUploadProxy(opts: UploadProxyOptions): Promise<Upload
       if (req.method === 'PUT' && up.statusCode === 201 && UPLOAD.test(url)) {
         const digest = new URL(url, 'http://proxy').searchParams.get('digest');
         if (digest) completed.push(digest);
-        wake();
+        proxy.wake();
       }
       up.pipe(res);
     });
@@ -110,13 +97,13 @@ export async function startUploadProxy(opts: UploadProxyOptions): Promise<Upload
           const piece = chunk.subarray(off, off + 16 * 1024);
           if (cutAfter !== undefined && cuts === 0 && here + piece.length > cutAfter) {
             // Hold here until enough other layers are in the registry, then drop everything.
-            await until(() => completed.length >= (opts.cutAfterCompleted ?? 1) || cutAfter === undefined);
+            await proxy.until(() => completed.length >= (opts.cutAfterCompleted ?? 1) || cutAfter === undefined);
             if (cutAfter !== undefined && cuts === 0) {
               cuts++;
-              goDown();
+              proxy.goDown();
               upstream.destroy();
               res.destroy();
-              wake();
+              proxy.wake();
               return;
             }
           }
@@ -124,7 +111,7 @@ export async function startUploadProxy(opts: UploadProxyOptions): Promise<Upload
           here += piece.length;
           uploadBytes += piece.length;
           off += piece.length;
-          wake();
+          proxy.wake();
           if (pace) await new Promise((r) => setTimeout(r, (piece.length / pace!) * 1000));
           if (res.destroyed) {
             upstream.destroy();
@@ -139,52 +126,23 @@ export async function startUploadProxy(opts: UploadProxyOptions): Promise<Upload
     }
   }
 
-  function goDown(): void {
-    down = true;
-    server.close();
-    for (const s of sockets) s.destroy();
-  }
-
-  server.on('connection', (s: Socket) => {
-    if (down) return s.destroy();
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-
-  const listen = (port: number) =>
-    new Promise<number>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve((server.address() as AddressInfo).port);
-      });
-    });
-  const port = await listen(0);
-
   return {
-    host: `127.0.0.1:${port}`,
-    port,
+    host: proxy.host,
+    port: proxy.port,
     requests,
     completed,
     get uploadBytes() {
       return uploadBytes;
     },
-    cut: () => until(() => cuts > 0),
-    sent: (bytes) => until(() => uploadBytes >= bytes),
+    cut: () => proxy.until(() => cuts > 0),
+    sent: (bytes) => proxy.until(() => uploadBytes >= bytes),
     async heal() {
       cutAfter = undefined;
       pace = undefined;
       deny = null;
-      wake();
-      if (down) {
-        down = false;
-        await listen(port);
-      }
+      proxy.wake();
+      await proxy.up();
     },
-    async close() {
-      for (const s of sockets) s.destroy();
-      if (server.listening) await new Promise<void>((r) => server.close(() => r()));
-      waiters.clear();
-    },
+    close: () => proxy.close(),
   };
 }
