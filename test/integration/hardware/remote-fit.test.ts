@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CogdeskError } from '../../../src/shared/errors';
 import { formatModelPage, remoteFitFor } from '../../../src/main/cli/catalog';
 import { readRemoteImageConfig } from '../../../src/main/core/docker/registry-config';
 import { detectHardware } from '../../../src/main/core/hardware/detect';
@@ -21,6 +20,7 @@ import { RemoteRequirementStore } from '../../../src/main/core/store/remote-requ
 import { openCore, tempHome } from '../../helpers/core';
 import { AUTH_PASSWORD, AUTH_REGISTRY, AUTH_USER, fixtureEntry, OPEN_REGISTRY } from '../../helpers/fixtures';
 import { FAKE_TOKEN, GONE_VERSION_ID, startFakeWithFixtures, type FakeReplicate } from '../../fakes/replicate-api';
+import { rejection } from '../../helpers/errors';
 
 const STANDINS = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures/nvidia-smi');
 const hex = (digest: string) => digest.replace(/^sha256:/, '');
@@ -53,15 +53,6 @@ async function core(home?: string) {
   const c = await openCore({ tokenStore: memoryTokenStore(FAKE_TOKEN), ...(home ? { home } : {}) });
   cleanups.push(() => c.dispose());
   return c;
-}
-
-async function rejection(p: Promise<unknown>): Promise<CogdeskError> {
-  const e = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(CogdeskError);
-  return e as CogdeskError;
 }
 
 beforeAll(async () => {

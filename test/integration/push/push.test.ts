@@ -7,7 +7,6 @@
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CogdeskError } from '../../../src/shared/errors';
 import { detectHardware } from '../../../src/main/core/hardware/detect';
 import { createCatalog, memoryTokenStore } from '../../../src/main/core/remote';
 import { createPusher, type PushProgress, type Pusher, type PusherOptions } from '../../../src/main/core/push';
@@ -16,6 +15,7 @@ import { AUTH_PASSWORD, AUTH_REGISTRY, AUTH_USER, fixtureImage } from '../../hel
 import { expectAnswersValid, FAKE_TOKEN, startFakeOffline, type FakeReplicate } from '../../fakes/replicate-api';
 import { buildCogImage, dockerConfig, freshRepo, hasLocal, registryDigest, removeBuiltImages } from './helpers';
 import { startUploadProxy, type UploadProxy } from './upload-proxy';
+import { rejection } from '../../helpers/errors';
 
 type TestCore = Awaited<ReturnType<typeof openCore>>;
 
@@ -68,16 +68,6 @@ function pusher(o: { registry?: string; configPath?: string } & Partial<PusherOp
     versionPollMs: 100,
     ...o,
   });
-}
-
-async function rejection(p: Promise<unknown>): Promise<CogdeskError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(CogdeskError);
-    return e as CogdeskError;
-  }
-  throw new Error('expected a rejection');
 }
 
 const posts = () => fake.requests.filter((r) => r.method === 'POST' && r.path === '/v1/models').length;

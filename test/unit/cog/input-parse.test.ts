@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CogdeskError } from '../../../src/shared/errors';
 import { parseVersionSchema } from '../../../src/main/core/cog/schema';
 import { validateInput } from '../../../src/main/core/cog/validate';
 import { fileToDataUri, mimeForPath, parseInputArgs, type ReadFile } from '../../../src/main/core/cog/input-parse';
+import { rejection } from '../../helpers/errors';
 
 const load = (name: string) =>
   parseVersionSchema(readFileSync(fileURLToPath(new URL(`../../fixtures/cog-openapi/${name}`, import.meta.url)), 'utf8'));
@@ -39,16 +39,6 @@ const fakeFs =
     if (!(path in files)) throw Object.assign(new Error(`ENOENT: no such file, open '${path}'`), { code: 'ENOENT' });
     return { bytes: Buffer.from(files[path]), mime: mimeForPath(path) };
   };
-
-async function rejection(p: Promise<unknown>): Promise<CogdeskError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(CogdeskError);
-    return e as CogdeskError;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('parseInputArgs: coercion by field type', () => {
   it('coerces integers and keeps strings as they are', async () => {

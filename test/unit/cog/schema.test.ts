@@ -2,8 +2,8 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CogdeskError } from '../../../src/shared/errors';
 import { defaultInput, parseVersionSchema, type InputField, type VersionSchema } from '../../../src/main/core/cog/schema';
+import { thrown } from '../../helpers/errors';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/cog-openapi', import.meta.url));
 const text = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
@@ -20,16 +20,6 @@ function doc(properties: Record<string, unknown>, extra: Record<string, unknown>
     openapi: '3.1.0',
     components: { schemas: { Input: { type: 'object', properties, required }, ...extra } },
   };
-}
-
-function thrown(fn: () => unknown): CogdeskError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(CogdeskError);
-    return e as CogdeskError;
-  }
-  throw new Error('expected an error');
 }
 
 describe('parseVersionSchema: every real schema', () => {

@@ -8,7 +8,6 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CogdeskError } from '../../../src/shared/errors';
 import { memoryTokenStore } from '../../../src/main/core/remote';
 import {
   checkCliToken,
@@ -20,26 +19,7 @@ import {
   verifyTokenUrl,
 } from '../../../src/main/core/push/credentials';
 import { startFakeOffline, type FakeReplicate } from '../../fakes/replicate-api';
-
-async function rejection(p: Promise<unknown>): Promise<CogdeskError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(CogdeskError);
-    return e as CogdeskError;
-  }
-  throw new Error('expected a rejection');
-}
-
-function error(fn: () => unknown): CogdeskError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(CogdeskError);
-    return e as CogdeskError;
-  }
-  throw new Error('expected an error');
-}
+import { rejection, thrown } from '../../helpers/errors';
 
 describe('verifyTokenUrl', () => {
   it('defaults to https://<registry>/cog/v1/verify-token; COGDESK_REGISTRY_VERIFY_URL wins', () => {
@@ -48,15 +28,15 @@ describe('verifyTokenUrl', () => {
   });
 
   it('never sends a token in clear over a network: plain http only to this machine', () => {
-    const e = error(() => verifyTokenUrl('r8.im', { COGDESK_REGISTRY_VERIFY_URL: 'http://r8.example.com/cog/v1/verify-token' }));
+    const e = thrown(() => verifyTokenUrl('r8.im', { COGDESK_REGISTRY_VERIFY_URL: 'http://r8.example.com/cog/v1/verify-token' }));
     expect(e.message).toMatch(/would be sent in clear/);
-    expect(error(() => verifyTokenUrl('r8.im', { COGDESK_REGISTRY_VERIFY_URL: 'not a url' })).message).toMatch(/is not a URL/);
+    expect(thrown(() => verifyTokenUrl('r8.im', { COGDESK_REGISTRY_VERIFY_URL: 'not a url' })).message).toMatch(/is not a URL/);
   });
 });
 
 describe('checkCliToken', () => {
   it('an API token (r8_...) is the wrong kind: says which token is needed and where to get it', () => {
-    const e = error(() => checkCliToken('r8_FakeTokenForCogdeskTests0123456789ab'));
+    const e = thrown(() => checkCliToken('r8_FakeTokenForCogdeskTests0123456789ab'));
     expect(e.code).toBe('bad_request');
     expect(e.message).toMatch(/API token \(r8_…\), not a CLI auth token/);
     expect(e.hint).toMatch(/replicate\.com\/auth\/token/);
@@ -64,8 +44,8 @@ describe('checkCliToken', () => {
   });
 
   it('empty, or not one printable word: refused; a real-looking one is trimmed', () => {
-    expect(error(() => checkCliToken('  ')).message).toBe('No CLI token given');
-    expect(error(() => checkCliToken('two words')).message).toMatch(/not a CLI auth token/);
+    expect(thrown(() => checkCliToken('  ')).message).toBe('No CLI token given');
+    expect(thrown(() => checkCliToken('two words')).message).toMatch(/not a CLI auth token/);
     expect(checkCliToken('  abc123  ')).toBe('abc123');
   });
 });

@@ -5,21 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { RemoteModel } from '../../../src/shared/catalog';
-import { CogdeskError } from '../../../src/shared/errors';
 import type { Gpu, HardwareReport } from '../../../src/shared/hardware';
 import { checkHardware, checkOwner, defaultHardware, parseDestination } from '../../../src/main/core/push/destination';
+import { thrown } from '../../helpers/errors';
 
 const REGISTRY = 'r8.im';
-
-function error(fn: () => unknown): CogdeskError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(CogdeskError);
-    return e as CogdeskError;
-  }
-  throw new Error('expected an error');
-}
 
 describe('parseDestination: the naming rules', () => {
   it.each([
@@ -36,7 +26,7 @@ describe('parseDestination: the naming rules', () => {
 
   it('drops the registry host in front only when it is the push registry', () => {
     expect(parseDestination('127.0.0.1:5101/cogdesk/x', '127.0.0.1:5101').id).toBe('cogdesk/x');
-    expect(error(() => parseDestination('docker.io/alice/x', REGISTRY)).message).toMatch(/more than one "\/"/);
+    expect(thrown(() => parseDestination('docker.io/alice/x', REGISTRY)).message).toMatch(/more than one "\/"/);
   });
 
   it.each([
@@ -56,14 +46,14 @@ describe('parseDestination: the naming rules', () => {
     ['/model', /owner is empty/, /owner\/name/],
     ['alice/', /model name is empty/, /owner\/name/],
   ])('refuses %j: says what is wrong and what to write', (input, why, hint) => {
-    const e = error(() => parseDestination(input, REGISTRY));
+    const e = thrown(() => parseDestination(input, REGISTRY));
     expect(e.code).toBe('bad_request');
     expect(e.message).toMatch(why);
     expect(e.hint).toMatch(hint);
   });
 
   it('refuses a name that makes an image name longer than Docker allows', () => {
-    const e = error(() => parseDestination(`alice/${'a'.repeat(250)}`, REGISTRY));
+    const e = thrown(() => parseDestination(`alice/${'a'.repeat(250)}`, REGISTRY));
     expect(e.message).toMatch(/longer than 255/);
   });
 });
@@ -126,10 +116,10 @@ describe('checkHardware: against the SKUs Replicate offers', () => {
   });
 
   it('refuses one that is not offered, listing those that are; for this machine\'s SKU it says so', () => {
-    const asked = error(() => checkHardware({ sku: 'gpu-h200', name: null, source: 'requested', reason: '' }, offered));
+    const asked = thrown(() => checkHardware({ sku: 'gpu-h200', name: null, source: 'requested', reason: '' }, offered));
     expect(asked.message).toBe('Replicate does not offer the hardware "gpu-h200"');
     expect(asked.hint).toBe('Pick one with --hardware: cpu, gpu-t4, gpu-l40s-2x.');
-    const mine = error(() => checkHardware({ sku: 'gpu-h100', name: null, source: 'this-machine', reason: '' }, offered));
+    const mine = thrown(() => checkHardware({ sku: 'gpu-h100', name: null, source: 'this-machine', reason: '' }, offered));
     expect(mine.message).toMatch(/This machine matches gpu-h100, which Replicate does not offer/);
   });
 });
@@ -161,13 +151,13 @@ describe('checkOwner: the account behind the API token', () => {
   });
 
   it('a model to create for another owner: refused, pointing at the account', () => {
-    const e = error(() => checkOwner(dest, 'bob', null));
+    const e = thrown(() => checkOwner(dest, 'bob', null));
     expect(e.message).toBe('Cannot create alice/model: new models can only be created for bob, the account of your API token, not for alice');
     expect(e.hint).toMatch(/Push to bob\/model/);
   });
 
   it('a model that exists with another owner: refused', () => {
-    const e = error(() => checkOwner(dest, 'bob', model('alice')));
+    const e = thrown(() => checkOwner(dest, 'bob', model('alice')));
     expect(e.message).toBe('alice/model already exists and belongs to alice, not to bob (the account of your API token)');
     expect(e.hint).toMatch(/bob\/model/);
   });

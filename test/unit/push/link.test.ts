@@ -5,11 +5,11 @@
  * do. Virtual time: no test waits for real.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CogdeskError } from '../../../src/shared/errors';
 import { RemoteClient } from '../../../src/main/core/remote/client';
 import { parseDestination } from '../../../src/main/core/push/destination';
 import { waitForVersion } from '../../../src/main/core/push/link';
 import { expectAnswersValid, FAKE_TOKEN, startFakeOffline, type FakeReplicate } from '../../fakes/replicate-api';
+import { rejection } from '../../helpers/errors';
 
 let fake: FakeReplicate;
 const dest = parseDestination('cogdesk-tester/pushed', '127.0.0.1:5101');
@@ -34,16 +34,6 @@ const client = (token = FAKE_TOKEN) => new RemoteClient({ baseUrl: () => fake.ur
 function clock() {
   let t = 0;
   return { now: () => t, sleep: async (ms: number) => void (t += ms) };
-}
-
-async function rejection(p: Promise<unknown>): Promise<CogdeskError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(CogdeskError);
-    return e as CogdeskError;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('waitForVersion', () => {
