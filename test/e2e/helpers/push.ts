@@ -9,9 +9,9 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Version } from '../../../src/shared/domain';
 import type { Core } from '../../../src/main/core';
-import { AUTH_PASSWORD, AUTH_REGISTRY, AUTH_USER } from '../../helpers/fixtures';
-import { startFakeOffline, type FakeReplicate } from '../../fakes/replicate-api';
-import { dockerConfig } from '../../integration/push/helpers';
+import { AUTH_REGISTRY } from '../../helpers/fixtures';
+import type { FakeReplicate } from '../../fakes/replicate-api';
+import { dockerConfig, startPushFake } from '../../integration/push/helpers';
 import { ARTIFACTS } from './browser';
 import { setEnv } from './page';
 
@@ -33,11 +33,7 @@ export interface PushEnv {
  * starts; restore() puts every variable back and stops the fake.
  */
 export async function startPushEnv(): Promise<PushEnv> {
-  const fake = await startFakeOffline({
-    account: { username: AUTH_USER, name: 'Cogdesk Pusher' },
-    cliTokens: { [AUTH_PASSWORD]: AUTH_USER },
-    registry: { url: `http://${AUTH_REGISTRY}`, username: AUTH_USER, password: AUTH_PASSWORD },
-  });
+  const fake = await startPushFake();
   const config = dockerConfig(); // no `cog login`: the dialog asks for the CLI token
   const restoreEnv = setEnv({
     COGDESK_REPLICATE_API: fake.url,

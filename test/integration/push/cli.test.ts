@@ -18,8 +18,8 @@ import type { PushPlan, PushResult } from '../../../src/main/core/push';
 import { openStore } from '../../../src/main/core/store';
 import { PushStore } from '../../../src/main/core/store/pushes';
 import { AUTH_PASSWORD, AUTH_REGISTRY, AUTH_USER } from '../../helpers/fixtures';
-import { expectAnswersValid, FAKE_TOKEN, startFakeOffline, type FakeReplicate } from '../../fakes/replicate-api';
-import { buildCogImage, dockerConfig, freshRepo, registryDigest, removeBuiltImages } from './helpers';
+import { expectAnswersValid, FAKE_TOKEN, type FakeReplicate } from '../../fakes/replicate-api';
+import { buildCogImage, dockerConfig, freshRepo, registryDigest, removeBuiltImages, startPushFake } from './helpers';
 
 const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 const ENV_KEYS = ['COGDESK_HOME', 'COGDESK_REPLICATE_API', 'REPLICATE_API_TOKEN', 'COGDESK_REGISTRY', 'COGDESK_REGISTRY_VERIFY_URL', 'DOCKER_CONFIG', 'COGDESK_NVIDIA_SMI'] as const;
@@ -31,11 +31,7 @@ let config: ReturnType<typeof dockerConfig>;
 let tokenAsked = 0;
 
 beforeAll(async () => {
-  fake = await startFakeOffline({
-    account: { username: AUTH_USER },
-    cliTokens: { [AUTH_PASSWORD]: AUTH_USER },
-    registry: { url: `http://${AUTH_REGISTRY}`, username: AUTH_USER, password: AUTH_PASSWORD },
-  });
+  fake = await startPushFake();
 });
 afterAll(async () => {
   expectAnswersValid(fake);

@@ -11,8 +11,8 @@ import { memoryTokenStore } from '../../../src/main/core/remote';
 import type { Pusher, PushLink, PushPlan, PushProgress, PushRequest, PushResult, RegistryLoginStatus } from '../../../src/main/core/push';
 import { openCore } from '../../helpers/core';
 import { AUTH_PASSWORD, AUTH_REGISTRY, AUTH_USER } from '../../helpers/fixtures';
-import { expectAnswersValid, FAKE_TOKEN, startFakeOffline, type FakeReplicate } from '../../fakes/replicate-api';
-import { buildCogImage, dockerConfig, freshRepo, removeBuiltImages } from './helpers';
+import { expectAnswersValid, FAKE_TOKEN, type FakeReplicate } from '../../fakes/replicate-api';
+import { buildCogImage, dockerConfig, freshRepo, removeBuiltImages, startPushFake } from './helpers';
 import { startUploadProxy } from './upload-proxy';
 
 const wired = (API_METHODS as readonly string[]).includes('pushVersion');
@@ -44,11 +44,7 @@ let api: PushApi;
 let config: ReturnType<typeof dockerConfig>;
 
 beforeAll(async () => {
-  fake = await startFakeOffline({
-    account: { username: AUTH_USER },
-    cliTokens: { [AUTH_PASSWORD]: AUTH_USER },
-    registry: { url: `http://${AUTH_REGISTRY}`, username: AUTH_USER, password: AUTH_PASSWORD },
-  });
+  fake = await startPushFake();
 });
 afterAll(async () => {
   expectAnswersValid(fake);

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { docker } from '../../helpers/core';
 import { AUTH_PASSWORD, AUTH_REGISTRY, AUTH_USER, fixtureImage } from '../../helpers/fixtures';
+import { startFakeOffline, type FakeReplicate } from '../../fakes/replicate-api';
 
 /** `cogdesk/push-<random>`: a repository no test pushed to before. */
 export function freshRepo(prefix = 'push'): string {
@@ -77,4 +78,17 @@ export async function hasLocal(ref: string): Promise<boolean> {
     .inspect()
     .then(() => true)
     .catch(() => false);
+}
+
+/**
+ * The fake Replicate API as the push tests need it: the account behind the API token is `cogdesk`, the
+ * test registry's user, whose CLI token is the registry password; versions are made from the manifests
+ * pushed to the htpasswd registry.
+ */
+export function startPushFake(): Promise<FakeReplicate> {
+  return startFakeOffline({
+    account: { username: AUTH_USER, name: 'Cogdesk Pusher' },
+    cliTokens: { [AUTH_PASSWORD]: AUTH_USER },
+    registry: { url: `http://${AUTH_REGISTRY}`, username: AUTH_USER, password: AUTH_PASSWORD },
+  });
 }

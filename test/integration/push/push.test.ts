@@ -12,8 +12,8 @@ import { createCatalog, memoryTokenStore } from '../../../src/main/core/remote';
 import { createPusher, type PushProgress, type Pusher, type PusherOptions } from '../../../src/main/core/push';
 import { docker, openCore } from '../../helpers/core';
 import { AUTH_PASSWORD, AUTH_REGISTRY, AUTH_USER, fixtureImage } from '../../helpers/fixtures';
-import { expectAnswersValid, FAKE_TOKEN, startFakeOffline, type FakeReplicate } from '../../fakes/replicate-api';
-import { buildCogImage, dockerConfig, freshRepo, hasLocal, registryDigest, removeBuiltImages } from './helpers';
+import { expectAnswersValid, FAKE_TOKEN, type FakeReplicate } from '../../fakes/replicate-api';
+import { buildCogImage, dockerConfig, freshRepo, hasLocal, registryDigest, removeBuiltImages, startPushFake } from './helpers';
 import { startUploadProxy, type UploadProxy } from './upload-proxy';
 import { rejection } from '../../helpers/errors';
 
@@ -29,11 +29,7 @@ let proxy: UploadProxy | null = null;
 
 beforeAll(async () => {
   // The account behind the API token is `cogdesk`, the registry user; its CLI token is the registry password.
-  fake = await startFakeOffline({
-    account: { username: AUTH_USER, name: 'Cogdesk Pusher' },
-    cliTokens: { [AUTH_PASSWORD]: AUTH_USER },
-    registry: { url: `http://${AUTH_REGISTRY}`, username: AUTH_USER, password: AUTH_PASSWORD },
-  });
+  fake = await startPushFake();
 });
 afterAll(async () => {
   expectAnswersValid(fake);
