@@ -11,12 +11,16 @@ export function PullForm() {
   const [error, setError] = useState<ErrorInfo | null>(null);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (!ref.trim()) return;
+    const wanted = ref.trim();
+    if (!wanted) return;
     setError(null);
+    // Cleared at once, so the next image can be typed while this one starts (clearing it after the call
+    // answered would wipe what was typed meanwhile); a refused one comes back to be corrected.
+    setRef('');
     try {
-      await pull(ref.trim());
-      setRef('');
+      await pull(wanted);
     } catch (err) {
+      setRef((typed) => typed || wanted);
       setError(errorInfo(err));
     }
   };
