@@ -96,6 +96,18 @@ describe('the window over the real core, in Chromium', () => {
     await expect.poll(() => page.locator('.pull-task[data-state="succeeded"]').count(), { timeout: 120_000 }).toBe(4);
     for (const name of ['stream', 'file', 'types']) await page.locator(`[data-model-id="127.0.0.1:5100/fixtures/${name}"]`).waitFor();
     await screenshot(page, 'library');
+
+    // A reference the engine refuses: its error shows, and what was typed comes back to be corrected.
+    const field = page.getByLabel('Image', { exact: true });
+    await field.fill('Not An Image!');
+    await page.getByRole('button', { name: 'Pull', exact: true }).click();
+    const refused = page.getByRole('form', { name: 'Pull an image' }).locator('.notice-error');
+    await refused.waitFor();
+    expect(await refused.textContent()).toMatch(/Not An Image!/);
+    expect(await field.inputValue()).toBe('Not An Image!');
+    await field.fill('');
+    await refused.getByRole('button', { name: 'Dismiss' }).click();
+    await refused.waitFor({ state: 'detached' });
   });
 
   it('Playground: the echo form (text, times slider, style choice) runs and shows its output, logs and timings', async () => {
@@ -194,8 +206,22 @@ describe('the window over the real core, in Chromium', () => {
 
   it('file model: a picked file goes as a data: URI, and the output file is shown', async () => {
     await pickModel('/fixtures/file');
+    const field = page.locator('[data-field="image"]');
+    // A URL typed in, then a file dropped on the field: each takes the place of what was there.
+    await field.getByLabel('image URL').fill('https://example.invalid/in.txt');
+    await field.getByLabel('image URL').press('Enter');
+    await field.getByText('https://example.invalid/in.txt').first().waitFor();
+    await field.getByRole('button', { name: 'Remove', exact: true }).click();
+    const dropped = await page.evaluateHandle(`(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(['dropped'], 'dropped.txt', { type: 'text/plain' }));
+      return dt;
+    })()`);
+    await field.locator('.dropzone').dispatchEvent('drop', { dataTransfer: dropped });
+    await field.getByText('dropped.txt').first().waitFor();
+    await field.getByRole('button', { name: 'Remove', exact: true }).click();
     await page.locator('input#field-image').setInputFiles({ name: 'hello.txt', mimeType: 'text/plain', buffer: Buffer.from('hello file') });
-    await page.locator('[data-field="image"]').getByText('hello.txt').waitFor();
+    await field.getByText('hello.txt').waitFor();
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     await waitForStatus('succeeded');
     const file = page.locator('section[aria-label="Prediction"] figure.file-view');
