@@ -163,7 +163,7 @@ async function main() {
   await new Promise<void>((ok) => registry.listen(0, '127.0.0.1', ok));
   process.env.COGDESK_REGISTRY = `127.0.0.1:${(registry.address() as AddressInfo).port}`;
   const bridge = await startBridge({ home, tokenStore: memoryTokenStore(TOKEN) });
-  const browser = await openApp(bridge.url);
+  const browser = await openApp(bridge);
   try {
     const { page, context } = browser;
     await page.getByRole('navigation', { name: 'Pages' }).getByRole('button', { name: 'Explore', exact: true }).click();

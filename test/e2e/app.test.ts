@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { docker, waitFor } from '../helpers/core';
+import { docker } from '../helpers/core';
 import { fixtureImage } from '../helpers/fixtures';
 import { startBridge, type TestBridge } from './bridge/server';
 import { openApp, screenshot, type Browser } from './helpers/browser';
@@ -45,9 +45,8 @@ beforeAll(async () => {
   await ensureLocalImage(docker, fixtureImage('echo'));
   echoRef = await pushFreshVariant(docker, 'echo', ECHO_NAME);
   bridge = await startBridge({ home });
-  browser = await openApp(bridge.url);
+  browser = await openApp(bridge);
   page = browser.page;
-  await waitFor(() => bridge.listeners() > 0, 'the page to listen for events', 10_000);
 }, 180_000);
 
 afterAll(async () => {

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryTokenStore } from '../../src/main/core/remote';
-import { docker, waitFor } from '../helpers/core';
+import { docker } from '../helpers/core';
 import { AUTH_REGISTRY, AUTH_USER, fixtureEntry, OPEN_REGISTRY } from '../helpers/fixtures';
 import { ECHO_README, FAKE_TOKEN, startFakeWithFixtures, type FakeReplicate } from '../fakes/replicate-api';
 import { startBridge, type TestBridge } from './bridge/server';
@@ -56,9 +56,8 @@ beforeAll(async () => {
       fitCalls.running--;
     }
   };
-  browser = await openApp(bridge.url);
+  browser = await openApp(bridge);
   page = browser.page;
-  await waitFor(() => bridge.listeners() > 0, 'the page to listen for events', 10_000);
 }, 180_000);
 
 afterAll(async () => {

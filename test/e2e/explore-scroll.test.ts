@@ -12,7 +12,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryTokenStore } from '../../src/main/core/remote';
-import { waitFor } from '../helpers/core';
 import { OPEN_REGISTRY } from '../helpers/fixtures';
 import { expectAnswersValid, FAKE_TOKEN, startFakeOffline, type FakeReplicate } from '../fakes/replicate-api';
 import { growWorld, listOrder } from '../fakes/replicate-api/many-models';
@@ -57,9 +56,8 @@ beforeAll(async () => {
   // The fit badges read image labels from the registry: the test registry's (it has none of these), not r8.im.
   process.env.COGDESK_REGISTRY = OPEN_REGISTRY;
   bridge = await startBridge({ home, tokenStore: memoryTokenStore(FAKE_TOKEN) });
-  browser = await openApp(bridge.url);
+  browser = await openApp(bridge);
   page = browser.page;
-  await waitFor(() => bridge.listeners() > 0, 'the page to listen for events', 10_000);
   // The most cards mounted in the list at any DOM change (a MutationObserver sees every one).
   await page.evaluate(`(() => {
     window.mountedMax = 0;

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryTokenStore } from '../../src/main/core/remote';
-import { docker, waitFor } from '../helpers/core';
+import { docker } from '../helpers/core';
 import { OPEN_REGISTRY, fixtureImage } from '../helpers/fixtures';
 import { FAKE_TOKEN, startFakeWithFixtures, type FakeReplicate } from '../fakes/replicate-api';
 import { startBridge, type TestBridge } from './bridge/server';
@@ -71,9 +71,8 @@ beforeAll(async () => {
   addStreamModel(fake, pushed.digest.replace(/^sha256:/, ''));
   restoreEnv = setEnv({ COGDESK_REPLICATE_API: fake.url, COGDESK_REGISTRY: OPEN_REGISTRY });
   bridge = await startBridge({ home, tokenStore: memoryTokenStore(FAKE_TOKEN) });
-  browser = await openApp(bridge.url);
+  browser = await openApp(bridge);
   page = browser.page;
-  await waitFor(() => bridge.listeners() > 0, 'the page to listen for events', 10_000);
 }, 240_000);
 
 afterAll(async () => {

@@ -16,7 +16,6 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Version } from '../../src/shared/domain';
 import { memoryTokenStore } from '../../src/main/core/remote';
-import { waitFor } from '../helpers/core';
 import { AUTH_PASSWORD, AUTH_REGISTRY, AUTH_USER } from '../helpers/fixtures';
 import { FAKE_TOKEN } from '../fakes/replicate-api';
 import { startBridge, type TestBridge } from './bridge/server';
@@ -75,9 +74,8 @@ beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'cogdesk-e2e-push-'));
   bridge = await startBridge({ home, tokenStore: memoryTokenStore(FAKE_TOKEN), registryTokenStore: memoryTokenStore() });
   tag = await buildCogImage(64 * 1024, `e2e-${run}`);
-  browser = await openApp(bridge.url);
+  browser = await openApp(bridge);
   page = browser.page;
-  await waitFor(() => bridge.listeners() > 0, 'the page to listen for events', 10_000);
 }, 180_000);
 
 afterEach(async () => {

@@ -20,7 +20,12 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-export async function openApp(url: string, options: { colorScheme?: 'light' | 'dark' } = {}): Promise<Browser> {
+/**
+ * Opens the built window in Chromium over a test bridge, and waits until the page listens for the
+ * bridge's events (so no task or prediction event is missed).
+ */
+export async function openApp(bridge: { url: string; listeners(): number }, options: { colorScheme?: 'light' | 'dark' } = {}): Promise<Browser> {
+  const url = bridge.url;
   if (!existsSync(CHROMIUM)) {
     throw new Error(`No Chromium at ${CHROMIUM}: run scripts/test-env/chromium.sh (apt-get install -y chromium) first`);
   }
@@ -45,6 +50,10 @@ export async function openApp(url: string, options: { colorScheme?: 'light' | 'd
     if (r.status() >= 400) pageErrors.push(`HTTP ${r.status()} for ${r.url()}`);
   });
   await page.goto(url);
+  for (const deadline = Date.now() + 10_000; bridge.listeners() === 0; ) {
+    if (Date.now() > deadline) throw new Error('the page did not listen for events within 10 s');
+    await new Promise((r) => setTimeout(r, 50));
+  }
   return {
     context,
     page,
