@@ -284,7 +284,7 @@ class RegistrySession {
       return { status: res.status, headers: res.headers, body };
     } catch (e) {
       if (e instanceof CogdeskError) throw e;
-      if (this.o.signal?.aborted) throw new CogdeskError({ code: 'canceled', message: `Reading ${this.ref} from its registry was canceled` });
+      if (this.o.signal?.aborted) throw new CogdeskError({ code: 'canceled', message: `Reading ${this.ref} from its registry was canceled`, hint: 'Open the model again to check whether it fits.' });
       if (timeout.aborted) {
         throw new CogdeskError(
           { code: 'timeout', message: `${host} did not answer within ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`, hint: 'Check the network connection, then try again.' },
