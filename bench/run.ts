@@ -3,7 +3,7 @@
  * - warm overhead: predictions through the engine vs a direct HTTP POST to the same warm container;
  * - cold start: from "run" on a pulled image to READY vs `docker run` + a 100 ms health poll;
  * - pull: the engine's pull vs `docker pull` of the same image from the local registry, fresh each time.
- * Needs the test environment (scripts/test-env/setup.sh). Usage: npm run bench [-- --warm 200 --cold 5 --pull 3]
+ * Needs the test environment (scripts/test-env/setup.sh). Usage: npm run bench [-- --warm 200 --cold 15 --pull 3]
  */
 import { execFileSync } from 'node:child_process';
 import http from 'node:http';
@@ -16,7 +16,7 @@ import { fixtureImage } from '../test/helpers/fixtures';
 import { ms, percentile, table } from './stats';
 
 const { values: args } = parseArgs({
-  options: { warm: { type: 'string', default: '200' }, cold: { type: 'string', default: '5' }, pull: { type: 'string', default: '3' } },
+  options: { warm: { type: 'string', default: '200' }, cold: { type: 'string', default: '15' }, pull: { type: 'string', default: '3' } },
 });
 const WARM = Number(args.warm);
 const COLD = Number(args.cold);
