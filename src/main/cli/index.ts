@@ -6,6 +6,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import type { PredictionStatus, PullProgress } from '../../shared/domain';
 import { CogdeskError, toErrorInfo } from '../../shared/errors';
 import { print, printJson, withCore } from './context';
+import { exitWhenFlushed, quietOnClosedPipe } from './exit';
 import { formatError, formatExamples, formatModels, formatPrediction, formatPredictions } from './format';
 import { registerCatalogCommands, resolveRemoteArg } from './catalog';
 import { progressReporter } from './progress-bar';
@@ -169,5 +170,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
 
 // Run when executed (node out/main/cli.js or bin/cogdesk.js), not when imported by tests.
 if (require.main === module || process.env.COGDESK_CLI_MAIN === '1') {
-  void main().then((code) => process.exit(code));
+  quietOnClosedPipe(process.stdout);
+  quietOnClosedPipe(process.stderr);
+  void main().then(exitWhenFlushed);
 }
