@@ -101,7 +101,7 @@ describe('output through a pipe (the built CLI)', { timeout: 120_000 }, () => {
 
   it('a reader that stops early (| head -c 100) ends the command quietly, not with an EPIPE stack trace', async () => {
     seed({ models: 1, predictions: 1000 });
-    const env = { ...process.env, COGDESK_HOME: home };
+    const env: NodeJS.ProcessEnv = { ...process.env, COGDESK_HOME: home };
     delete env.COGDESK_CLI_MAIN;
     delete env.DOCKER_HOST;
     const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${BIN}" predictions list --json --limit 1000 2>"${home}/err" | head -c 100 >/dev/null; echo "\${PIPESTATUS[0]}"`], {
