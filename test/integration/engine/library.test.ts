@@ -2,6 +2,20 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readFixtureManifest, fixtureImage } from '../../helpers/fixtures';
 import { docker, openCore } from '../../helpers/core';
 
+/**
+ * Removes a reference and proves it is gone: a removal that fails for any reason but "no such image" fails
+ * the test, so a pull that follows really pulls.
+ */
+async function removeReference(ref: string): Promise<void> {
+  await docker
+    .getImage(ref)
+    .remove({ force: true })
+    .catch((e: { statusCode?: number }) => {
+      if (e?.statusCode !== 404) throw e;
+    });
+  await expect(docker.getImage(ref).inspect(), `${ref} is still here after its removal`).rejects.toMatchObject({ statusCode: 404 });
+}
+
 type TestCore = Awaited<ReturnType<typeof openCore>>;
 
 describe('versions from Cog labels', () => {
@@ -15,8 +29,9 @@ describe('versions from Cog labels', () => {
     core = await openCore();
     const manifest = readFixtureManifest();
     const echo = manifest.images.echo;
-    await docker.getImage(echo.pinnedRef).remove({ force: true }).catch(() => undefined);
+    await removeReference(echo.pinnedRef);
     const version = await core.pull(echo.pinnedRef);
+    expect((await docker.getImage(echo.pinnedRef).inspect()).Id).toBe(echo.imageId);
     expect(version.id).toBe(echo.digest.replace('sha256:', ''));
     expect(version.modelId).toBe('127.0.0.1:5100/fixtures/echo');
     expect(version.cogVersion).toBe('0.15.5');
@@ -63,7 +78,7 @@ describe('versions from Cog labels', () => {
   it('runs pulls as tasks with progress events and an end event', async () => {
     core = await openCore();
     const ref = fixtureImage('types');
-    await docker.getImage(ref).remove({ force: true }).catch(() => undefined);
+    await removeReference(ref);
     const events: string[] = [];
     const ended = new Promise<unknown>((resolve) =>
       core!.on('task', (e) => {
@@ -80,11 +95,30 @@ describe('versions from Cog labels', () => {
 });
 
 describe('pull tasks', () => {
+  it('a pull that fails ends its task as failed (not canceled), with the reason', async () => {
+    const core = await openCore();
+    try {
+      const ref = fixtureImage('does-not-exist');
+      const ended = new Promise<{ taskId: string; kind: string; state: string; error?: { code: string; message: string; hint?: string } }>((resolve) =>
+        core.on('task', (e) => {
+          if (e.state !== 'running') resolve(e as never);
+        }),
+      );
+      const { taskId } = await core.pullImage(ref);
+      const end = await ended;
+      expect(end).toMatchObject({ taskId, kind: 'pull', state: 'failed', error: { code: 'image_not_found', message: `${ref} was not found on 127.0.0.1:5100` } });
+      expect(end.error?.hint).toBeTruthy();
+      expect(await core.listModels()).toEqual([]);
+    } finally {
+      await core.dispose();
+    }
+  });
+
   it('cancels a pull task: a canceled end event, and no version recorded', async () => {
     const core = await openCore();
     try {
       const ref = fixtureImage('stream');
-      await docker.getImage(ref).remove({ force: true }).catch(() => undefined);
+      await removeReference(ref);
       const ended = new Promise<{ state: string; error?: { code: string } }>((resolve) =>
         core.on('task', (e) => {
           if (e.state !== 'running') resolve(e as never);
