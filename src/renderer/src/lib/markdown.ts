@@ -1,8 +1,32 @@
 import DOMPurify from 'dompurify';
+import ipaddr from 'ipaddr.js';
 import { marked } from 'marked';
 
 const FORBID_TAGS = ['script', 'iframe', 'frame', 'frameset', 'object', 'embed', 'form', 'input', 'button', 'textarea', 'select', 'style', 'link', 'meta', 'base'];
-const SAFE_IMAGE = /^(https:|data:image\/)/i;
+const DATA_IMAGE = /^data:image\//i;
+/** Names that only mean something on this machine or the local network. */
+const LOCAL_NAME = /(^|\.)(localhost|local|internal|lan|home\.arpa)$/;
+
+/**
+ * True for an image a README may show: a data:image, or an https URL of a public host. Never http:, never
+ * this machine or the local network (loopback, private, link-local, unique-local ranges, IPv4 inside IPv6,
+ * localhost names, single-label intranet names): a README must not make the window probe the user's network.
+ */
+export function isSafeImageSource(src: string): boolean {
+  const value = src.trim();
+  if (DATA_IMAGE.test(value)) return true;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  if (url.protocol !== 'https:' || url.username || url.password) return false;
+  // The URL parser has already turned 0x7f.1, 2130706433 and the like into dotted IPv4.
+  const host = url.hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+  if (ipaddr.isValid(host)) return ipaddr.process(host).range() === 'unicast';
+  return host.includes('.') && !LOCAL_NAME.test(host);
+}
 const SAFE_LINK = /^(https?:|mailto:|#)/i;
 
 /** The element calls the hook uses (typed here so this file also compiles without the DOM library, for its unit test). */
@@ -22,7 +46,7 @@ function hook(): void {
     const el = node as unknown as Attributed;
     if (el.tagName === 'IMG') {
       const src = el.getAttribute('src') ?? '';
-      if (!SAFE_IMAGE.test(src.trim())) el.removeAttribute('src');
+      if (!isSafeImageSource(src)) el.removeAttribute('src');
       el.removeAttribute('srcset');
     }
     if (el.tagName === 'A') {
@@ -38,7 +62,7 @@ function hook(): void {
 
 /**
  * A README (Markdown from Replicate, written by anyone) as HTML that is safe to put in the page: no scripts,
- * no frames, no forms, no event handlers or style blocks; images only from https: or data:image; links only
+ * no frames, no forms, no event handlers or style blocks; images only from public https hosts or data:image; links only
  * http(s), mailto and anchors (the Electron shell opens http(s) links in the system browser).
  */
 export function renderMarkdown(markdown: string): string {
