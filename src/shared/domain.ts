@@ -81,8 +81,13 @@ export interface PullProgress {
   phase: 'resolving' | 'downloading' | 'extracting' | 'done';
   layers: { total: number; done: number; downloading: number; extracting: number; alreadyExists: number };
   bytesDone: number;
+  /** The sizes known so far; the whole image only once `percent` is a number. */
   bytesTotal: number;
-  percent: number;
+  /**
+   * 0 to 100, only going up; null while the size of some layer still to download is unknown (the engine
+   * tells a layer's size when it starts downloading it): show bytes then, not a percent.
+   */
+  percent: number | null;
   message: string;
 }
 

@@ -31,15 +31,19 @@ function replay(events: PullEvent[]): { tracker: PullProgressTracker; snaps: Pul
   return { tracker, snaps };
 }
 
+/** Percents only go up, and once shown never turn back to unknown. */
 function expectSane(snaps: PullProgress[]): void {
-  let last = 0;
+  let last: number | null = null;
   for (const s of snaps) {
-    expect(Number.isFinite(s.percent)).toBe(true);
-    expect(s.percent).toBeGreaterThanOrEqual(last);
-    expect(s.percent).toBeLessThanOrEqual(100);
+    if (last !== null) expect(s.percent).not.toBeNull();
+    if (s.percent !== null) {
+      expect(Number.isFinite(s.percent)).toBe(true);
+      expect(s.percent).toBeGreaterThanOrEqual(last ?? 0);
+      expect(s.percent).toBeLessThanOrEqual(100);
+    }
     expect(s.bytesDone).toBeLessThanOrEqual(s.bytesTotal);
     expect(s.layers.done).toBeLessThanOrEqual(s.layers.total);
-    expect(s.message).not.toMatch(/NaN|undefined/);
+    expect(s.message).not.toMatch(/NaN|undefined|null/);
     last = s.percent;
   }
 }
@@ -48,7 +52,7 @@ describe('PullProgressTracker on recorded pulls', () => {
   it('a fresh pull: four layers, bytes add up to the layer sizes, phases in order, 100 only at the end', () => {
     const { tracker, snaps } = replay(recorded('multi-fresh.jsonl'));
     expectSane(snaps);
-    expect(snaps[0]).toMatchObject({ phase: 'resolving', percent: 0, bytesTotal: 0 });
+    expect(snaps[0]).toMatchObject({ phase: 'resolving', percent: null, bytesTotal: 0 });
     const beforeFinish = snaps.at(-1)!;
     expect(beforeFinish.layers).toEqual({ total: 4, done: 4, downloading: 0, extracting: 0, alreadyExists: 0 });
     expect(beforeFinish.bytesTotal).toBe(ALL);
@@ -70,15 +74,16 @@ describe('PullProgressTracker on recorded pulls', () => {
     const end = tracker.finish();
     expect(end.layers).toMatchObject({ total: 4, done: 4, alreadyExists: 1 });
     expect(end.bytesTotal).toBe(ALL - SIZES['9452035c6c6c']);
-    // The existing layer is progress already, before any byte arrives.
-    const firstLayers = snaps.find((s) => s.layers.alreadyExists === 1)!;
-    expect(firstLayers.percent).toBeGreaterThan(0);
+    // The existing layer is progress already, as soon as the others' sizes are known.
+    const firstPercent = snaps.find((s) => s.percent !== null)!;
+    expect(firstPercent.layers.alreadyExists).toBe(1);
+    expect(firstPercent.percent).toBeGreaterThan(0);
   });
 
   it('an image that is up to date has no layers and ends at 100', () => {
     const { tracker, snaps } = replay(recorded('up-to-date.jsonl'));
     expectSane(snaps);
-    expect(snaps.at(-1)).toMatchObject({ phase: 'resolving', percent: 0, layers: { total: 0 } });
+    expect(snaps.at(-1)).toMatchObject({ phase: 'resolving', percent: null, layers: { total: 0 } });
     expect(tracker.finish()).toMatchObject({ phase: 'done', percent: 100, message: 'Image is up to date' });
   });
 
@@ -103,6 +108,50 @@ describe('PullProgressTracker on recorded pulls', () => {
   });
 });
 
+describe('no percent until every layer to download has a known size (issue 11, item 10)', () => {
+  it('a fresh pull: bytes only while the waiting layer has not told its size, then a percent that fits the bytes', () => {
+    const events = recorded('multi-fresh.jsonl');
+    const { snaps } = replay(events);
+    // Line 17 is the first Downloading event of 91ff2e3a2a9c, which waited while the three others downloaded.
+    expect(events[16]).toMatchObject({ status: 'Downloading', id: '91ff2e3a2a9c' });
+    const before = snaps.slice(0, 17);
+    expect(before.every((s) => s.percent === null)).toBe(true);
+    // Three layers (6.2 MB) are down, so the bytes are shown, without an "of".
+    expect(snaps[16].message).toBe('Downloading 4 layers (6.2 MB so far)');
+    expect(snaps[17].percent).not.toBeNull();
+    expect(snaps[17].percent!).toBeLessThan(100 * (snaps[17].bytesDone / ALL) + 1);
+    expect(snaps[17].message).toMatch(/^Downloading 4 layers \(6\.2 MB of 6\.2 MB\)$/);
+  });
+
+  it('25.6 MB of a 300 MB image, the big layer still waiting: no percent (it was 85 % before)', () => {
+    const t = new PullProgressTracker('x');
+    t.apply({ status: 'Pulling fs layer', id: 'small' });
+    t.apply({ status: 'Pulling fs layer', id: 'big' });
+    t.apply({ status: 'Waiting', id: 'big' });
+    t.apply({ status: 'Downloading', id: 'small', progressDetail: { current: 25_600_000, total: 25_600_000 } });
+    t.apply({ status: 'Download complete', id: 'small' });
+    const early = t.snapshot();
+    expect(early.percent).toBeNull();
+    expect(early.bytesDone).toBe(25_600_000);
+    expect(early.message).toBe('Downloading 2 layers (25.6 MB so far)');
+    t.apply({ status: 'Downloading', id: 'big', progressDetail: { current: 0, total: 274_400_000 } });
+    const sized = t.snapshot();
+    expect(sized.percent).not.toBeNull();
+    expect(sized.percent!).toBeLessThan(10);
+    expect(sized.message).toBe('Downloading 2 layers (25.6 MB of 300 MB)');
+  });
+
+  it('a layer that is downloaded without telling its size does not hold the percent back', () => {
+    const t = new PullProgressTracker('x');
+    t.apply({ status: 'Pulling fs layer', id: 'a' });
+    t.apply({ status: 'Pulling fs layer', id: 'b' });
+    t.apply({ status: 'Download complete', id: 'a' });
+    expect(t.snapshot().percent).toBeNull();
+    t.apply({ status: 'Downloading', id: 'b', progressDetail: { current: 10, total: 100 } });
+    expect(t.snapshot().percent).not.toBeNull();
+  });
+});
+
 describe('PullProgressTracker edge cases', () => {
   it('ignores non-layer statuses and never makes NaN from odd numbers', () => {
     const t = new PullProgressTracker('x');
@@ -115,7 +164,7 @@ describe('PullProgressTracker edge cases', () => {
     t.apply({ status: 'Downloading', id: 'a', progressDetail: { current: Number.NaN, total: Number.NaN } });
     t.apply({ status: 'Extracting', id: 'a', progressDetail: { current: 3 } });
     const s = t.snapshot();
-    expect(Number.isFinite(s.percent)).toBe(true);
+    expect(s.percent === null || Number.isFinite(s.percent)).toBe(true);
     expect(s.bytesTotal).toBe(0);
     expect(s.layers.total).toBe(1);
   });
@@ -126,8 +175,9 @@ describe('PullProgressTracker edge cases', () => {
     t.apply({ status: 'Pulling fs layer', id: 'b' });
     t.apply({ status: 'Downloading', id: 'a', progressDetail: { current: 50, total: 100 } });
     const mid = t.snapshot().percent;
+    expect(mid).toBeNull(); // b's size is not known yet
     t.apply({ status: 'Download complete', id: 'b' });
-    expect(t.snapshot().percent).toBeGreaterThan(mid);
+    expect(t.snapshot().percent).toBeGreaterThan(0);
     t.apply({ status: 'Pull complete', id: 'a' });
     t.apply({ status: 'Pull complete', id: 'b' });
     expect(t.snapshot().percent).toBe(99);

@@ -35,11 +35,13 @@ const DOWNLOAD_SHARE = 0.85;
 
 /**
  * Folds the engine's per-layer pull events into one progress value: layer counts, bytes, a percent that
- * only goes up, and a phase. Pure: feed it events, read snapshots.
+ * only goes up (null until every layer's size is known), and a phase. Pure: feed it events, read snapshots.
  */
 export class PullProgressTracker {
   private readonly layers = new Map<string, Layer>();
   private percent = 0;
+  /** Whether a percent was shown: it then stays, only going up. */
+  private sized = false;
   private finished = false;
   private lastStatus = '';
 
@@ -110,10 +112,17 @@ export class PullProgressTracker {
     else if (count('waiting', 'downloading') > 0) phase = 'downloading';
     else phase = 'extracting';
 
-    const raw = this.finished ? 100 : Math.min(99, this.fraction(all, known, bytesTotal) * 100);
-    this.percent = Math.max(this.percent, Number.isFinite(raw) ? raw : 0);
-    const percent = Math.round(this.percent * 10) / 10;
-    return { ref: this.ref, phase, layers, bytesDone, bytesTotal, percent, message: message(phase, layers, bytesDone, bytesTotal, this.lastStatus) };
+    // A percent needs the size of every layer still to download; until then it would be a guess (85 % of
+    // the first layers' bytes while most of the image was still to come).
+    this.sized ||= this.finished || (all.length > 0 && all.every(sizeSettled));
+    let percent: number | null = null;
+    if (this.sized) {
+      const raw = this.finished ? 100 : Math.min(99, this.fraction(all, known, bytesTotal) * 100);
+      this.percent = Math.max(this.percent, Number.isFinite(raw) ? raw : 0);
+      percent = Math.round(this.percent * 10) / 10;
+    }
+    const text = message(phase, layers, bytesDone, this.sized ? bytesTotal : null, this.lastStatus);
+    return { ref: this.ref, phase, layers, bytesDone, bytesTotal, percent, message: text };
   }
 
   /** Each layer weighs its size (unknown sizes weigh the average known one); download counts 85 %, extraction 15 %. */
@@ -139,6 +148,11 @@ function layerFraction(l: Layer): number {
   return DOWNLOAD_SHARE * down + (1 - DOWNLOAD_SHARE) * ext;
 }
 
+/** A layer whose size is known, or that needs no more downloading (already here, or downloaded). */
+function sizeSettled(l: Layer): boolean {
+  return l.total !== undefined || rank(l.state) >= rank('downloaded');
+}
+
 function rank(s: LayerState): number {
   return ['waiting', 'downloading', 'downloaded', 'extracting', 'complete', 'exists'].indexOf(s);
 }
@@ -147,8 +161,9 @@ function validSize(n: unknown): n is number {
   return typeof n === 'number' && Number.isFinite(n) && n >= 0;
 }
 
-function message(phase: PullProgress['phase'], layers: PullProgress['layers'], done: number, total: number, last: string): string {
-  const bytes = total > 0 ? ` (${formatBytes(done)} of ${formatBytes(total)})` : '';
+/** `total` null: not every size is known yet, so the bytes so far are shown alone. */
+function message(phase: PullProgress['phase'], layers: PullProgress['layers'], done: number, total: number | null, last: string): string {
+  const bytes = total === null ? (done > 0 ? ` (${formatBytes(done)} so far)` : '') : total > 0 ? ` (${formatBytes(done)} of ${formatBytes(total)})` : '';
   switch (phase) {
     case 'resolving':
       return last.startsWith('Pulling from') ? 'Resolving layers' : 'Contacting the registry';

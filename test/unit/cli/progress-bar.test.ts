@@ -1,0 +1,35 @@
+/**
+ * The CLI's pull progress line, fed by the tracker over a recorded engine stream: bytes without a percent
+ * while a layer's size is unknown (issue 11, item 10), then a bar with the percent.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { progressLine } from '../../../src/main/cli/progress-bar';
+import { PullProgressTracker, type PullEvent } from '../../../src/main/core/docker/progress';
+
+function lines(name: string): string[] {
+  const tracker = new PullProgressTracker('127.0.0.1:5190/exp/multi:latest');
+  const events = readFileSync(join(__dirname, '../docker/recorded', name), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as PullEvent);
+  return events.map((e) => (tracker.apply(e), progressLine(tracker.snapshot()))).concat(progressLine(tracker.finish()));
+}
+
+describe('progressLine', () => {
+  it('a fresh pull: no percent until the waiting layer tells its size, then percents that end at 100', () => {
+    const all = lines('multi-fresh.jsonl');
+    // Events 1-16: the fourth layer (40 kB) waits while 6.2 MB of the others arrive.
+    for (const line of all.slice(0, 16)) expect(line).not.toMatch(/%/);
+    expect(all[15]).toBe('[                        ]      6.2 MB so far, 0/4 layers downloading');
+    for (const line of all.slice(16)) expect(line).toMatch(/^\[[#-]{24}\] +\d+% /);
+    expect(all.at(-1)).toBe('[########################] 100% 6.2 MB/6.2 MB, 4/4 layers done');
+  });
+
+  it('before any layer is known: the engine\'s words, no percent', () => {
+    const t = new PullProgressTracker('x');
+    t.apply({ status: 'Pulling from fixtures/echo', id: 'latest' });
+    expect(progressLine(t.snapshot())).toBe('[                        ]      Resolving layers resolving');
+  });
+});
