@@ -207,7 +207,8 @@ describe('when the API cannot answer', () => {
     const c = catalog();
     await browseEverything(c);
     await fake.stop();
-    const byReadme = await c.search('shout');
+    // "hello" is in the README only (not the name, description, generated description or tags).
+    const byReadme = await c.search('hello');
     expect(byReadme.data.source).toBe('local');
     expect(byReadme.fromCache).toBe(true);
     expect(byReadme.notice).toMatch(/Searched the \d+ models cached on this machine instead\./);
