@@ -6,6 +6,7 @@ import { deriveSecrets, verifySignature } from '../../../src/main/core/api-serve
 import { FileStore } from '../../../src/main/core/api-server/files';
 import { Serializer, type Links } from '../../../src/main/core/api-server/serialize';
 import { tempHome } from '../../helpers/core';
+import { checkClientFields } from '../../integration/api-server/client-fields';
 import { schemaValidator } from '../../integration/api-server/openapi';
 
 const links: Links = { origin: 'http://127.0.0.1:5190', apiBase: 'http://127.0.0.1:5190/v1', fileMode: 'url' };
@@ -63,12 +64,25 @@ describe('engine values in Replicate shapes', () => {
     const [png, txt, plain, nested] = json.output as [string, string, string, { nested: string }];
     const url = new URL(png);
     expect(url.origin + url.pathname).toBe('http://127.0.0.1:5190/v1/outputs/p1/output-0.png');
-    expect(verifySignature(signingKey, 'outputs/p1/output-0.png', url.searchParams.get('signature'))).toBe(true);
-    expect(txt).toContain('/v1/outputs/p1/output-1.txt?signature=');
+    const expiry = Number(url.searchParams.get('expiry'));
+    expect(verifySignature(signingKey, `outputs/p1/output-0.png ${expiry}`, url.searchParams.get('signature'))).toBe(true);
+    expect(txt).toMatch(/\/v1\/outputs\/p1\/output-1\.txt\?expiry=\d+&signature=[\w-]{43}$/);
     expect(plain).toBe('plain text');
     expect(nested.nested).toBe(txt);
     const stream = new URL(json.urls.stream);
-    expect(verifySignature(signingKey, 'stream/p1', stream.searchParams.get('signature'))).toBe(true);
+    expect(verifySignature(signingKey, `stream/p1 ${stream.searchParams.get('expiry')}`, stream.searchParams.get('signature'))).toBe(true);
+    expect(checkClientFields('Prediction', json)).toEqual([]);
+  });
+
+  it('signs URLs for a day, rounded up to the next full hour, so a prediction shows the same URLs for a while', async () => {
+    const at = Date.parse('2025-03-01T10:20:00Z');
+    const clocked = new Serializer({ outputsDir: outputs, files, signingKey, now: () => at });
+    const json = await clocked.prediction(prediction, links);
+    const png = new URL((json.output as string[])[0]);
+    expect(new Date(Number(png.searchParams.get('expiry')) * 1000).toISOString()).toBe('2025-03-02T11:00:00.000Z');
+    expect(new URL(json.urls.stream).searchParams.get('expiry')).toBe(png.searchParams.get('expiry'));
+    const later = new Serializer({ outputsDir: outputs, files, signingKey, now: () => at + 30 * 60 * 1000 });
+    expect((await later.prediction(prediction, links)).output).toEqual(json.output);
   });
 
   it('gives output files as data: URIs in data-uri mode', async () => {
@@ -102,6 +116,8 @@ describe('engine values in Replicate shapes', () => {
     const file = s.file(upload, links);
     expect(isFile(file), JSON.stringify(isFile.errors)).toBe(true);
     expect(file).not.toHaveProperty('fileName');
+    expect(checkClientFields('File', file)).toEqual([]);
+    expect(file.etag).toBe(upload.checksums.md5);
   });
 
   it('makes models and versions from the library', () => {
@@ -115,5 +131,12 @@ describe('engine values in Replicate shapes', () => {
     expect(json).toMatchObject({ owner: 'fixtures', name: 'echo', url: 'http://127.0.0.1:5190/v1/models/fixtures/echo', latest_version: { id: version.id, cog_version: '0.15.5' } });
     expect(isVersion(s.version(version))).toBe(true);
     expect(isModel(s.model({ ...model, latestVersionId: null }, links, null, null))).toBe(true);
+    expect(checkClientFields('Model', json)).toEqual([]);
+    expect(checkClientFields('Version', s.version(version))).toEqual([]);
+    // An image without a Cog version label: the Python client needs cog_version as a string.
+    const unlabelled = s.version({ ...version, cogVersion: null });
+    expect(unlabelled.cog_version).toBe('');
+    expect(checkClientFields('Version', unlabelled)).toEqual([]);
+    expect(checkClientFields('Model', s.model(model, links, { ...version, cogVersion: null }, null))).toEqual([]);
   });
 });

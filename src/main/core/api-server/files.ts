@@ -182,7 +182,34 @@ export async function parseUpload(
   return { bytes: Buffer.from(await file.arrayBuffer()), name, contentType, metadata };
 }
 
-/** Sends a local file (GET), with its type from its extension unless given. */
+/**
+ * Types a browser shows without running anything in them. Every other type (HTML, SVG, XML, scripts, PDF,
+ * and whatever a client declares for an upload) goes out as a download.
+ */
+const PASSIVE_TYPE = /^(image\/(png|jpeg|gif|webp|avif|bmp)|audio\/[\w.+-]+|video\/[\w.+-]+|text\/plain|text\/csv|application\/json|application\/octet-stream)$/;
+const TYPE_SHAPE = /^[\w.+-]+\/[\w.+-]+(\s*;\s*[\w.+-]+=("[^"\r\n\\]*"|[\w.+-]+))*$/;
+
+/** The Content-Type to send: a well-formed one as it is, anything else as bytes. */
+export function safeContentType(type: string): string {
+  return TYPE_SHAPE.test(type.trim()) ? type.trim() : 'application/octet-stream';
+}
+
+/** True when a browser could run script from a file of this type, so it must be a download. */
+export function isActiveType(type: string): boolean {
+  return !PASSIVE_TYPE.test(type.split(';')[0].trim().toLowerCase());
+}
+
+/** `attachment; filename="..."; filename*=UTF-8''...` (RFC 6266), for any name. */
+export function attachment(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}
+
+/**
+ * Sends a local file (GET), with its type from its extension unless given. Files are model output or
+ * whatever a client uploaded: they never run as a page of this origin (a sandbox CSP, no sniffing, and
+ * active types as downloads), since other 127.0.0.1 ports would share what such a page set.
+ */
 export async function sendFile(res: ServerResponse, path: string, contentType?: string): Promise<void> {
   let size: number;
   try {
@@ -192,12 +219,16 @@ export async function sendFile(res: ServerResponse, path: string, contentType?: 
   } catch {
     throw notFound('File not found');
   }
-  res.writeHead(200, {
-    'Content-Type': contentType ?? mimeForPath(path),
+  const type = safeContentType(contentType ?? mimeForPath(path));
+  const headers: Record<string, string | number> = {
+    'Content-Type': type,
     'Content-Length': size,
     'Cache-Control': 'private, max-age=3600',
     'X-Content-Type-Options': 'nosniff',
-  });
+    'Content-Security-Policy': 'sandbox',
+  };
+  if (isActiveType(type)) headers['Content-Disposition'] = attachment(basename(path));
+  res.writeHead(200, headers);
   await new Promise<void>((resolve, reject) => {
     const stream = createReadStream(path);
     stream.on('error', (e) => {

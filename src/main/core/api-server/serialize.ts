@@ -5,9 +5,9 @@
  */
 import { sep } from 'node:path';
 import type { Model, Prediction, PredictionMetrics, Version } from '../../../shared/domain';
-import { sign } from './auth';
 import { fileAsDataUri, type FileStore, type StoredFile } from './files';
 import { apiModelName, apiModelString } from './names';
+import { signUrl, urlExpiry } from './signed-urls';
 
 /** Where one request came in, so the URLs in its answer point back the same way. */
 export interface Links {
@@ -47,6 +47,8 @@ export interface SerializerDeps {
   outputsDir: string;
   files: FileStore;
   signingKey: Buffer;
+  /** The clock signed URLs' expiry is counted from. */
+  now?: () => number;
 }
 
 export class Serializer {
@@ -58,17 +60,17 @@ export class Serializer {
 
   // ---- URLs ----
 
-  streamSignature(predictionId: string): string {
-    return sign(this.d.signingKey, `stream/${predictionId}`);
+  private expiry(): number {
+    return urlExpiry((this.d.now ?? Date.now)());
+  }
+
+  /** `?expiry=..&signature=..` of a URL that works without the token (signed-urls.ts). */
+  private signedQuery(payload: string, expiry = this.expiry()): string {
+    return `expiry=${expiry}&signature=${signUrl(this.d.signingKey, payload, expiry)}`;
   }
 
   streamUrl(links: Links, predictionId: string): string {
-    return `${links.apiBase}/predictions/${predictionId}/stream?signature=${this.streamSignature(predictionId)}`;
-  }
-
-  /** `outputs/<prediction>/<name>`: what an output file's URL signs. */
-  outputSignature(relative: string): string {
-    return sign(this.d.signingKey, `outputs/${relative}`);
+    return `${links.apiBase}/predictions/${predictionId}/stream?${this.signedQuery(`stream/${predictionId}`)}`;
   }
 
   /** The output file's path relative to the outputs folder (`<prediction>/<name>`), or null. */
@@ -79,13 +81,10 @@ export class Serializer {
     return parts.join('/');
   }
 
+  /** An output file's URL; its signature covers `outputs/<prediction>/<name>`. */
   outputUrl(links: Links, relative: string): string {
     const encoded = relative.split('/').map(encodeURIComponent).join('/');
-    return `${links.origin}/v1/outputs/${encoded}?signature=${this.outputSignature(relative)}`;
-  }
-
-  downloadSignature(id: string, expiry: number): string {
-    return sign(this.d.signingKey, `cogdesk ${id} ${expiry}`);
+    return `${links.origin}/v1/outputs/${encoded}?${this.signedQuery(`outputs/${relative}`)}`;
   }
 
   // ---- predictions ----
@@ -155,11 +154,13 @@ export class Serializer {
 
   // ---- models, versions, files ----
 
-  version(v: Version): { id: string; created_at: string; cog_version: string | null; openapi_schema: Record<string, unknown> } {
-    return { id: v.id, created_at: v.createdAt, cog_version: v.cogVersion, openapi_schema: v.openapiSchema };
+  /** The official Python client needs `cog_version` as a string: an image without the label gives "". */
+  version(v: Version): { id: string; created_at: string; cog_version: string; openapi_schema: Record<string, unknown> } {
+    const schema = v.openapiSchema && typeof v.openapiSchema === 'object' ? v.openapiSchema : {};
+    return { id: v.id, created_at: v.createdAt, cog_version: v.cogVersion ?? '', openapi_schema: schema };
   }
 
-  model(m: Model, links: Links, latest: Version | null, defaultExample: ApiPrediction | null): Record<string, unknown> {
+  model(m: Model, links: Links, latest: Version | null, defaultExample: ApiPrediction | null, runCount = 0): Record<string, unknown> {
     const { owner, name } = apiModelName(m.id);
     return {
       url: `${links.apiBase}/models/${owner}/${name}`,
@@ -172,20 +173,24 @@ export class Serializer {
       license_url: null,
       cover_image_url: null,
       is_official: false,
+      // Replicate's count of runs in the cloud; the clients require the field (test/fixtures/client-fields.json).
+      run_count: runCount,
       default_example: defaultExample,
       latest_version: latest ? this.version(latest) : null,
     };
   }
 
+  /** An upload; `etag` is the md5 of its bytes, and its download URL lasts as long as the upload. */
   file(f: StoredFile, links: Links): Record<string, unknown> {
-    const expiry = Math.floor(Date.parse(f.expires_at) / 1000);
+    const expiry = Math.min(Math.floor(Date.parse(f.expires_at) / 1000), this.expiry());
     const { fileName: _fileName, ...shown } = f;
     void _fileName;
     return {
       ...shown,
+      etag: f.checksums.md5,
       urls: {
         get: `${links.apiBase}/files/${f.id}`,
-        download: `${links.origin}/v1/files/${f.id}/download?owner=cogdesk&expiry=${expiry}&signature=${this.downloadSignature(f.id, expiry)}`,
+        download: `${links.origin}/v1/files/${f.id}/download?owner=cogdesk&${this.signedQuery(`cogdesk ${f.id}`, expiry)}`,
       },
     };
   }

@@ -4,13 +4,14 @@
  * the CORS check (off unless turned on), and the token (except the signed stream and file URLs).
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { CogdeskError } from '../../../shared/errors';
 import { isTerminal } from '../../../shared/domain';
 import type { VersionSchema } from '../cog/schema';
 import type { Core } from '../index';
 import { hasToken, isLoopbackHost, loadOrCreateCredentials } from './auth';
+import { DEFAULT_CONNECTION_LIMITS, guardConnections, serverOptions, type ConnectionLimits } from './connections';
 import type { RequestContext, ServerLimits, ServerState } from './context';
 import { FileStore } from './files';
 import { localHardware, type HardwareSource } from './hardware';
@@ -31,8 +32,12 @@ export interface ApiServerOptions {
   cors?: readonly string[];
   /** How output files go out: URLs this server serves (default), or `data:` URIs. */
   fileOutput?: 'url' | 'data-uri';
+  /** JSON request bodies (32 MiB by default); `cogdesk serve --max-body-mb`. */
   maxBodyBytes?: number;
+  /** POST /v1/files bodies (100 MiB by default); `cogdesk serve --max-upload-mb`. */
   maxUploadBytes?: number;
+  /** Header, request and keep-alive timeouts and the connection cap (DEFAULT_CONNECTION_LIMITS). */
+  connections?: Partial<ConnectionLimits>;
   pageSize?: number;
   /** What GET /v1/hardware lists; the CPU by default. */
   hardware?: HardwareSource;
@@ -160,7 +165,13 @@ export async function startApiServer(core: Core, options: ApiServerOptions = {})
     }
   };
 
-  const server = http.createServer((req, res) => {
+  const limits: ConnectionLimits = { ...DEFAULT_CONNECTION_LIMITS, ...options.connections };
+  let overCap: (socket: Socket) => boolean = () => false;
+  const server = http.createServer(serverOptions(limits), (req, res) => {
+    if (overCap(req.socket)) {
+      req.resume(); // answered 503 when it connected
+      return;
+    }
     const started = performance.now();
     if (log) {
       res.once('finish', () => {
@@ -170,7 +181,7 @@ export async function startApiServer(core: Core, options: ApiServerOptions = {})
     }
     void handle(req, res);
   });
-  server.keepAliveTimeout = 5_000;
+  overCap = guardConnections(server, limits, log);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => {

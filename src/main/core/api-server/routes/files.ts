@@ -4,17 +4,17 @@
  * (the official clients fetch them without one) because each carries its own signature.
  */
 import { join } from 'node:path';
-import { verifySignature } from '../auth';
 import type { Handler, RequestContext, Route, ServerState } from '../context';
 import { parseUpload, sendFile } from '../files';
 import { readBody, sendJson } from '../http';
 import { notFound } from '../problem';
+import { checkSignedUrl } from '../signed-urls';
 
 const FILE_ID = '([a-z2-7]{26})';
 const fileNotFound = () => notFound('File not found');
 
 const create: Handler = async (ctx, s) => {
-  const body = await readBody(ctx.req, s.limits.maxUploadBytes);
+  const body = await readBody(ctx.req, s.limits.maxUploadBytes, 'upload');
   const upload = await parseUpload(ctx.req, body);
   const stored = await s.files.create(upload.bytes, upload);
   sendJson(ctx.res, 201, s.serializer.file(stored, ctx.links));
@@ -45,9 +45,13 @@ const download: Handler = async (ctx, s) => {
 
 /** `?owner=cogdesk&expiry=<unix s>&signature=...`, the signed download URL of replicate-openapi.json. */
 function downloadSigned(ctx: RequestContext, s: ServerState): boolean {
-  const expiry = Number(ctx.url.searchParams.get('expiry'));
-  if (!Number.isInteger(expiry) || expiry * 1000 < Date.now()) return false;
-  return verifySignature(s.credentials.signingKey, `cogdesk ${ctx.params[0]} ${expiry}`, ctx.url.searchParams.get('signature'));
+  const refresh = `Get the file again (GET /v1/files/${ctx.params[0]} with the token) for a fresh download URL.`;
+  return checkSignedUrl(s.credentials.signingKey, ctx.url, `cogdesk ${ctx.params[0]}`, refresh);
+}
+
+function outputSigned(ctx: RequestContext, s: ServerState): boolean {
+  const refresh = `Get the prediction again (GET /v1/predictions/${ctx.params[0]} with the token) for fresh URLs.`;
+  return checkSignedUrl(s.credentials.signingKey, ctx.url, `outputs/${ctx.params[0]}/${ctx.params[1]}`, refresh);
 }
 
 function safePart(part: string): string {
@@ -70,6 +74,6 @@ export const fileRoutes: Route[] = [
     method: 'GET',
     pattern: /^\/outputs\/([^/]+)\/([^/]+)$/,
     handler: output,
-    signed: (ctx, s) => verifySignature(s.credentials.signingKey, `outputs/${ctx.params[0]}/${ctx.params[1]}`, ctx.url.searchParams.get('signature')),
+    signed: outputSigned,
   },
 ];

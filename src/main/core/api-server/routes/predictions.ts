@@ -3,128 +3,26 @@
  * and the event stream. A prediction made here is an engine prediction like any other, with
  * `source: 'api'`.
  */
-import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { isTerminal, type Prediction, type Version } from '../../../../shared/domain';
 import { parseVersionSchema, type VersionSchema } from '../../cog/schema';
-import { isLoopbackHost, verifySignature } from '../auth';
 import type { Handler, RequestContext, Route, ServerState } from '../context';
 import { readJsonObject, sendJson } from '../http';
 import { findApiModel, resolveApiVersion } from '../names';
 import { MIN_CANCEL_AFTER_MS, parseDuration, parsePreferWait } from '../prefer';
-import { ApiProblem, invalidField, notFound, type InvalidField } from '../problem';
+import { checkCreateBody, CREATE_KEYS, MODEL_CREATE_KEYS, type CreateBody } from '../create-body';
+import { ApiProblem, notFound } from '../problem';
+import { localizeInput } from '../input-files';
+import { checkSignedUrl } from '../signed-urls';
 import { streamPrediction } from '../sse';
-import { WEBHOOK_EVENTS, type WebhookEvent } from '../webhooks';
 
 const ID = '([a-z0-9]{1,64})';
-const CREATE_KEYS = ['version', 'input', 'webhook', 'webhook_events_filter', 'stream'];
-const MODEL_CREATE_KEYS = ['input', 'webhook', 'webhook_events_filter', 'stream'];
 /** How long a cancel waits for the model to stop before answering with what there is. */
 const CANCEL_SETTLE_MS = 5_000;
-
-interface CreateBody {
-  input: Record<string, unknown>;
-  webhook?: string;
-  events: WebhookEvent[];
-}
-
-/** Checks a create body the way Replicate does (422 with `invalid_fields`, unknown keys refused). */
-function checkCreateBody(body: Record<string, unknown>, allowed: string[]): CreateBody {
-  const problems: InvalidField[] = [];
-  for (const key of Object.keys(body)) {
-    if (!allowed.includes(key)) problems.push(invalidField('', 'additional_property_not_allowed', `Additional property ${key} is not allowed`));
-  }
-  if (allowed.includes('version') && typeof body.version !== 'string') {
-    problems.push(invalidField('version', body.version === undefined ? 'required' : 'invalid_type', body.version === undefined ? 'version is required' : 'version must be a string'));
-  }
-  const input = body.input;
-  if (input === undefined) problems.push(invalidField('', 'required', 'input is required'));
-  else if (!input || typeof input !== 'object' || Array.isArray(input)) problems.push(invalidField('input', 'invalid_type', 'input must be an object'));
-  let webhook: string | undefined;
-  if (body.webhook !== undefined && body.webhook !== null) {
-    let ok = false;
-    if (typeof body.webhook === 'string') {
-      try {
-        ok = ['http:', 'https:'].includes(new URL(body.webhook).protocol);
-      } catch {
-        ok = false;
-      }
-    }
-    if (ok) webhook = body.webhook as string;
-    else problems.push(invalidField('webhook', 'format', 'webhook must be an http(s) URL'));
-  }
-  let events: WebhookEvent[] = [...WEBHOOK_EVENTS];
-  const filter = body.webhook_events_filter;
-  if (filter !== undefined && filter !== null) {
-    if (!Array.isArray(filter) || filter.some((e) => !WEBHOOK_EVENTS.includes(e as WebhookEvent))) {
-      problems.push(invalidField('webhook_events_filter', 'enum', `webhook_events_filter must be a list of ${WEBHOOK_EVENTS.join(', ')}`));
-    } else {
-      events = [...new Set(filter as WebhookEvent[])];
-    }
-  }
-  if (body.stream !== undefined && typeof body.stream !== 'boolean') problems.push(invalidField('stream', 'invalid_type', 'stream must be a boolean'));
-  if (problems.length > 0) {
-    throw new ApiProblem(422, 'Invalid request', problems.map((p) => p.description).join('; '), { invalid_fields: problems });
-  }
-  return { input: input as Record<string, unknown>, webhook, events };
-}
 
 function schemaOf(s: ServerState, version: Version): VersionSchema {
   let schema = s.schemas.get(version.id);
   if (!schema) s.schemas.set(version.id, (schema = parseVersionSchema(version.openapiSchema)));
   return schema;
-}
-
-const exists = (path: string) => stat(path).then((st) => st.isFile(), () => false);
-
-/**
- * The local file a URL of this server stands for (an upload's URL or download URL, an output file's URL),
- * so a file input given as one reaches the model as the file; undefined for anyone else's URL, null for
- * one of ours whose file is gone.
- */
-async function localFileFor(s: ServerState, value: string): Promise<string | null | undefined> {
-  let u: URL;
-  try {
-    u = new URL(value);
-  } catch {
-    return undefined;
-  }
-  if (u.protocol !== 'http:' || !isLoopbackHost(u.host) || Number(u.port || 80) !== s.port()) return undefined;
-  const path = u.pathname.replace(/^\/data-uri(?=\/v1\/)/, '');
-  const upload = /^\/v1\/files\/([a-z2-7]{26})(?:\/download)?$/.exec(path);
-  if (upload) return s.files.contentPath(upload[1]);
-  const output = /^\/v1\/outputs\/([^/]+)\/([^/]+)$/.exec(path);
-  if (output) {
-    const parts = [output[1], output[2]].map((p) => decodeURIComponent(p));
-    if (parts.some((p) => p === '.' || p === '..' || /[\\/]/.test(p))) return null;
-    const file = join(s.core.paths.outputs, ...parts);
-    return (await exists(file)) ? file : null;
-  }
-  return undefined;
-}
-
-/** File inputs given as this server's URLs become the local files they stand for. */
-async function localizeInput(s: ServerState, version: Version, input: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const out = { ...input };
-  const problems: InvalidField[] = [];
-  const map = async (field: string, value: unknown): Promise<unknown> => {
-    if (typeof value !== 'string') return value;
-    const local = await localFileFor(s, value);
-    if (local === null) problems.push(invalidField(field, 'format', `${field}: the file at ${value} no longer exists`));
-    return local ?? value;
-  };
-  for (const field of schemaOf(s, version).inputs) {
-    const value = input[field.name];
-    if (field.isFile) out[field.name] = await map(field.name, value);
-    else if (field.items?.isFile && Array.isArray(value)) out[field.name] = await Promise.all(value.map((v) => map(field.name, v)));
-  }
-  if (problems.length > 0) {
-    throw new ApiProblem(422, 'Input validation failed', problems.map((p) => p.description).join('; '), {
-      invalid_fields: problems,
-      hint: 'Upload the file again (POST /v1/files) or send it as a data: URI.',
-    });
-  }
-  return out;
 }
 
 /** Resolves after `ms`, when `done` settles, or when the client goes away, whichever comes first. */
@@ -159,7 +57,7 @@ async function create(ctx: RequestContext, s: ServerState, version: Version, bod
       });
     }
   }
-  const input = await localizeInput(s, version, body.input);
+  const input = await localizeInput(s, schemaOf(s, version), body.input);
   const created = await s.core.createPrediction({ version: version.id, input, source: 'api' });
 
   if (body.webhook) {
@@ -190,7 +88,7 @@ async function create(ctx: RequestContext, s: ServerState, version: Version, bod
 
 const createByVersion: Handler = async (ctx, s) => {
   const body = await readJsonObject(ctx.req, s.limits.maxBodyBytes);
-  const checked = checkCreateBody(body, CREATE_KEYS);
+  const checked = await checkCreateBody(body, CREATE_KEYS);
   const version = await resolveApiVersion(s.core, body.version as string);
   await create(ctx, s, version, checked);
 };
@@ -198,7 +96,7 @@ const createByVersion: Handler = async (ctx, s) => {
 const createByModel: Handler = async (ctx, s) => {
   const [owner, name] = ctx.params;
   const body = await readJsonObject(ctx.req, s.limits.maxBodyBytes);
-  const checked = checkCreateBody(body, MODEL_CREATE_KEYS);
+  const checked = await checkCreateBody(body, MODEL_CREATE_KEYS);
   const model = findApiModel(await s.core.listModels(), owner, name);
   const version = model.latestVersionId ? await s.core.getVersion(model.latestVersionId) : null;
   if (!version) throw notFound(`${owner}/${name} has no version here`, 'Pull an image of it first: cogdesk pull <image>');
@@ -257,7 +155,8 @@ export const predictionRoutes: Route[] = [
     method: 'GET',
     pattern: new RegExp(`^/predictions/${ID}/stream$`),
     handler: stream,
-    signed: (ctx, s) => verifySignature(s.credentials.signingKey, `stream/${ctx.params[0]}`, ctx.url.searchParams.get('signature')),
+    signed: (ctx, s) =>
+      checkSignedUrl(s.credentials.signingKey, ctx.url, `stream/${ctx.params[0]}`, `Get the prediction again (GET /v1/predictions/${ctx.params[0]}) for a fresh stream URL.`),
   },
   { method: 'POST', pattern: /^\/models\/([^/]+)\/([^/]+)\/predictions$/, handler: createByModel },
 ];
