@@ -1,6 +1,5 @@
 /**
- * The contract's push calls on a real core (createCore), once they are wired (src/shared/api.ts lists
- * `pushVersion`; skipped until then): planPush, pushVersion as a task whose progress and end arrive as
+ * The contract's push calls on a real core (createCore): planPush, pushVersion as a task whose progress and end arrive as
  * `task` events of kind 'push', cancelTask, listPushes, and the registry login calls. The CLI token of the
  * core is the registry password; COGDESK_REGISTRY points at the htpasswd registry; DOCKER_CONFIG is empty.
  */
@@ -15,9 +14,10 @@ import { expectAnswersValid, FAKE_TOKEN, type FakeReplicate } from '../../fakes/
 import { buildCogImage, dockerConfig, freshRepo, removeBuiltImages, startPushFake } from './helpers';
 import { startUploadProxy } from './upload-proxy';
 
-const wired = (API_METHODS as readonly string[]).includes('pushVersion');
+/** The calls this file drives: each must be in the contract and on the core, or the first test fails. */
+const PUSH_CALLS = ['planPush', 'pushVersion', 'getRegistryLogin', 'setRegistryToken', 'clearRegistryToken', 'listPushes', 'cancelTask'] as const;
 
-/** What the wired core adds (declared here so this file compiles before the wiring). */
+/** What the core adds for pushes, as this file calls it. */
 interface PushApi {
   planPush(request: PushRequest): Promise<PushPlan>;
   pushVersion(request: PushRequest): Promise<{ taskId: string }>;
@@ -86,7 +86,12 @@ function taskEnd(taskIdOf: () => string | null): { events: PushEvent[]; done: Pr
   return { events, done: done.finally(() => off()) };
 }
 
-describe.skipIf(!wired)('the contract: pushVersion as a task', { timeout: 120_000 }, () => {
+describe('the contract: pushVersion as a task', { timeout: 120_000 }, () => {
+  it('the contract and the core have every push call this file drives (a renamed one fails here, not silently)', () => {
+    expect(API_METHODS).toEqual(expect.arrayContaining([...PUSH_CALLS]));
+    for (const name of PUSH_CALLS) expect(typeof (api as unknown as Record<string, unknown>)[name], `core.${name}`).toBe('function');
+  });
+
   it('plan, registry token, push with task events, the link; a bad name answers at once', async () => {
     const image = await buildCogImage();
     const repo = freshRepo('task');
