@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import { withDevCsp } from './src/main/csp';
 
 export default defineConfig({
   main: {
@@ -28,6 +29,10 @@ export default defineConfig({
         input: { index: resolve(__dirname, 'src/renderer/index.html') },
       },
     },
-    plugins: [react()],
+    plugins: [
+      react(),
+      // The dev server alone may open Vite's hot-reload socket; the built page keeps the strict policy.
+      { name: 'cogdesk-dev-csp', apply: 'serve', transformIndexHtml: { order: 'pre', handler: withDevCsp } },
+    ],
   },
 });

@@ -1,15 +1,19 @@
 /**
  * The Electron shell: one window over the core. Thin on purpose: everything it shows comes through the
- * contract in src/shared/api.ts, which the core implements.
+ * contract in src/shared/api.ts, which the core implements. The built renderer is served from app://cogdesk
+ * (app-protocol.ts); only an unpackaged app run by `npm run dev` loads the dev server instead.
  */
-import { app, BrowserWindow, shell } from 'electron';
+import { app, BrowserWindow, dialog, protocol, session, shell } from 'electron';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES, rendererOrigin, serveRenderer } from './app-protocol';
 import { createCore, type Core } from './core';
-import { safeStorageTokenStore } from './token-store';
 import { startApiServer, type ApiServer } from './core/api-server';
+import { CSP } from './csp';
 import { registerIpc } from './ipc';
-import { hardenApp, hardenContents } from './security';
+import { hardenApp, hardenSession } from './security';
+import { safeStorageTokenStore } from './token-store';
+import { createWindow } from './window';
 
 let core: Core | null = null;
 let apiServer: ApiServer | null = null;
@@ -25,31 +29,17 @@ function electronSqliteBinding(): string | undefined {
   return candidates.find((p) => existsSync(p));
 }
 
-function createWindow(): BrowserWindow {
-  const win = new BrowserWindow({
-    width: 1280,
-    height: 820,
-    title: 'Cogdesk',
-    show: false,
-    webPreferences: {
-      preload: join(__dirname, '../preload/index.js'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-    },
-  });
-  hardenContents(win.webContents);
-  win.once('ready-to-show', () => win.show());
-  if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL);
-  else void win.loadFile(join(__dirname, '../renderer/index.html'));
-  return win;
-}
+const origin = rendererOrigin(app.isPackaged ? null : process.env.ELECTRON_RENDERER_URL);
 
-hardenApp();
+// Before `ready`: app:// must be a standard, secure scheme for the page to have an origin of its own.
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
+hardenApp(origin);
 app.setName('Cogdesk');
 
-void app.whenReady().then(async () => {
+/** Settles when the window is open and the local API has started (or failed to, which is not fatal). */
+export const started: Promise<void> = app.whenReady().then(async () => {
+  protocol.handle(APP_SCHEME, serveRenderer(join(__dirname, '../renderer'), CSP));
+  hardenSession(session.defaultSession, origin);
   const home = process.env.COGDESK_HOME ?? app.getPath('userData');
   core = await createCore({
     home,
@@ -64,8 +54,8 @@ void app.whenReady().then(async () => {
       if (failed) throw new Error(failed);
     },
   });
-  registerIpc(core, () => window);
-  window = createWindow();
+  registerIpc(core, () => window, origin);
+  window = createWindow(origin);
   const settings = await core.getSettings();
   if (settings.apiServerEnabled) {
     // Replicate's API for local models while the app is open; a taken port (cogdesk serve) is not fatal.
@@ -75,8 +65,13 @@ void app.whenReady().then(async () => {
     });
   }
   app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) window = createWindow();
+    if (BrowserWindow.getAllWindows().length === 0) window = createWindow(origin);
   });
+});
+
+started.catch((e: Error) => {
+  dialog.showErrorBox('Cogdesk could not start', `${e.message}\n\nThe data folder is ${process.env.COGDESK_HOME ?? app.getPath('userData')}.`);
+  app.quit();
 });
 
 app.on('window-all-closed', () => {

@@ -1,14 +1,15 @@
 import { ipcMain, type BrowserWindow } from 'electron';
 import { API_METHODS, bridgeFromApi, EVENT_NAMES, IPC_PREFIX, type IpcResult } from '../shared/api';
+import type { RendererOrigin } from './app-protocol';
 import type { Core } from './core';
 import { isTrustedSender } from './security';
 
-/** One handler per contract method; each checks its sender and answers errors as values. */
-export function registerIpc(core: Core, window: () => BrowserWindow | null): () => void {
+/** One handler per contract method; each checks its sender (the app's own top frame) and answers errors as values. */
+export function registerIpc(core: Core, window: () => BrowserWindow | null, origin: RendererOrigin): () => void {
   const bridge = bridgeFromApi(core, core.on);
   for (const method of API_METHODS) {
     ipcMain.handle(IPC_PREFIX + method, async (event, ...args: unknown[]): Promise<IpcResult<unknown>> => {
-      if (!isTrustedSender(event.senderFrame)) {
+      if (!isTrustedSender(event.senderFrame, origin)) {
         return { ok: false, error: { code: 'bad_request', message: "Refused: the call did not come from Cogdesk's own window" } };
       }
       return (bridge[method] as (...a: unknown[]) => Promise<IpcResult<unknown>>)(...args);

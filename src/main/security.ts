@@ -1,31 +1,18 @@
 /**
- * Electron's security checklist, in one place: a strict CSP, no navigation, no new windows, external
- * links only for http(s) and only through the system browser, IPC only from our own frames.
+ * Electron's security checklist, in one place: a strict CSP, no navigation, no new windows, no webviews,
+ * external links only for http(s) and only through the system browser, no permissions but writing to the
+ * clipboard, and IPC only from the app's own top frame.
  */
-import { app, shell, type WebContents, type WebFrameMain } from 'electron';
+import { app, shell, type Session, type WebContents, type WebFrameMain } from 'electron';
+import type { RendererOrigin } from './app-protocol';
+import { CSP } from './csp';
 
-export const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: https: file:",
-  "media-src 'self' data: https: file:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "frame-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-].join('; ');
+/** The one permission the page needs ("Copy as CLI command"); never reading the clipboard, no camera, no location. */
+const ALLOWED_PERMISSION = 'clipboard-sanitized-write';
 
-/** True for the app's own pages: the dev server in development, the packaged files otherwise. */
-export function isTrustedUrl(url: string): boolean {
-  const dev = process.env.ELECTRON_RENDERER_URL;
-  if (dev && url.startsWith(dev)) return true;
-  return url.startsWith('file://') && url.includes('/out/renderer/');
-}
-
-export function isTrustedSender(frame: WebFrameMain | null): boolean {
-  return !!frame && isTrustedUrl(frame.url);
+/** True for the app's own top frame (not an iframe, whatever the CSP lets through). */
+export function isTrustedSender(frame: WebFrameMain | null, origin: RendererOrigin): boolean {
+  return !!frame && frame.parent === null && origin.isTrusted(frame.url);
 }
 
 export function safeExternalUrl(url: string): string | null {
@@ -37,24 +24,40 @@ export function safeExternalUrl(url: string): string | null {
   }
 }
 
-export function hardenContents(contents: WebContents): void {
+/** Every web contents (the window's and any other): stays on the app's pages, opens nothing itself. */
+export function hardenContents(contents: WebContents, origin: RendererOrigin): void {
   contents.on('will-navigate', (event, url) => {
-    if (!isTrustedUrl(url)) event.preventDefault();
+    if (!origin.isTrusted(url)) event.preventDefault();
   });
+  contents.on('will-redirect', (event, url) => {
+    if (!origin.isTrusted(url)) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
     const safe = safeExternalUrl(url);
     if (safe) void shell.openExternal(safe);
     return { action: 'deny' };
   });
-  contents.session.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
-  });
-  // Nothing but writing text to the clipboard ("Copy as CLI command"); never reading it, no camera, no location.
-  contents.session.setPermissionRequestHandler((_wc, permission, callback) => callback(permission === 'clipboard-sanitized-write'));
 }
 
-export function hardenApp(): void {
-  app.on('web-contents-created', (_e, contents) => {
-    contents.on('will-attach-webview', (event) => event.preventDefault());
+/**
+ * The window's session: the CSP on every response, permissions only for the app's own pages. The dev server's
+ * page keeps only its meta policy (csp.ts's dev one): Vite puts React's hot-reload preamble, an inline script,
+ * in front of that tag, and a header policy would block it.
+ */
+export function hardenSession(session: Session, origin: RendererOrigin): void {
+  if (!origin.dev) {
+    session.webRequest.onHeadersReceived((details, callback) => {
+      callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
+    });
+  }
+  session.setPermissionRequestHandler((_wc, permission, callback, details) => {
+    callback(permission === ALLOWED_PERMISSION && origin.isTrusted(details.requestingUrl));
   });
+  session.setPermissionCheckHandler((_wc, permission, requestingOrigin) => permission === ALLOWED_PERMISSION && origin.isTrusted(requestingOrigin));
+}
+
+/** Hardens every web contents the app ever creates, as it is created. */
+export function hardenApp(origin: RendererOrigin): void {
+  app.on('web-contents-created', (_e, contents) => hardenContents(contents, origin));
 }
