@@ -18,6 +18,8 @@ import {
   createCatalog,
   isRemoteError,
   memoryTokenStore,
+  parseRemoteModelRef,
+  REPLICATE_PREFIX,
   resolveRemoteRef as resolveWith,
   TOKEN_ENV,
   TOKEN_PAGE,
@@ -54,14 +56,47 @@ export function catalogFor(core: Pick<Core, 'store' | 'paths'>): Catalog {
 }
 
 /**
- * For the `pull` and `run` commands: when ARG is OWNER/NAME[:VERSION] (and not an image Docker has), pulls
- * that Replicate model's version (latest by default) with progress and registers it; null otherwise, and
- * the command goes on with ARG as an image reference. Prints a note when the catalog answered offline.
+ * For the `pull` and `run` commands: when ARG is OWNER/NAME[:VERSION] (or r8.im/OWNER/NAME[:VERSION]),
+ * pulls that Replicate model's version (latest by default) with progress and registers it; null otherwise,
+ * and the command goes on with ARG as an image reference. OWNER/NAME means Replicate's model, as on a model
+ * page, also when a local image has that name (what `cog build -t owner/name` makes): a note on stderr then
+ * says so and how to take the local image (OWNER/NAME:latest). Only when Replicate cannot say that it has
+ * the model (not there, no token, unreachable with nothing cached) does the local image answer to the
+ * name. Prints a note when the catalog answered offline.
  */
 export async function resolveRemoteArg(core: Core, arg: string, o: ResolveOptions = {}): Promise<RemoteResolution | null> {
-  const resolved = await resolveWith(core, catalogFor(core), arg, o);
+  const parsed = parseRemoteModelRef(arg);
+  if (!parsed) return null;
+  const local = !parsed.explicit && !parsed.version && (await localImageExists(core, arg.trim()));
+  let resolved: RemoteResolution | null;
+  try {
+    resolved = await resolveWith(core, catalogFor(core), arg, { ...o, fallBackToLibrary: true });
+  } catch (e) {
+    if (!local || !isRemoteError(e)) throw e;
+    if (!['not_found', 'unauthorized', 'forbidden'].includes(e.reason)) {
+      note(`Note: could not ask Replicate whether it has a model ${parsed.id} (${e.message.replace(/[.\s]+$/, '')}); using the local image ${parsed.id}.`);
+    }
+    return null;
+  }
+  if (resolved && local) {
+    note(
+      `Note: ${parsed.id} is a local image and a Replicate model; using Replicate's model. ` +
+        `For the local image, write ${parsed.id}:latest (and ${REPLICATE_PREFIX}${parsed.id} always means Replicate's).`,
+    );
+  }
   if (resolved?.notice) note(`Note: ${resolved.notice}`);
   return resolved;
+}
+
+async function localImageExists(core: Pick<Core, 'docker'>, ref: string): Promise<boolean> {
+  const docker = await core.docker();
+  return docker
+    .getImage(ref)
+    .inspect()
+    .then(
+      () => true,
+      () => false,
+    );
 }
 
 /** Opens the data folder's database (not Docker) for one browsing command. */

@@ -116,7 +116,7 @@ describe('running a public model here', () => {
     await expect(resolveRemoteRef(core, catalog, 'stability-ai/sdxl')).rejects.toMatchObject({ reason: 'network' });
   });
 
-  it('leaves alone what is not a Replicate model name: registry references, digests, tags, local images', async () => {
+  it('leaves alone what is not a Replicate model name: registry references, digests, tags (local images are in local-name.test.ts)', async () => {
     for (const arg of [echo().ref, echo().pinnedRef, 'ubuntu', 'library/ubuntu:22.04', echoId(), 'fixtures/echo:latest']) {
       expect(await resolveRemoteRef(core, catalog, arg), arg).toBeNull();
     }

@@ -13,9 +13,16 @@ describe('parseRemoteModelRef', () => {
     expect(parseRemoteModelRef('catio-apps/ip_adapter-face-controlnet-realistic_vision')?.name).toBe('ip_adapter-face-controlnet-realistic_vision');
   });
 
-  it('leaves everything else to the image path: hosts, digests, tags, single names, ids, deeper paths', () => {
+  it('takes r8.im/owner/name[:<64 hex>] as Replicate model, said explicitly', () => {
+    expect(parseRemoteModelRef('r8.im/stability-ai/sdxl')).toEqual({ owner: 'stability-ai', name: 'sdxl', id: 'stability-ai/sdxl', explicit: true });
+    expect(parseRemoteModelRef(`r8.im/fixtures/echo:${HEX}`)).toEqual({ owner: 'fixtures', name: 'echo', id: 'fixtures/echo', version: HEX, explicit: true });
+  });
+
+  it('leaves everything else to the image path: other hosts, digests, tags, single names, ids, deeper paths', () => {
     for (const arg of [
-      'r8.im/stability-ai/sdxl',
+      'r8.im/stability-ai/sdxl:latest',
+      `r8.im/stability-ai/sdxl@sha256:${HEX}`,
+      'docker.io/stability-ai/sdxl',
       '127.0.0.1:5100/fixtures/echo:latest',
       `fixtures/echo@sha256:${HEX}`,
       'fixtures/echo:latest',

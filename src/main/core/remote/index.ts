@@ -15,6 +15,7 @@ export {
   exampleInput,
   parseRemoteModelRef,
   remoteImageRef,
+  REPLICATE_PREFIX,
   resolveRemoteRef,
   runRemoteModel,
   type RemoteModelRef,

@@ -31,20 +31,25 @@ export interface RemoteModelRef {
   id: string;
   /** A 64-hex version id, when one was given. */
   version?: string;
+  /** Written `r8.im/owner/name`: Replicate's model, whatever else has that name. */
+  explicit?: true;
 }
 
+/** Replicate's registry host: `r8.im/owner/name` always names Replicate's model (what `cog push` takes). */
+export const REPLICATE_PREFIX = 'r8.im/';
 const PART = '[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?';
-const MODEL_REF = new RegExp(`^(${PART})/(${PART})(?::([a-f0-9]{64}))?$`);
+const MODEL_REF = new RegExp(`^(r8\\.im/)?(${PART})/(${PART})(?::([a-f0-9]{64}))?$`);
 
 /**
- * `owner/name` or `owner/name:<64 hex>`; null for anything else (a registry reference with a host, a
- * digest, a tag, an image id, a local name).
+ * `owner/name`, `owner/name:<64 hex>`, and the same after `r8.im/`; null for anything else (a reference
+ * with another host, a digest, a tag, an image id, a local name).
  */
 export function parseRemoteModelRef(arg: string): RemoteModelRef | null {
   const m = MODEL_REF.exec(arg.trim());
   if (!m) return null;
-  const ref: RemoteModelRef = { owner: m[1], name: m[2], id: `${m[1]}/${m[2]}` };
-  if (m[3]) ref.version = m[3];
+  const ref: RemoteModelRef = { owner: m[2], name: m[3], id: `${m[2]}/${m[3]}` };
+  if (m[4]) ref.version = m[4];
+  if (m[1]) ref.explicit = true;
   return ref;
 }
 
@@ -87,27 +92,32 @@ export interface ResolveOptions {
   /** Start from this example (a prediction id from the model's examples) instead of the default one. */
   example?: string;
   env?: NodeJS.ProcessEnv;
+  /**
+   * When the catalog cannot tell (offline with nothing cached, no token, not on Replicate) but the library
+   * has the model, answer null so that the caller goes on with what is here (the command line). Left out
+   * (the window), the catalog's error is the answer.
+   */
+  fallBackToLibrary?: boolean;
 }
 
 /**
- * For `cogdesk pull|run OWNER/NAME[:VERSION]`: resolves the model on Replicate (or from the cache), pulls
- * the version's image and registers it with Replicate's schema. Returns null when `arg` is not a Replicate
- * model name, or names an image Docker already has (`owner/name` is also a Docker Hub name), or the
- * catalog cannot be reached and the library already has that model: the caller then goes on as before.
+ * Resolves `owner/name[:version]` (or `r8.im/owner/name[:version]`) as Replicate's model (or from the
+ * cache), pulls the version's image and registers it with Replicate's schema. The name always means
+ * Replicate's model here, even when a local image has the same name (a model page's Run locally);
+ * the command line decides between the two before it asks (src/main/cli/catalog.ts). Returns null when
+ * `arg` is not a Replicate model name (the caller then takes it as an image reference), or with
+ * `fallBackToLibrary` as said there.
  */
 export async function resolveRemoteRef(host: RemoteRunHost, catalog: Catalog, arg: string, o: ResolveOptions = {}): Promise<RemoteResolution | null> {
   const parsed = parseRemoteModelRef(arg);
   if (!parsed) return null;
   const docker = await host.docker();
-  if (!parsed.version && (await docker.getImage(arg.trim()).inspect().then(() => true, () => false))) return null;
 
   let model: Awaited<ReturnType<Catalog['model']>>;
   try {
     model = await catalog.model(parsed.id);
   } catch (e) {
-    // The catalog cannot tell (offline with nothing cached, no token, not on Replicate), but the library has
-    // the model: go on with what is here.
-    if (isRemoteError(e) && host.store.library.getModel(parsed.id)?.latestVersionId) return null;
+    if (o.fallBackToLibrary && isRemoteError(e) && host.store.library.getModel(parsed.id)?.latestVersionId) return null;
     throw e;
   }
   const notices = model.notice ? [model.notice] : [];
@@ -178,7 +188,7 @@ export async function runRemoteModel(
   if (!resolution) {
     throw new CogdeskError({
       code: 'bad_request',
-      message: `"${arg}" is not a Replicate model here`,
+      message: `"${arg}" is not a Replicate model name`,
       hint: 'Write it as owner/name or owner/name:<version id>; run local images by their reference.',
     });
   }
