@@ -1,4 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -150,6 +151,53 @@ describe('parseInputArgs: files', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('parseInputArgs: paths that are not files (issue 11, item 9)', () => {
+  let dir = '';
+  let fifo = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cogdesk-notfile-'));
+    fifo = join(dir, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  // A FIFO with no writer would block a read forever: both the CLI (keepPaths) and the reader refuse it.
+  it.each([
+    ['keeping paths (the CLI)', { keepPaths: true }],
+    ['reading the file', {}],
+  ])('a named pipe, %s: refused at once, saying what it is', async (_, options) => {
+    const e = await rejection(parseInputArgs([`image=@${fifo}`], file, undefined, options));
+    expect(e.code).toBe('bad_request');
+    expect(e.message).toBe(`${fifo} (given for input "image") is a named pipe (FIFO), not a file`);
+    expect(e.hint).toMatch(/Only regular files can be sent/);
+  });
+
+  it('fileToDataUri (what the engine reads a CLI path with) refuses a named pipe too', async () => {
+    const e = await rejection(fileToDataUri(fifo, 'image'));
+    expect(e.message).toMatch(/is a named pipe \(FIFO\), not a file/);
+  });
+
+  it('a device: refused', async () => {
+    const e = await rejection(parseInputArgs(['image=@/dev/zero'], file, undefined, { keepPaths: true }));
+    expect(e.message).toBe('/dev/zero (given for input "image") is a character device, not a file');
+  });
+
+  it.each([['image=@'], ['image=@  ']])('%s (no path): "give a path after @", never the current folder', async (arg) => {
+    for (const options of [{ keepPaths: true }, {}]) {
+      const e = await rejection(parseInputArgs([arg], file, undefined, options));
+      expect(e.code).toBe('bad_request');
+      expect(e.message).toBe('Input "image=@" names no file: give a path after @');
+      expect(e.hint).toContain('image=@photo.jpg');
+    }
+  });
+
+  it('a folder, keeping paths: refused before anything is sent', async () => {
+    const e = await rejection(parseInputArgs([`image=@${dir}`], file, undefined, { keepPaths: true }));
+    expect(e.message).toBe(`${dir} (given for input "image") is a folder, not a file`);
+    expect(e.hint).toBe('Give a file, not a folder.');
   });
 });
 

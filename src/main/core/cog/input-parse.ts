@@ -2,12 +2,12 @@
  * The `cog predict` input syntax: `key=value` args, `key=@path` to send a local file, values coerced by the
  * field's type. Unknown keys are kept as strings so that validation names them.
  */
-import { readFile as fsReadFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { CogdeskError } from '../../../shared/errors';
+import { assertRegularFile, fileError, readRegularFile } from './local-file';
 import type { FieldType, InputField, VersionSchema } from './schema';
 
-export type ReadFile = (path: string) => Promise<{ bytes: Buffer; mime: string }>;
+export type ReadFile = (path: string, field?: string) => Promise<{ bytes: Buffer; mime: string }>;
 
 const MIME: Record<string, string> = {
   png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp',
@@ -28,9 +28,9 @@ export function mimeForPath(path: string): string {
   return MIME[extname(path).slice(1).toLowerCase()] ?? 'application/octet-stream';
 }
 
-/** The default `readFile` for parseInputArgs: the local file system. */
-export async function readLocalFile(path: string): Promise<{ bytes: Buffer; mime: string }> {
-  return { bytes: await fsReadFile(path), mime: mimeForPath(path) };
+/** The default `readFile` for parseInputArgs: a regular file of the local file system (never a FIFO or device). */
+export async function readLocalFile(path: string, field?: string): Promise<{ bytes: Buffer; mime: string }> {
+  return { bytes: await readRegularFile(path, field), mime: mimeForPath(path) };
 }
 
 /** A marker reader: parseInputArgs keeps `@path` as a path instead of reading it. */
@@ -44,31 +44,11 @@ export async function fileToDataUri(path: string, field?: string): Promise<strin
 }
 
 async function readAsDataUri(path: string, field: string | undefined, readFile: ReadFile): Promise<string> {
-  const forField = field ? ` (given for input "${field}")` : '';
   try {
-    const { bytes, mime } = await readFile(path);
+    const { bytes, mime } = await readFile(path, field);
     return `data:${mime};base64,${bytes.toString('base64')}`;
   } catch (e) {
-    if (e instanceof CogdeskError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') {
-      throw new CogdeskError(
-        {
-          code: 'file_not_found',
-          message: `No file at ${path}${forField}`,
-          hint: `Check the path; a relative path is read from the current folder (${process.cwd()}).`,
-        },
-        { cause: e },
-      );
-    }
-    throw new CogdeskError(
-      {
-        code: 'bad_request',
-        message: `Cannot read ${path}${forField}: ${(e as Error).message}`,
-        hint: code === 'EISDIR' ? 'Give a file, not a folder.' : 'Check that the file exists and you may read it.',
-      },
-      { cause: e },
-    );
+    throw fileError(e, path, field);
   }
 }
 
@@ -129,16 +109,27 @@ async function coerce(
   readFile: ReadFile,
 ): Promise<unknown> {
   if (isFile && raw.startsWith('@')) {
-    if (readFile === keepPath) return resolve(raw.slice(1));
-    return readAsDataUri(raw.slice(1), field, readFile);
+    const path = raw.slice(1);
+    if (path.trim() === '') {
+      // resolve('') is the current folder: never send that by accident.
+      throw new CogdeskError({
+        code: 'bad_request',
+        message: `Input "${field}=@" names no file: give a path after @`,
+        hint: `For example: ${field}=@photo.jpg (a relative path is read from the current folder).`,
+      });
+    }
+    if (readFile !== keepPath) return readAsDataUri(path, field, readFile);
+    await assertRegularFile(resolve(path), field);
+    return resolve(path);
   }
   if (nullable && type !== 'string' && raw === 'null') return null;
   const text = raw.trim();
   switch (type) {
     case 'integer':
-      return /^[+-]?\d+$/.test(text) ? Number(text) : raw;
+      // A number too large for a double (1e309) becomes Infinity, which validation calls out of range.
+      return /^[+-]?\d+$/.test(text) || overflows(text) ? Number(text) : raw;
     case 'number':
-      return text !== '' && Number.isFinite(Number(text)) ? Number(text) : raw;
+      return text !== '' && (Number.isFinite(Number(text)) || overflows(text)) ? Number(text) : raw;
     case 'boolean': {
       const lower = text.toLowerCase();
       return lower === 'true' || lower === '1' ? true : lower === 'false' || lower === '0' ? false : raw;
@@ -152,6 +143,11 @@ async function coerce(
     default:
       return raw;
   }
+}
+
+/** A decimal number literal (not the word Infinity) whose value is out of a double's range. */
+function overflows(text: string): boolean {
+  return /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text) && !Number.isFinite(Number(text));
 }
 
 function badArg(arg: string, schema: VersionSchema): CogdeskError {

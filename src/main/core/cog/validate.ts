@@ -5,6 +5,7 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { CogdeskError, type FieldError } from '../../../shared/errors';
+import { checkInputValues } from './input-checks';
 import { isObject, type InputField, type VersionSchema } from './schema';
 
 type Obj = Record<string, unknown>;
@@ -29,6 +30,10 @@ export function validateInput(schema: VersionSchema, input: Record<string, unkno
   const names = schema.inputs.map((f) => f.name);
   const errors: FieldError[] = [];
   for (const key of Object.keys(input)) if (!fields.has(key)) errors.push(unknownField(key, names));
+  // Values no schema keyword catches (Infinity, lone surrogates, broken base64) are said first, once a field.
+  const checked = checkInputValues(schema, input);
+  errors.push(...checked);
+  const said = new Set(checked.map((e) => e.field));
 
   const validate = compiled(schema);
   if (!validate(input)) {
@@ -39,7 +44,7 @@ export function validateInput(schema: VersionSchema, input: Record<string, unkno
       const seen = best.get(mapped.error.field);
       if (!seen || mapped.rank < seen.rank) best.set(mapped.error.field, mapped);
     }
-    for (const [field, { error }] of best) if (field === '' || fields.has(field)) errors.push(error);
+    for (const [field, { error }] of best) if (field === '' || (fields.has(field) && !said.has(field))) errors.push(error);
   }
   const position = (field: string) => (field === '' ? -1 : fields.has(field) ? names.indexOf(field) : names.length);
   return errors
