@@ -1,8 +1,11 @@
 import { createInterface } from 'node:readline';
 import { createCore, type Core } from '../core';
+import { safeJson, visible } from './visible';
 
-export const print = (text: string) => process.stdout.write(text.endsWith('\n') ? text : text + '\n');
-export const printJson = (value: unknown) => print(JSON.stringify(value, null, 2));
+/** Prints text for people on stdout; control characters (a model's escape codes) are shown, never run. */
+export const print = (text: string) => process.stdout.write(visible(text.endsWith('\n') ? text : text + '\n'));
+/** Prints JSON for scripts: every control character escaped. */
+export const printJson = (value: unknown) => process.stdout.write(safeJson(value) + '\n');
 
 /**
  * Opens the core for one command and always closes it (stopping the containers this process started).

@@ -13,6 +13,7 @@ import { progressReporter } from './progress-bar';
 import { registerHardwareCommands } from './hardware';
 import { registerPushCommands } from './push';
 import { runCommand } from './run';
+import { visible } from './visible';
 import { registerServeCommands } from './serve';
 
 const STATUSES: PredictionStatus[] = ['starting', 'processing', 'succeeded', 'failed', 'canceled'];
@@ -163,7 +164,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    process.stderr.write(formatError(toErrorInfo(e)) + '\n');
+    process.stderr.write(visible(formatError(toErrorInfo(e))) + '\n');
     return 1;
   }
 }

@@ -5,6 +5,7 @@ import { requirementFromCogConfig } from '../core/hardware/fit';
 import type { Core } from '../core';
 import { formatOutput } from './format';
 import { progressReporter } from './progress-bar';
+import { safeJson, visible, visibleStream } from './visible';
 
 export interface RunOptions {
   input: string[];
@@ -33,15 +34,18 @@ export async function runCommand(core: Core, image: string, o: RunOptions): Prom
   let id = '';
   let logsShown = 0;
   let tokensShown = 0;
+  // The model's logs and tokens are its text: escape codes in them are shown, never run by the terminal.
+  const logText = visibleStream();
+  const tokenText = visibleStream();
   const show = (p: Prediction) => {
     if (p.id !== id || o.json) return;
     if (p.logs.length > logsShown) {
-      process.stderr.write(p.logs.slice(logsShown));
+      process.stderr.write(logText.write(p.logs.slice(logsShown)));
       logsShown = p.logs.length;
     }
     if (streamsText && Array.isArray(p.output) && p.output.length > tokensShown) {
       const fresh = p.output.slice(tokensShown);
-      if (fresh.every((t) => typeof t === 'string')) process.stdout.write(fresh.join(''));
+      if (fresh.every((t) => typeof t === 'string')) process.stdout.write(tokenText.write(fresh.join('')));
       tokensShown = p.output.length;
     }
   };
@@ -56,13 +60,15 @@ export async function runCommand(core: Core, image: string, o: RunOptions): Prom
   try {
     const final = await core.waitForPrediction(id);
     show(final);
-    if (logsShown > 0 && !final.logs.endsWith('\n')) process.stderr.write('\n');
+    process.stderr.write(logText.end());
+    process.stdout.write(tokenText.end());
+    if (logsShown > 0 && !/[\r\n]$/.test(final.logs)) process.stderr.write('\n');
     if (o.json) {
-      process.stdout.write(JSON.stringify(final, null, 2) + '\n');
+      process.stdout.write(safeJson(final) + '\n');
     } else if (streamsText && tokensShown > 0) {
       process.stdout.write('\n');
     } else if (final.status === 'succeeded') {
-      process.stdout.write(formatOutput(final.output) + '\n');
+      process.stdout.write(visible(formatOutput(final.output)) + '\n');
     }
     return final;
   } finally {
