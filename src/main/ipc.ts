@@ -10,7 +10,15 @@ export function registerIpc(core: Core, window: () => BrowserWindow | null, orig
   for (const method of API_METHODS) {
     ipcMain.handle(IPC_PREFIX + method, async (event, ...args: unknown[]): Promise<IpcResult<unknown>> => {
       if (!isTrustedSender(event.senderFrame, origin)) {
-        return { ok: false, error: { code: 'bad_request', message: "Refused: the call did not come from Cogdesk's own window" } };
+        const from = event.senderFrame?.url || 'no frame';
+        return {
+          ok: false,
+          error: {
+            code: 'bad_request',
+            message: `Refused ${method}: the call came from ${from}, not from Cogdesk's own window`,
+            hint: 'Only the app\'s own page (app://cogdesk, or the dev server under `npm run dev`) may call Cogdesk; reload the window.',
+          },
+        };
       }
       return (bridge[method] as (...a: unknown[]) => Promise<IpcResult<unknown>>)(...args);
     });
