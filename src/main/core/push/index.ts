@@ -98,7 +98,8 @@ export function createPusher(o: PusherOptions): Pusher {
   const logins = new RegistryLogins(o.registryTokens ?? cliRegistryTokens(o.home));
   const client = new RemoteClient({
     baseUrl: () => o.catalog.apiUrl(),
-    token: () => o.catalog.tokens.get(),
+    // Only a token entered for the API in use (a token kept for another host is an error that says so).
+    token: () => o.catalog.tokens.forRequest(),
     fetch: o.fetch,
     sleep: o.sleep,
     retryBudgetMs: o.retryBudgetMs,

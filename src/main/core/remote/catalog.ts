@@ -17,7 +17,6 @@ import type {
   RemoteVersion,
   SearchHit,
   SearchResults,
-  TokenStatus,
 } from '../../../shared/catalog';
 import { CogdeskError } from '../../../shared/errors';
 import type { Db } from '../store';
@@ -38,6 +37,7 @@ import {
   toVersion,
 } from './shapes';
 import { cliTokenStore, type TokenStore } from './token';
+import { originBoundTokens, type BoundTokenStatus, type OriginBoundTokens } from './token-origin';
 
 export interface CatalogOptions {
   /** The open store (only `db` and `settings` are used). */
@@ -60,8 +60,10 @@ export interface CatalogOptions {
 export interface Catalog {
   /** The API base URL in use now. */
   apiUrl(): string;
-  readonly tokens: TokenStore;
-  tokenStatus(): Promise<TokenStatus>;
+  /** The token, kept for the API origin it was entered for (see token-origin.ts). */
+  readonly tokens: OriginBoundTokens;
+  /** Whether there is a token for the API in use; `note` says when the kept one is for another host. */
+  tokenStatus(): Promise<BoundTokenStatus>;
   /** Public models, newest version first; pass the previous page's `next` for the following page. */
   explore(options?: { cursor?: string | null }): Promise<Cached<CatalogPage<RemoteModel>>>;
   search(query: string, options?: { limit?: number }): Promise<Cached<SearchResults>>;
@@ -139,15 +141,15 @@ export function createCatalog(o: CatalogOptions): Catalog {
   const env = o.env ?? process.env;
   const now = () => (o.now ? o.now() : new Date()).toISOString();
   const cache = new CatalogCache(o.store.db);
-  const tokens = o.tokenStore ?? cliTokenStore({ home: o.home, env });
   const setting = () => {
     const value = (o.store.settings?.get() as Record<string, unknown> | undefined)?.replicateApiUrl;
     return typeof value === 'string' && value ? value : (o.apiUrl ?? null);
   };
   const apiUrl = () => resolveApiUrl({ env, setting: setting() });
+  const tokens = originBoundTokens(o.tokenStore ?? cliTokenStore({ home: o.home, env }), apiUrl);
   const client = new RemoteClient({
     baseUrl: apiUrl,
-    token: () => tokens.get(),
+    token: () => tokens.forRequest(),
     fetch: o.fetch,
     sleep: o.sleep,
     retryBudgetMs: o.retryBudgetMs,

@@ -5,6 +5,12 @@ import { api } from '../../api';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { errorInfo } from '../../lib/errors';
 
+/** Why the kept token is not used now ("entered for api.replicate.com; enter it again for <host>"). */
+function noteOf(status: TokenStatus): string | null {
+  const note = (status as TokenStatus & { note?: unknown }).note;
+  return typeof note === 'string' && note ? note : null;
+}
+
 /** The Replicate API token: whether one is set and where from; set or clear it. The token is never shown. */
 export function ApiTokenSection() {
   const [status, setStatus] = useState<TokenStatus | null>(null);
@@ -37,7 +43,11 @@ export function ApiTokenSection() {
     <section className="panel" aria-labelledby="s-token">
       <h2 id="s-token">Replicate API token</h2>
       <p className="muted small" data-testid="token-status">
-        {status === null ? 'Checking…' : status.present ? `A token is set (from ${status.source ?? 'unknown'}).` : 'No token: Explore and Run locally need one (replicate.com/account/api-tokens).'}
+        {status === null
+          ? 'Checking…'
+          : status.present
+            ? `A token is set (from ${status.source ?? 'unknown'}).`
+            : (noteOf(status) ?? 'No token: Explore and Run locally need one (replicate.com/account/api-tokens).')}
       </p>
       <form onSubmit={save} className="row">
         <label className="field-label" htmlFor="s-api-token">
