@@ -80,12 +80,16 @@ app.on('window-all-closed', () => {
 
 let quitting = false;
 app.on('before-quit', (event) => {
-  if (quitting || !core) return;
-  // Stop the containers this run started before leaving; nothing else is lost (it is all in SQLite).
+  if (quitting) return;
+  // Stop the containers this run started before leaving; nothing else is lost (it is all in SQLite). A quit
+  // while the core still opens waits for it, so the core is closed all the same.
   event.preventDefault();
   quitting = true;
-  void (apiServer?.close() ?? Promise.resolve())
+  void started
+    .catch(() => undefined)
+    .then(() => apiServer?.close())
     .catch(() => undefined)
     .then(() => core?.close())
+    .catch((e: Error) => console.error(`Cogdesk did not close cleanly: ${e.message}`))
     .finally(() => app.quit());
 });

@@ -244,6 +244,18 @@ describe('the Electron shell over a stand-in for Electron and the real core', ()
     expect(await answers(port)).toBeNull();
   });
 
+  it('closes the core all the same when the app quits while the core still opens', async () => {
+    vi.resetModules();
+    shell.electron = createElectronStandIn({ userData: home });
+    const before = shell.cores.length;
+    const main = await import('../../../src/main/index');
+    shell.electron.module.app.quit(); // before the app is even ready
+    await shell.electron.quitted;
+    await main.started;
+    expect(shell.cores).toHaveLength(before + 1);
+    expect(shell.cores[before].closed).toBe(true);
+  });
+
   it('starts no local API when the settings say so', async () => {
     const setup = await openCore({ home });
     await setup.updateSettings({ apiServerEnabled: false });
