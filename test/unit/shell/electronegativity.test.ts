@@ -17,7 +17,7 @@ interface Finding {
 
 /** Doyensec's electronegativity over a folder, offline, in its own process (it sets globals). */
 function scan(folder: string): { issues: Finding[]; errors: Array<{ file: string; message: string; tolerable: boolean }> } {
-  const out = execFileSync(process.execPath, [resolve(__dirname, 'electronegativity-run.cjs'), folder], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const out = execFileSync(process.execPath, [resolve(__dirname, 'electronegativity-run.cjs'), folder], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   return JSON.parse(out);
 }
 
