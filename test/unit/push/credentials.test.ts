@@ -4,7 +4,7 @@
  * registry endpoint, keeping the token with its user name, and which credentials a push uses (`cog login`
  * in DOCKER_CONFIG first, then Cogdesk's).
  */
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import {
   cliRegistryTokens,
   findCredentials,
   loginStatus,
+  noCredentials,
   RegistryLogins,
   verifyCliToken,
   verifyTokenUrl,
@@ -103,9 +104,10 @@ describe('keeping the CLI token and finding credentials', () => {
   it('the CLI keeps user and token in <home>/replicate-cli-token, readable by its owner only', async () => {
     const logins = new RegistryLogins(cliRegistryTokens(dir));
     expect(await logins.get()).toBeNull();
-    await logins.set('cogdesk', 'tok:with:colons');
-    expect(await logins.get()).toEqual({ username: 'cogdesk', token: 'tok:with:colons' });
+    await logins.set('cogdesk', 'tok:with:colons', 'r8.im');
+    expect(await logins.get()).toEqual({ username: 'cogdesk', token: 'tok:with:colons', registry: 'r8.im' });
     const file = join(dir, 'replicate-cli-token');
+    expect(readFileSync(file, 'utf8')).toBe('r8.im|cogdesk:tok:with:colons\n');
     if (process.platform !== 'win32') expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(await logins.where()).toBe(file);
     await logins.clear();
@@ -119,7 +121,7 @@ describe('keeping the CLI token and finding credentials', () => {
     expect(await findCredentials({ registry, logins, configPath })).toBeNull();
     expect(await loginStatus({ registry, logins, configPath })).toEqual({ registry, source: null, username: null, where: null, kept: null });
 
-    await logins.set('kept-user', 'kept-token');
+    await logins.set('kept-user', 'kept-token', registry);
     expect(await findCredentials({ registry, logins, configPath })).toMatchObject({
       source: 'cogdesk',
       username: 'kept-user',
@@ -138,5 +140,34 @@ describe('keeping the CLI token and finding credentials', () => {
     expect(status).toMatchObject({ source: 'docker-config', username: 'cog-user', kept: { username: 'kept-user', where: 'memory' } });
     expect(JSON.stringify(status)).not.toContain('token"');
     expect(JSON.stringify(status)).not.toMatch(/cog-token|kept-token/);
+  });
+
+  it('a kept CLI token is for the registry it was verified against: never sent to another host, and the status says so', async () => {
+    const configPath = join(dir, 'no-config.json');
+    const logins = new RegistryLogins(memoryTokenStore());
+    await logins.set('kept-user', 'kept-token', '127.0.0.1:5101');
+    expect(await findCredentials({ registry: '127.0.0.1:5101', logins, configPath })).toMatchObject({ source: 'cogdesk', auth: { serveraddress: '127.0.0.1:5101' } });
+    // COGDESK_REGISTRY moved to another host: nothing to send there.
+    expect(await findCredentials({ registry: 'r8.im', logins, configPath })).toBeNull();
+    expect(await findCredentials({ registry: 'r8.im', logins, configPath, prefer: 'cogdesk' })).toBeNull();
+    const status = await loginStatus({ registry: 'r8.im', logins, configPath });
+    expect(status).toEqual({
+      registry: 'r8.im',
+      source: null,
+      username: null,
+      where: null,
+      kept: { username: 'kept-user', where: 'memory, verified for 127.0.0.1:5101: not sent to r8.im; give the CLI token again for r8.im' },
+    });
+    expect(noCredentials('r8.im', await logins.get()).message).toBe(
+      'Cogdesk has no credentials for r8.im, so it cannot push there (the CLI token it keeps was verified for 127.0.0.1:5101: not sent to r8.im; give the CLI token again for r8.im)',
+    );
+  });
+
+  it('a CLI token kept before hosts were (user:token) is for r8.im only', async () => {
+    const configPath = join(dir, 'no-config.json');
+    const logins = new RegistryLogins(memoryTokenStore('old-user:old-token'));
+    expect(await logins.get()).toEqual({ username: 'old-user', token: 'old-token', registry: 'r8.im' });
+    expect(await findCredentials({ registry: 'r8.im', logins, configPath })).toMatchObject({ auth: { serveraddress: 'r8.im', password: 'old-token' } });
+    expect(await findCredentials({ registry: '127.0.0.1:5101', logins, configPath })).toBeNull();
   });
 });

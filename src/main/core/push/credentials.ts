@@ -117,9 +117,20 @@ export async function verifyCliToken(
   return username.trim();
 }
 
+/** The registry a CLI token kept before hosts were (`username:token`) was verified against. */
+export const DEFAULT_REGISTRY = 'r8.im';
+
+export interface KeptLogin {
+  username: string;
+  token: string;
+  /** The registry host it was verified against: it is sent to no other. */
+  registry: string;
+}
+
 /**
- * The CLI token Cogdesk keeps, with its user name, in a TokenStore (one value: `username:token`; user
- * names have no colon).
+ * The CLI token Cogdesk keeps, with its user name and the registry host it was verified against, in a
+ * TokenStore (one value: `host|username:token`; hosts have no `|`, user names no colon). A value kept
+ * before hosts were (`username:token`) is for r8.im.
  */
 export class RegistryLogins {
   constructor(
@@ -128,17 +139,22 @@ export class RegistryLogins {
     private readonly label?: string,
   ) {}
 
-  async get(): Promise<{ username: string; token: string } | null> {
+  async get(): Promise<KeptLogin | null> {
     const value = await this.tokens.get();
     if (!value) return null;
-    const at = value.indexOf(':');
-    if (at <= 0 || at === value.length - 1) return null;
-    return { username: value.slice(0, at), token: value.slice(at + 1) };
+    const bar = value.indexOf('|');
+    const registry = bar > 0 ? value.slice(0, bar) : DEFAULT_REGISTRY;
+    const rest = bar > 0 ? value.slice(bar + 1) : value;
+    const at = rest.indexOf(':');
+    if (at <= 0 || at === rest.length - 1) return null;
+    return { username: rest.slice(0, at), token: rest.slice(at + 1), registry };
   }
 
-  async set(username: string, token: string): Promise<void> {
+  /** Keeps a token verified against `registry` (it will be sent to that host only). */
+  async set(username: string, token: string, registry: string): Promise<void> {
     if (!username || username.includes(':')) throw new CogdeskError({ code: 'internal', message: `"${username}" cannot be kept as a registry user name`, hint: 'Report this.' });
-    await this.tokens.set(`${username}:${checkCliToken(token)}`);
+    if (!registry || /[|\s]/.test(registry)) throw new CogdeskError({ code: 'internal', message: `"${registry}" cannot be kept as a registry host`, hint: 'Report this.' });
+    await this.tokens.set(`${registry}|${username}:${checkCliToken(token)}`);
   }
 
   clear(): Promise<void> {
@@ -184,7 +200,8 @@ export async function findCredentials(o: {
     }
   }
   const kept = await o.logins.get().catch(() => null);
-  if (kept) {
+  // A token verified against another registry host is never sent to this one.
+  if (kept && kept.registry === o.registry) {
     return {
       auth: { serveraddress: o.registry, username: kept.username, password: kept.token },
       source: 'cogdesk',
@@ -198,20 +215,29 @@ export async function findCredentials(o: {
 export async function loginStatus(o: { registry: string; logins: RegistryLogins; configPath?: string; prefer?: 'auto' | 'cogdesk' }): Promise<RegistryLoginStatus> {
   const found = await findCredentials(o);
   const kept = await o.logins.get().catch(() => null);
+  const where = await o.logins.where();
   return {
     registry: o.registry,
     source: found?.source ?? null,
     username: found?.username ?? null,
     where: found?.where ?? null,
-    kept: kept ? { username: kept.username, where: await o.logins.where() } : null,
+    kept: kept
+      ? { username: kept.username, where: kept.registry === o.registry ? where : `${where ?? 'kept'}, ${otherRegistry(kept.registry, o.registry)}` }
+      : null,
   };
 }
 
-/** The error for a push that has no credentials at all. */
-export function noCredentials(registry: string): CogdeskError {
+/** Why a kept token is not used: it was verified against another registry host. */
+function otherRegistry(kept: string, now: string): string {
+  return `verified for ${kept}: not sent to ${now}; give the CLI token again for ${now}`;
+}
+
+/** The error for a push that has no credentials at all (`kept`: a token Cogdesk keeps for another registry). */
+export function noCredentials(registry: string, kept?: KeptLogin | null): CogdeskError {
+  const other = kept && kept.registry !== registry ? ` (the CLI token it keeps was ${otherRegistry(kept.registry, registry)})` : '';
   return new CogdeskError({
     code: 'registry_unauthorized',
-    message: `Cogdesk has no credentials for ${registry}, so it cannot push there`,
+    message: `Cogdesk has no credentials for ${registry}, so it cannot push there${other}`,
     hint: `Run \`cog login\`, or give Cogdesk your CLI auth token from ${CLI_TOKEN_PAGE} (the CLI asks for it; in the app, Settings).`,
   });
 }

@@ -183,7 +183,7 @@ export function createPusher(o: PusherOptions): Pusher {
       const { plan, dest } = await prepare(request);
       const reg = plan.registry;
       const found = await credentialsFor(request.credentials);
-      if (!found) throw noCredentials(reg);
+      if (!found) throw noCredentials(reg, await logins.get().catch(() => null));
       const d = await o.docker();
       await checkCredentials(d, found, reg);
       if (signal?.aborted) throw new CogdeskError({ code: 'canceled', message: `Push to ${dest.id} canceled`, hint: 'Nothing was created or pushed.' });
@@ -244,7 +244,7 @@ export function createPusher(o: PusherOptions): Pusher {
     async login(token) {
       const reg = registry();
       const username = await verifyCliToken(token, { url: verifyTokenUrl(reg, env), fetch: o.fetch });
-      await logins.set(username, token.trim());
+      await logins.set(username, token.trim(), reg);
       return loginStatus({ registry: reg, logins, configPath: o.dockerConfigPath, prefer: 'cogdesk' });
     },
 
