@@ -5,6 +5,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { PredictionStatus, PullProgress } from '../../shared/domain';
 import { CogdeskError, toErrorInfo } from '../../shared/errors';
+import { explainInputDownloadError } from '../core/cog/input-errors';
 import { print, printJson, withCore } from './context';
 import { exitWhenFlushed, quietOnClosedPipe } from './exit';
 import { formatError, formatExamples, formatModels, formatPrediction, formatPredictions } from './format';
@@ -72,7 +73,10 @@ export function buildProgram(): Command {
         if (final.status !== 'succeeded') {
           throw new CogdeskError({
             code: final.status === 'canceled' ? 'canceled' : 'prediction_failed',
-            message: final.status === 'canceled' ? `Prediction ${final.id} was canceled` : `Prediction ${final.id} failed: ${final.error ?? 'no reason given'}`,
+            message:
+              final.status === 'canceled'
+                ? `Prediction ${final.id} was canceled`
+                : `Prediction ${final.id} failed: ${explainInputDownloadError(final.error, final.input) ?? final.error ?? 'no reason given'}`,
             hint: `Its input and logs are kept: cogdesk predictions show ${final.id}`,
           });
         }
