@@ -20,6 +20,7 @@ export type ErrorCode =
   | 'timeout'
   | 'canceled'
   | 'bad_request'
+  | 'disk_full'
   | 'internal';
 
 export interface FieldError {
@@ -67,9 +68,23 @@ export function isCogdeskError(e: unknown): e is CogdeskError {
   return e instanceof CogdeskError;
 }
 
+/** True for the errors a full disk gives: the file system's ENOSPC/EDQUOT and SQLite's SQLITE_FULL. */
+export function isDiskFullError(e: unknown): boolean {
+  if (e instanceof CogdeskError) return e.code === 'disk_full';
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL';
+}
+
 /** Turns anything thrown into an ErrorInfo a person can read. */
 export function toErrorInfo(e: unknown): ErrorInfo {
   if (e instanceof CogdeskError) return e.toInfo();
+  if (isDiskFullError(e)) {
+    return {
+      code: 'disk_full',
+      message: 'The disk is full: Cogdesk could not save its data',
+      hint: 'Free some space on the disk that holds the data folder (or set COGDESK_HOME to a folder on a larger disk), then try again. Nothing already saved was lost.',
+    };
+  }
   const message = e instanceof Error ? e.message : String(e);
   return { code: 'internal', message };
 }

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { chmodSync, mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, resolve } from 'node:path';
 import { MIGRATIONS } from './migrations';
 
 export type Db = Database.Database;
@@ -10,16 +11,54 @@ export interface OpenOptions {
   nativeBinding?: string;
 }
 
-/** Opens (creating if needed) the database file, in WAL mode, with every migration applied. */
+/**
+ * Opens (creating if needed) the database file, in WAL mode, with every migration applied.
+ * On a disk so full that SQLite cannot create its shared-memory file (`-shm`), it opens in exclusive
+ * locking mode, which keeps the WAL index in memory: reads still work, and writes fail with SQLITE_FULL
+ * (which callers turn into "the disk is full") instead of "disk I/O error" for everything.
+ */
 export function openDatabase(file: string, options: OpenOptions = {}): Db {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  migrate(db);
-  return db;
+  if (file !== ':memory:') {
+    const folder = dirname(file);
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    // The database holds every prediction and the webhook secret: only its owner may read the folder.
+    try {
+      if (resolve(folder) !== homedir()) chmodSync(folder, 0o700);
+    } catch {
+      // not ours to change (a folder the user shares on purpose): leave it as it is
+    }
+  }
+  try {
+    return configure(open(file, options), false);
+  } catch (e) {
+    if (!cannotMapSharedMemory(e)) throw e;
+    return configure(open(file, options), true);
+  }
+}
+
+function open(file: string, options: OpenOptions): Db {
+  return new Database(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+}
+
+/** SQLite's answers when the -shm file cannot be made or grown, as on a full disk. */
+function cannotMapSharedMemory(e: unknown): boolean {
+  const code = String((e as { code?: unknown } | null)?.code ?? '');
+  return code === 'SQLITE_IOERR_SHMSIZE' || code === 'SQLITE_IOERR_SHMOPEN' || code === 'SQLITE_IOERR_SHMMAP' || code === 'SQLITE_FULL';
+}
+
+function configure(db: Db, exclusive: boolean): Db {
+  try {
+    if (exclusive) db.pragma('locking_mode = EXCLUSIVE');
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    migrate(db);
+    return db;
+  } catch (e) {
+    db.close();
+    throw e;
+  }
 }
 
 export function migrate(db: Db): number {
