@@ -1,29 +1,12 @@
-import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCore } from '../../../src/main/core';
 import { openStore } from '../../../src/main/core/store';
 import { homePaths } from '../../../src/main/core/paths';
 import { fixtureImage } from '../../helpers/fixtures';
 import { docker, managedContainers, tempHome } from '../../helpers/core';
+import { killedMidPrediction as killedRun } from '../../helpers/killed';
 
-/** Starts a prediction in another process and SIGKILLs that process once the model is producing output. */
-async function killedMidPrediction(home: string, image: string, input: Record<string, unknown>, mode = ''): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/run-and-die.ts', image, JSON.stringify(input), mode], {
-    env: { ...process.env, COGDESK_HOME: home },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const id = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => {
-      out += c.toString();
-      if (out.includes('\n')) resolve(out.trim());
-    });
-    child.on('exit', (code) => reject(new Error(`the child exited early (${code})`)));
-  });
-  child.kill('SIGKILL');
-  await new Promise((r) => child.once('exit', r));
-  return id;
-}
+const killedMidPrediction = async (...args: Parameters<typeof killedRun>) => (await killedRun(...args))[0];
 
 describe('start-up recovery of what a dead process left', () => {
   const homes: Array<() => void> = [];

@@ -20,6 +20,13 @@ export class CogBusyError extends CogdeskError {
 /** Raised when the connection to the container breaks (it died or was stopped). */
 export class CogConnectionError extends CogdeskError {}
 
+/** The model's server answered a prediction with an unexpected HTTP status (a 500 from a dying server, say). */
+export class CogHttpError extends CogdeskError {
+  constructor(readonly status: number, body: string) {
+    super({ code: 'container_failed', message: `The model's server answered HTTP ${status}`, details: body.slice(0, 4000) });
+  }
+}
+
 function request(
   base: string,
   method: string,
@@ -146,11 +153,7 @@ export class CogClient {
         fields,
       });
     }
-    throw new CogdeskError({
-      code: 'container_failed',
-      message: `The model's server answered HTTP ${raw.status}`,
-      hint: raw.status === 500 ? 'Its setup may have failed: look at the logs below.' : undefined,
-      details: raw.body.slice(0, 4000),
-    });
+    // Why (setup failed, the container stopped, Docker restarted) is for the caller to find out.
+    throw new CogHttpError(raw.status, raw.body);
   }
 }

@@ -1,16 +1,19 @@
 import type Docker from 'dockerode';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Prediction, PredictionStatus, Version } from '../../../shared/domain';
 import { CogdeskError, toErrorInfo } from '../../../shared/errors';
-import { CogBusyError, CogConnectionError } from '../cog/client';
+import { CogBusyError, CogConnectionError, CogHttpError } from '../cog/client';
 import type { CogPredictionResponse, WebhookEvent } from '../cog/protocol';
 import type { WebhookReceiver } from '../cog/webhooks';
-import { containerLogs, containerState } from '../docker/containers';
 import type { EventBus } from '../events';
 import type { Store } from '../store';
 import type { PredictionPatch } from '../store/predictions';
+import { containerLogsSince, explainContainerFailure } from './container-failure';
+import { diskFullError, isDiskFullError } from './disk-full';
 import { saveOutputFiles } from './outputs';
-import type { WarmContainer, WarmPool } from './pool';
+import { NoWarmContainerError, type WarmContainer, type WarmPool } from './pool';
+import { maskSecretText } from './secrets';
 import { fullest } from './state';
 
 export interface LifecycleDeps {
@@ -23,6 +26,8 @@ export interface LifecycleDeps {
   webhookBase: () => string;
   outputsDir: string;
   timeoutMs: () => number;
+  /** How long a canceled prediction may take to stop before its container is stopped (default 10 s). */
+  cancelGraceMs?: () => number;
 }
 
 interface Running {
@@ -33,20 +38,32 @@ interface Running {
   timedOut: boolean;
   finished: boolean;
   container?: WarmContainer;
+  /** When it reached the container (ISO): the container's logs from then on are this prediction's. */
+  sentAt?: string;
   live: CogPredictionResponse | null;
   writes: Promise<unknown>;
   done: Promise<Prediction>;
   resolveDone: (p: Prediction) => void;
   timer?: NodeJS.Timeout;
+  forceTimer?: NodeJS.Timeout;
+  /** Its container was stopped because the model did not stop after a cancel. */
+  forced?: boolean;
+  /** A failure found outside the request (the disk filled up): it decides how the prediction ends. */
+  failure?: CogdeskError;
+  /** Secret input values, masked wherever logs or errors are kept. */
+  secrets: readonly string[];
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const isDone = (s: string): s is 'succeeded' | 'failed' | 'canceled' => s === 'succeeded' || s === 'failed' || s === 'canceled';
+/** How many fresh containers a prediction may need because the one it waited for died first. */
+const MAX_CONTAINER_TRIES = 3;
 
 /**
  * One prediction from `starting` to `succeeded`, `failed` or `canceled`: start (or reuse) the warm
  * container, wait for its turn in the queue, send it with a webhook for live logs and output, record
- * every step, decode output files to disk.
+ * every step, decode output files to disk. Whatever happens (the container dies, the disk fills up, the
+ * model ignores a cancel), the prediction ends, with the reason, and never takes another one down with it.
  */
 export class Lifecycle {
   private readonly running = new Map<string, Running>();
@@ -61,18 +78,22 @@ export class Lifecycle {
    * Runs a prediction already recorded as `starting`. Resolves with its final state; never throws.
    * `streamsOutput`: the model yields (an iterator), so its partial output is worth a webhook each time.
    */
-  start(prediction: Prediction, version: Version, sentInput: Record<string, unknown>, streamsOutput = true, needsGpu = false): Promise<Prediction> {
-    let resolveDone!: (p: Prediction) => void;
-    const done = new Promise<Prediction>((r) => (resolveDone = r));
-    const run: Running = { id: prediction.id, canceled: false, timedOut: false, finished: false, live: null, writes: Promise.resolve(), done, resolveDone };
-    this.running.set(prediction.id, run);
+  start(
+    prediction: Prediction,
+    version: Version,
+    sentInput: Record<string, unknown>,
+    streamsOutput = true,
+    needsGpu = false,
+    secrets: readonly string[] = [],
+  ): Promise<Prediction> {
+    const run = this.track(prediction.id, { secrets });
     run.timer = setTimeout(() => {
       run.timedOut = true;
       void this.cancel(prediction.id);
     }, this.d.timeoutMs());
     run.timer.unref();
     void this.execute(run, version, sentInput, streamsOutput, needsGpu);
-    return done;
+    return run.done;
   }
 
   /** Waits for a running prediction to end. */
@@ -80,18 +101,38 @@ export class Lifecycle {
     return this.running.get(id)?.done;
   }
 
+  /**
+   * Cancels a prediction this process runs; false when it runs none with this id. A model that does not
+   * stop within the grace period has its container stopped, so a cancel always ends the prediction.
+   */
   async cancel(id: string): Promise<boolean> {
     const run = this.running.get(id);
     if (!run || run.finished) return false;
     run.canceled = true;
     if (run.container) {
       // It is on the container: ask the model to stop; the answer to the prediction says `canceled`.
-      const known = await run.container.client.cancel(id).catch(() => false);
-      if (known) return true;
+      // A model that does not listen (or a container that no longer answers) is stopped after the grace.
+      this.forceStopAfterGrace(run);
+      const known = await run.container.client.cancel(id).catch(() => 'no answer' as const);
+      if (known || run.reattached || run.finished) return true;
+      clearTimeout(run.forceTimer);
+      run.forceTimer = undefined;
     }
     // Still waiting for a container or for its turn: it never reaches the model.
     await this.finish(run, run.timedOut ? this.timeoutPatch() : { status: 'canceled' });
     return true;
+  }
+
+  private forceStopAfterGrace(run: Running): void {
+    if (run.forceTimer) return;
+    run.forceTimer = setTimeout(() => {
+      const container = run.container;
+      if (run.finished || !container) return;
+      run.forced = true;
+      // The request in flight then breaks, and the prediction ends as canceled (or timed out).
+      void this.d.pool.discard(container.versionId, container.containerId);
+    }, this.d.cancelGraceMs?.() ?? 10_000);
+    run.forceTimer.unref();
   }
 
   private timeoutPatch(): PredictionPatch {
@@ -101,14 +142,59 @@ export class Lifecycle {
     };
   }
 
+  private track(id: string, o: { secrets?: readonly string[]; reattached?: boolean; container?: WarmContainer }): Running {
+    let resolveDone!: (p: Prediction) => void;
+    const done = new Promise<Prediction>((r) => (resolveDone = r));
+    const run: Running = {
+      id,
+      reattached: o.reattached,
+      container: o.container,
+      canceled: false,
+      timedOut: false,
+      finished: false,
+      live: null,
+      writes: Promise.resolve(),
+      done,
+      resolveDone,
+      secrets: o.secrets ?? [],
+    };
+    this.running.set(id, run);
+    return run;
+  }
+
   private async execute(run: Running, version: Version, input: Record<string, unknown>, streamsOutput: boolean, needsGpu: boolean): Promise<void> {
     try {
-      await this.d.pool.acquire(version.id, version.imageId, needsGpu);
-      if (run.finished) return;
-      await this.d.pool.run(version.id, async (container) => {
-        if (run.finished || run.canceled) return this.finish(run, { status: 'canceled' });
+      for (let attempt = 1; ; attempt++) {
+        const outcome = await this.runOnce(run, version, input, streamsOutput, needsGpu);
+        if (outcome === 'done') return;
+        if (attempt >= MAX_CONTAINER_TRIES) {
+          throw new CogdeskError({
+            code: 'container_failed',
+            message: `The model's container stopped ${attempt} times before this prediction's turn came`,
+            hint: 'Look at the other predictions of this model for why, then run it again.',
+          });
+        }
+      }
+    } catch (e) {
+      await this.fail(run, version, e);
+    }
+  }
+
+  /** One try on one container; 'retry' when the container this prediction waited for died before its turn. */
+  private async runOnce(run: Running, version: Version, input: Record<string, unknown>, streamsOutput: boolean, needsGpu: boolean): Promise<'done' | 'retry'> {
+    await this.d.pool.acquire(version.id, version.imageId, needsGpu);
+    if (run.finished) return 'done';
+    try {
+      return await this.d.pool.run(version.id, async (container) => {
+        if (run.finished) return 'done';
+        if (run.canceled) {
+          await this.finish(run, run.timedOut ? this.timeoutPatch() : { status: 'canceled' });
+          return 'done';
+        }
+        if (container.gone) return 'retry';
         run.container = container;
-        this.write(run, { status: 'processing', startedAt: new Date().toISOString(), containerId: container.containerId });
+        run.sentAt = new Date().toISOString();
+        this.write(run, { status: 'processing', startedAt: run.sentAt, containerId: container.containerId });
         const hook = this.d.webhooks.register(run.id, (state) => this.onWebhook(run, state));
         try {
           // Webhooks bring live logs, streamed output, and the result to a restarted Cogdesk (completed).
@@ -117,12 +203,18 @@ export class Lifecycle {
           const events: WebhookEvent[] = streamsOutput ? ['output', 'logs', 'completed'] : ['logs', 'completed'];
           const final = await this.send(run, container, { id: run.id, input, webhook: this.d.webhookBase() + hook, webhook_events_filter: events });
           await this.finishFrom(run, final);
+        } catch (e) {
+          // Settled while the container is still this prediction's: a dead one is discarded before the next
+          // prediction in the queue gets its turn, so that one starts a fresh container instead.
+          await this.fail(run, version, e);
         } finally {
           this.d.webhooks.unregister(run.id);
         }
+        return 'done';
       });
     } catch (e) {
-      await this.fail(run, version, e);
+      if (e instanceof NoWarmContainerError) return 'retry';
+      throw e;
     }
   }
 
@@ -146,11 +238,11 @@ export class Lifecycle {
     if (isDone(live.status)) {
       // The answer to the request carries the same final state; only a re-attached run ends here.
       // (Not through enqueueWrite: finish() waits for the queued writes, and must not wait for itself.)
-      if (run.reattached) void this.finishFrom(run, live);
+      if (run.reattached) void this.finishFrom(run, live).catch((e) => this.failLate(run, e));
       return;
     }
     this.enqueueWrite(run, async () => {
-      if (run.finished) return;
+      if (run.finished || run.failure) return;
       const output = live.output === undefined || live.output === null ? null : await saveOutputFiles(live.output, this.outDir(run.id));
       this.write(run, {
         status: 'processing',
@@ -164,43 +256,52 @@ export class Lifecycle {
   /**
    * Takes over a prediction that an earlier Cogdesk process sent to a container that still runs it.
    * Its webhooks come to the same URL (same port and token), so logs, output and the final state keep
-   * arriving; if the model finishes without a final webhook reaching us, it is marked failed with why.
+   * arriving. It always ends: when the model finishes without a final webhook reaching us, when the
+   * container stops answering, or when the prediction's time runs out (then it is canceled).
    */
   reattach(prediction: Prediction, container: WarmContainer): Promise<Prediction> {
-    let resolveDone!: (p: Prediction) => void;
-    const done = new Promise<Prediction>((r) => (resolveDone = r));
-    const run: Running = { id: prediction.id, reattached: true, canceled: false, timedOut: false, finished: false, live: null, writes: Promise.resolve(), done, resolveDone, container };
-    this.running.set(prediction.id, run);
+    const run = this.track(prediction.id, { reattached: true, container });
+    run.sentAt = prediction.startedAt ?? prediction.createdAt;
+    const deadline = Date.parse(run.sentAt) + this.d.timeoutMs();
     this.d.webhooks.register(run.id, (state) => this.onWebhook(run, state));
-    void this.d.pool.run(prediction.versionId, async () => {
-      let idleSince = 0;
-      while (!run.finished) {
-        await sleep(500);
-        const health = await container.client.health().catch(() => null);
-        if (!health || health.status === 'READY') {
+    void this.d.pool
+      .run(prediction.versionId, async () => {
+        let idleSince = 0;
+        while (!run.finished) {
+          await sleep(500);
+          if (!run.canceled && Date.now() > deadline) {
+            run.timedOut = true;
+            void this.cancel(run.id);
+          }
+          const health = await container.client.health().catch(() => null);
+          if (health?.status === 'BUSY' && !container.gone) {
+            idleSince = 0;
+            continue;
+          }
+          // Done, or gone: give a late `completed` webhook a moment, then say what is known.
           idleSince ||= Date.now();
-          if (Date.now() - idleSince > 5_000 && !run.finished) {
-            await run.writes;
+          if (Date.now() - idleSince < (health ? 5_000 : 1_000) || run.finished) continue;
+          await run.writes;
+          if (run.timedOut) await this.finish(run, this.timeoutPatch());
+          else if (run.canceled) await this.finish(run, { status: 'canceled' });
+          else
             await this.finish(run, {
               status: 'failed',
               error: health
                 ? 'The model finished while Cogdesk was stopped and its result could not be collected. Its input and logs are kept: run it again.'
                 : "The model's container stopped answering after Cogdesk restarted. Its input and logs are kept: run it again.",
             });
-          }
-        } else {
-          idleSince = 0;
         }
-      }
-      this.d.webhooks.unregister(run.id);
-    });
-    return done;
+      })
+      .catch((e) => this.failLate(run, e))
+      .finally(() => this.d.webhooks.unregister(run.id));
+    return run.done;
   }
 
   private async finishFrom(run: Running, response: CogPredictionResponse): Promise<void> {
     const state = fullest(run.live, response);
     const status: PredictionStatus = isDone(state.status) ? state.status : 'failed';
-    const output = state.output === undefined || state.output === null ? null : await saveOutputFiles(state.output, this.outDir(run.id));
+    const output = run.failure || state.output === undefined || state.output === null ? null : await saveOutputFiles(state.output, this.outDir(run.id));
     await this.finish(run, {
       status,
       error: state.error ?? null,
@@ -216,60 +317,127 @@ export class Lifecycle {
 
   private async fail(run: Running, version: Version, e: unknown): Promise<void> {
     if (run.finished) return;
+    if (isDiskFullError(e) || run.failure) return this.failDiskFull(run, e);
     const current = this.d.store.predictions.get(run.id);
     let logs = run.live?.logs ?? current?.logs ?? '';
     let message = toErrorInfo(e).message;
-    if (e instanceof CogConnectionError && run.container) {
-      // The container died under the prediction: say how, keep what it printed, start fresh next time.
-      const state = await containerState(this.d.docker, run.container.containerId);
-      const tail = await containerLogs(this.d.docker, run.container.containerId, 50);
-      message = state
-        ? `The model's container stopped during the prediction (exit code ${state.exitCode}${state.oomKilled ? ', out of memory' : ''}).`
-        : "The model's container was removed during the prediction.";
-      if (tail) logs += `${logs && !logs.endsWith('\n') ? '\n' : ''}[cogdesk] the container's last output:\n${tail}`;
-      await this.d.pool.discard(version.id, run.container.containerId);
+    const container = run.container;
+    const append = (text: string) => (logs += `${logs && !logs.endsWith('\n') ? '\n' : ''}${text}`);
+    if (container && (e instanceof CogConnectionError || e instanceof CogHttpError) && !run.forced) {
+      // The container broke under the prediction: find out how from Docker, keep what it printed while this
+      // prediction ran (never an earlier one's), and start fresh next time unless it is still healthy.
+      const why = await explainContainerFailure(this.d.docker, container.containerId);
+      const health = why.alive ? await container.client.health().catch(() => null) : null;
+      if (health?.status === 'SETUP_FAILED') message = "The model's setup failed, so it cannot run predictions.";
+      else if (!why.alive || e instanceof CogConnectionError) message = why.message;
+      else message = `${message}: look at the logs below for the model's own error.`;
+      const tail = await containerLogsSince(this.d.docker, container.containerId, run.sentAt ?? null, 50);
+      if (tail) append(`[cogdesk] the container's output during this prediction:\n${tail}`);
+      if (e instanceof CogHttpError && e.details && !logs.includes(e.details)) append(e.details);
+      if (!why.alive || !health || health.status === 'SETUP_FAILED') await this.d.pool.discard(version.id, container.containerId);
     } else if (e instanceof CogdeskError && e.details) {
-      if (!logs.includes(e.details)) logs += `${logs && !logs.endsWith('\n') ? '\n' : ''}${e.details}`;
+      if (!logs.includes(e.details)) append(e.details);
       if (e.hint) message += ` ${e.hint}`;
     }
+    if (run.forced) append(`[cogdesk] the model did not stop within ${Math.round((this.d.cancelGraceMs?.() ?? 10_000) / 1000)} s of the cancel, so its container was stopped.`);
     if (run.timedOut) return this.finish(run, { ...this.timeoutPatch(), logs });
     if (run.canceled) return this.finish(run, { status: 'canceled', logs });
     await this.finish(run, { status: 'failed', error: message, logs });
+  }
+
+  /**
+   * The disk filled up under the prediction: stop the model (it would go on writing), remove the files it
+   * wrote so far, and fail it with how much space is left.
+   */
+  private async failDiskFull(run: Running, cause: unknown): Promise<void> {
+    if (run.finished) return;
+    run.failure ??= isDiskFullError(cause) && cause instanceof CogdeskError ? cause : await diskFullError(this.d.outputsDir, cause);
+    const container = run.container;
+    if (container && !container.gone) {
+      await container.client.cancel(run.id).catch(() => false);
+      await this.d.pool.discard(container.versionId, container.containerId);
+    }
+    await this.finish(run, { status: 'failed' });
+  }
+
+  /** A write that failed outside any request (a webhook's): a full disk ends the prediction; anything else waits for the answer. */
+  private failLate(run: Running, e: unknown): void {
+    if (run.finished) return;
+    if (isDiskFullError(e)) void this.failDiskFull(run, e);
+    else if (run.reattached) void this.finish(run, { status: 'failed', error: toErrorInfo(e).message });
   }
 
   private async finish(run: Running, patch: PredictionPatch): Promise<void> {
     if (run.finished) return;
     run.finished = true;
     clearTimeout(run.timer);
+    clearTimeout(run.forceTimer);
     await run.writes;
-    const now = new Date().toISOString();
-    const current = this.d.store.predictions.get(run.id)!;
-    const completedAt = patch.completedAt ?? now;
-    const metrics = { ...(patch.metrics ?? current.metrics ?? {}) };
-    metrics.total_time = Math.max(0, (Date.parse(completedAt) - Date.parse(current.createdAt)) / 1000);
-    const final = this.d.store.predictions.update(run.id, { ...this.withNotice(run, patch), completedAt, metrics });
-    this.d.store.predictions.setRunner(run.id, null);
+    if (run.failure) {
+      patch = { ...patch, status: 'failed', error: `${run.failure.message}. ${run.failure.hint ?? ''}`.trim(), output: null };
+      await rm(this.outDir(run.id), { recursive: true, force: true });
+    }
+    let final: Prediction;
+    try {
+      final = this.record(run, patch);
+    } catch (e) {
+      final = await this.recordWithLessSpace(run, patch, e);
+    }
     this.running.delete(run.id);
     this.d.events.emit('prediction', final);
     run.resolveDone(final);
   }
 
+  private record(run: Running, patch: PredictionPatch): Prediction {
+    const now = new Date().toISOString();
+    const current = this.d.store.predictions.get(run.id)!;
+    const completedAt = patch.completedAt ?? now;
+    const metrics = { ...(patch.metrics ?? current.metrics ?? {}) };
+    metrics.total_time = Math.max(0, (Date.parse(completedAt) - Date.parse(current.createdAt)) / 1000);
+    const final = this.d.store.predictions.update(run.id, { ...this.masked(run, patch), completedAt, metrics });
+    this.d.store.predictions.setRunner(run.id, null);
+    return final;
+  }
+
+  /**
+   * The final record did not fit on the disk: drop the prediction's files and try again with the
+   * disk-full reason. If even that cannot be written, the answer still says what happened, and the
+   * next Cogdesk to open the data folder settles the row.
+   */
+  private async recordWithLessSpace(run: Running, patch: PredictionPatch, e: unknown): Promise<Prediction> {
+    const failure = isDiskFullError(e) ? (run.failure ?? (await diskFullError(this.d.outputsDir, e))) : null;
+    const reason = failure ? `${failure.message}. ${failure.hint ?? ''}`.trim() : `Cogdesk could not record the result: ${toErrorInfo(e).message}`;
+    await rm(this.outDir(run.id), { recursive: true, force: true });
+    const failed: PredictionPatch = { status: 'failed', error: reason, output: null };
+    try {
+      return this.record(run, failed);
+    } catch {
+      const current = this.d.store.predictions.get(run.id);
+      const base = current ?? ({ id: run.id } as Prediction);
+      return { ...base, ...this.masked(run, { ...patch, ...failed }), completedAt: new Date().toISOString() } as Prediction;
+    }
+  }
+
   private write(run: Running, patch: PredictionPatch): void {
-    patch = this.withNotice(run, patch);
-    const updated = this.d.store.predictions.update(run.id, patch);
+    const updated = this.d.store.predictions.update(run.id, this.masked(run, patch));
     this.d.events.emit('prediction', updated);
   }
 
-  /** A model that wanted a GPU but runs on the CPU says so at the top of its logs. */
-  private withNotice(run: Running, patch: PredictionPatch): PredictionPatch {
+  /** Kept text never holds a secret input, and a model that wanted a GPU but runs on the CPU says so at the top of its logs. */
+  private masked(run: Running, patch: PredictionPatch): PredictionPatch {
+    const out = { ...patch };
+    if (run.secrets.length) {
+      if (typeof out.logs === 'string') out.logs = maskSecretText(out.logs, run.secrets);
+      if (typeof out.error === 'string') out.error = maskSecretText(out.error, run.secrets);
+    }
     const notice = run.container?.notice;
-    if (!notice || patch.logs === undefined) return patch;
+    if (!notice || out.logs === undefined) return out;
     const line = `[cogdesk] ${notice}\n`;
-    return patch.logs.startsWith(line) ? patch : { ...patch, logs: line + patch.logs };
+    return out.logs.startsWith(line) ? out : { ...out, logs: line + out.logs };
   }
 
   private enqueueWrite(run: Running, job: () => Promise<void>): void {
-    run.writes = run.writes.then(job).catch(() => undefined);
+    run.writes = run.writes.then(job).catch((e) => this.failLate(run, e));
   }
 
   private outDir(id: string): string {

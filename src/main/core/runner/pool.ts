@@ -16,6 +16,16 @@ export interface WarmContainer {
   runsOn: 'gpu' | 'cpu';
   /** Why a model that wants a GPU runs on the CPU (shown on its predictions), else undefined. */
   notice?: string;
+  /** Set once the container was discarded (it died or was stopped): jobs still queued on it must start a fresh one. */
+  gone?: boolean;
+}
+
+/** Raised by `run` when the version has no warm container (it was discarded before the job was queued). */
+export class NoWarmContainerError extends Error {
+  constructor(versionId: string) {
+    super(`no warm container for ${versionId}`);
+    this.name = 'NoWarmContainerError';
+  }
 }
 
 interface Entry extends WarmContainer {
@@ -81,7 +91,7 @@ export class WarmPool {
   /** Runs `job` when the container has nothing else to do; jobs run one at a time, in order. */
   run<T>(versionId: string, job: (c: WarmContainer) => Promise<T>): Promise<T> {
     const entry = this.entries.get(versionId);
-    if (!entry) return Promise.reject(new Error(`no warm container for ${versionId}`));
+    if (!entry) return Promise.reject(new NoWarmContainerError(versionId));
     entry.queued++;
     clearTimeout(entry.idleTimer);
     const result = entry.tail.then(async () => {
@@ -98,11 +108,15 @@ export class WarmPool {
     return result;
   }
 
-  /** Forgets a container that died; the next prediction starts a fresh one. */
+  /**
+   * Forgets a container that died (or must be stopped) and removes it; the jobs still queued on it see
+   * `gone` and the next prediction starts a fresh one.
+   */
   async discard(versionId: string, containerId: string): Promise<void> {
     const entry = this.entries.get(versionId);
     if (entry?.containerId === containerId) {
       clearTimeout(entry.idleTimer);
+      entry.gone = true;
       this.entries.delete(versionId);
     }
     await removeContainer(this.o.docker, containerId);
@@ -114,6 +128,7 @@ export class WarmPool {
     await Promise.all(
       all.map((e) => {
         clearTimeout(e.idleTimer);
+        e.gone = true;
         return removeContainer(this.o.docker, e.containerId);
       }),
     );

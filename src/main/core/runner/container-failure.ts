@@ -1,0 +1,61 @@
+/**
+ * Why a model's container stopped answering during a prediction, read from Docker rather than guessed:
+ * its exit code once it has really exited (a `docker kill` is 137, not the 0 a still-running container
+ * reports), out of memory, removed, or Docker itself gone; and what it printed while this prediction ran.
+ */
+import type Docker from 'dockerode';
+import { containerState, demuxLogs } from '../docker/containers';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface ContainerFailure {
+  /** What happened, for the prediction's error. */
+  message: string;
+  /** True when the container is still running and answering: the fault was this prediction's alone. */
+  alive: boolean;
+}
+
+const SIGNALS: Record<number, string> = { 137: 'killed (SIGKILL)', 143: 'stopped (SIGTERM)', 139: 'crashed (segmentation fault)', 134: 'aborted' };
+
+/** Waits up to `settleMs` for a container that lost its connection to finish exiting, then says why it stopped. */
+export async function explainContainerFailure(docker: Docker, containerId: string, settleMs = 3_000): Promise<ContainerFailure> {
+  const engineUp = await docker.ping().then(() => true, () => false);
+  if (!engineUp) {
+    return {
+      alive: false,
+      message: "Docker stopped answering during the prediction (the engine was stopped or restarted), and the model's container went with it.",
+    };
+  }
+  const deadline = Date.now() + settleMs;
+  let state = await containerState(docker, containerId);
+  while (state?.running && Date.now() < deadline) {
+    await sleep(100);
+    state = await containerState(docker, containerId);
+  }
+  if (!state) return { alive: false, message: "The model's container was removed during the prediction." };
+  if (state.running) {
+    return { alive: true, message: "The connection to the model's container broke during the prediction, though the container still runs." };
+  }
+  const how = state.oomKilled ? 'out of memory' : SIGNALS[state.exitCode];
+  return {
+    alive: false,
+    message: `The model's container stopped during the prediction (exit code ${state.exitCode}${how ? `, ${how}` : ''}).`,
+  };
+}
+
+/** What a container printed since `since` (an ISO time; the prediction's start), at most `tail` lines. */
+export async function containerLogsSince(docker: Docker, containerId: string, since: string | null, tail = 50): Promise<string> {
+  const from = since ? Date.parse(since) / 1000 : 0;
+  try {
+    const buf = (await docker.getContainer(containerId).logs({
+      stdout: true,
+      stderr: true,
+      follow: false,
+      tail,
+      ...(from > 0 ? { since: from.toFixed(3) as unknown as number } : {}),
+    })) as Buffer;
+    return demuxLogs(buf);
+  } catch {
+    return '';
+  }
+}
