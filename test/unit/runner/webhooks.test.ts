@@ -46,9 +46,40 @@ describe('webhook receiver', () => {
     const a = new WebhookReceiver('s');
     const b = new WebhookReceiver('s');
     open.push(a, b);
-    await a.listen(['127.0.0.1']);
-    await b.listen(['127.0.0.1'], a.port);
+    expect(await a.listen(['127.0.0.1'])).toBe(false);
+    expect(await b.listen(['127.0.0.1'], a.port)).toBe(false);
     expect(b.port).not.toBe(a.port);
     expect(b.port).toBeGreaterThan(0);
+    const c = new WebhookReceiver('s');
+    await b.close();
+    open.push(c);
+    expect(await c.listen(['127.0.0.1'], b.port)).toBe(true);
+  });
+
+  it("hands an authentic webhook of a prediction nobody listens for to the orphan handler, which decides the answer", async () => {
+    const r = new WebhookReceiver('secret');
+    open.push(r);
+    await r.listen(['127.0.0.1']);
+    const path = r.register('gone1', () => undefined);
+    r.unregister('gone1');
+    // Without a handler: 404, as before.
+    expect(await post(r.port, path, { status: 'succeeded' })).toBe(404);
+    const seen: Array<[string, unknown]> = [];
+    let take = false;
+    r.onOrphan = async (id, state) => {
+      seen.push([id, state]);
+      return take;
+    };
+    // Not taken: 503, so that Cog tries `completed` again later.
+    expect(await post(r.port, path, { status: 'succeeded', output: 'late' })).toBe(503);
+    take = true;
+    expect(await post(r.port, path, { status: 'succeeded', output: 'late' })).toBe(200);
+    expect(seen).toEqual([
+      ['gone1', { status: 'succeeded', output: 'late' }],
+      ['gone1', { status: 'succeeded', output: 'late' }],
+    ]);
+    // A forged token never reaches it.
+    expect(await post(r.port, path.replace(/[0-9a-f]{4}$/, '0000'), { status: 'succeeded' })).toBe(404);
+    expect(seen).toHaveLength(2);
   });
 });

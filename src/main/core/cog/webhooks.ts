@@ -4,6 +4,11 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { CogPredictionResponse } from './protocol';
 
 export type WebhookListener = (state: CogPredictionResponse) => void;
+/**
+ * For an authentic webhook of a prediction no listener runs here (its process died): true when it was
+ * taken care of (answered 200), false to answer 503 so that Cog tries again later (it retries `completed`).
+ */
+export type OrphanHandler = (predictionId: string, state: CogPredictionResponse) => Promise<boolean>;
 
 /**
  * Receives the webhooks a Cog container sends while a prediction runs (start, output, logs, completed),
@@ -17,6 +22,8 @@ export class WebhookReceiver {
   private readonly listeners = new Map<string, WebhookListener>();
   private readonly servers: http.Server[] = [];
   port = 0;
+  /** Takes the webhooks of predictions whose process is gone; without one they get 404. */
+  onOrphan?: OrphanHandler;
 
   constructor(private readonly secret: string) {}
 
@@ -24,7 +31,8 @@ export class WebhookReceiver {
     return createHmac('sha256', this.secret).update(predictionId).digest('hex').slice(0, 32);
   }
 
-  async listen(addresses: string[], preferredPort = 0): Promise<void> {
+  /** Listens on each address; true when it got `preferredPort` (false when another process holds it). */
+  async listen(addresses: string[], preferredPort = 0): Promise<boolean> {
     let port = preferredPort;
     for (const address of addresses) {
       const server = http.createServer((req, res) => this.handle(req, res));
@@ -46,6 +54,7 @@ export class WebhookReceiver {
       this.servers.push(server);
     }
     this.port = port;
+    return preferredPort !== 0 && port === preferredPort;
   }
 
   /** Registers a prediction; returns the path its webhooks go to. */
@@ -73,9 +82,10 @@ export class WebhookReceiver {
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const match = /^\/webhook\/([a-z0-9]+)\/([a-f0-9]{32})$/.exec(req.url ?? '');
-    const listener = match ? this.listeners.get(match[1]) : undefined;
     const valid = match && timingSafeEqual(Buffer.from(match[2]), Buffer.from(this.token(match[1])));
-    if (req.method !== 'POST' || !listener || !valid) {
+    const listener = match && valid ? this.listeners.get(match[1]) : undefined;
+    const orphan = match && valid && !listener ? this.onOrphan : undefined;
+    if (req.method !== 'POST' || !match || !valid || (!listener && !orphan)) {
       res.writeHead(404).end();
       req.resume();
       return;
@@ -95,8 +105,15 @@ export class WebhookReceiver {
         res.writeHead(400).end();
         return;
       }
-      res.writeHead(200).end();
-      listener(state);
+      if (listener) {
+        res.writeHead(200).end();
+        listener(state);
+        return;
+      }
+      orphan!(match[1], state).then(
+        (taken) => res.writeHead(taken ? 200 : 503).end(),
+        () => res.writeHead(503).end(),
+      );
     });
   }
 }

@@ -28,6 +28,11 @@ export interface RecoverDeps {
   mode: 'full' | 'passive';
   /** Re-attaches a prediction to the (adopted) container that still runs it. */
   reattach: (prediction: Prediction, container: WarmContainer) => void;
+  /**
+   * For a prediction whose model has finished since its process died: waits a little for the model's
+   * retried `completed` webhook (true when it arrived and the prediction is recorded).
+   */
+  lateResult?: (predictionId: string) => Promise<boolean>;
 }
 
 export interface RecoverReport {
@@ -53,31 +58,39 @@ export async function recover(d: RecoverDeps): Promise<RecoverReport> {
   for (const { prediction, runnerPid } of d.store.predictions.unfinished()) {
     if (processAlive(runnerPid)) continue;
     const container = prediction.containerId ? byId.get(prediction.containerId) : undefined;
+    let stopped = false;
     if (container?.running && d.docker) {
-      if (d.mode === 'passive') continue; // a full start (the app) will re-attach it
       try {
         const client = new CogClient(await containerUrl(d.docker, container.id));
         const health = await client.health();
-        if (health.status === 'BUSY' && !d.pool.get(container.versionId)) {
-          d.store.predictions.setRunner(prediction.id, process.pid);
-          d.reattach(prediction, d.pool.adopt(container.versionId, container.id, client.baseUrl));
-          kept.add(container.id);
-          report.adopted.push(container.id);
-          report.reattached.push(prediction.id);
+        if (health.status === 'BUSY') {
+          if (d.mode === 'full' && !d.pool.get(container.versionId)) {
+            d.store.predictions.setRunner(prediction.id, process.pid);
+            d.reattach(prediction, d.pool.adopt(container.versionId, container.id, client.baseUrl));
+            kept.add(container.id);
+            report.adopted.push(container.id);
+            report.reattached.push(prediction.id);
+            continue;
+          }
+          // The app or `cogdesk serve` takes it back when it starts again; a `cogdesk run` never comes back
+          // for its result, so the model is stopped rather than left running unseen.
+          if (d.mode === 'passive' && prediction.source !== 'cli') continue;
+          if (d.mode === 'passive') {
+            await client.cancel(prediction.id).catch(() => false);
+            await removeContainer(d.docker, container.id);
+            report.removed.push(container.id);
+            stopped = true;
+          }
+        } else if (health.status === 'READY' && d.lateResult && (await d.lateResult(prediction.id))) {
           continue;
         }
       } catch {
         // fall through: the container does not answer, so the prediction cannot be recovered
       }
     }
-    const reason = !d.docker || containers === null
-      ? 'Cogdesk stopped while this prediction was running, and Docker is not reachable now to find its container.'
-      : container
-        ? 'Cogdesk stopped while this prediction was running, and the model finished or stopped before its result could be collected.'
-        : 'Cogdesk stopped while this prediction was running, and its container is gone.';
     const failed = d.store.predictions.update(prediction.id, {
       status: 'failed',
-      error: `${reason} Its input and logs are kept: run it again to get an output.`,
+      error: `${whyLost(prediction, { stopped, docker: Boolean(d.docker) && containers !== null, container: Boolean(container) })} Its input and logs are kept: run it again to get an output.`,
       completedAt: new Date().toISOString(),
     });
     d.store.predictions.setRunner(prediction.id, null);
@@ -104,4 +117,14 @@ export async function recover(d: RecoverDeps): Promise<RecoverReport> {
     report.removed.push(c.id);
   }
   return report;
+}
+
+/** Why a prediction of a process that is gone cannot be finished, in the words a person needs. */
+function whyLost(p: Prediction, o: { stopped: boolean; docker: boolean; container: boolean }): string {
+  const who = p.source === 'cli' ? 'The `cogdesk` command that ran it' : 'Cogdesk';
+  if (p.status === 'starting' && !p.containerId) return `${who} stopped before this prediction ran (it was waiting for the model to start or for its turn).`;
+  if (o.stopped) return `${who} stopped (it was killed or crashed) before this prediction finished, so the model was stopped too.`;
+  if (!o.docker) return `${who} stopped while this prediction was running, and Docker is not reachable now to find its container.`;
+  if (o.container) return `${who} stopped while this prediction was running, and the model finished or stopped before its result could be collected.`;
+  return `${who} stopped while this prediction was running, and its container is gone.`;
 }
