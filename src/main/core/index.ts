@@ -31,7 +31,9 @@ import { readPredictionFile, removeOutputFiles, resolvePredictionFile } from './
 import { inputForCheck, prepareInput } from './runner/inputs';
 import { Lifecycle } from './runner/lifecycle';
 import { WarmPool } from './runner/pool';
-import { recover, type RecoverReport } from './runner/recover';
+import { orphanWebhookHandler } from './runner/orphan-webhooks';
+import { processAlive, recover, type RecoverReport } from './runner/recover';
+import { maskSecretInputs, secretValues } from './runner/secrets';
 import { createCatalog, resolveRemoteRef, runRemoteModel, type Catalog, type TokenStore } from './remote';
 import { createPusher, parseDestination, type Pusher } from './push';
 import { validateSettings } from './settings';
@@ -66,6 +68,8 @@ export interface CoreOptions {
   showInFolder?: (path: string) => Promise<void>;
   /** Opens a folder in the system's file manager (the app passes Electron's shell.openPath). */
   showFolder?: (path: string) => Promise<void>;
+  /** How long a canceled prediction may take to stop before its container is stopped (default 10 s). */
+  cancelGraceMs?: number;
 }
 
 export interface Core extends CogdeskApi {
@@ -137,8 +141,18 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
       // Listening on the bridge gateway fails harmlessly where it is not this machine's (Docker Desktop,
       // a remote engine); host.docker.internal then reaches the host's loopback instead.
       const gateway = await bridgeGateway(d);
-      await webhooks.listen(gateway ? ['127.0.0.1', gateway] : ['127.0.0.1'], Number(store.engineState.get('webhookPort') ?? 0));
-      store.engineState.set('webhookPort', String(webhooks.port));
+      const saved = Number(store.engineState.get('webhookPort') ?? 0);
+      await webhooks.listen(gateway ? ['127.0.0.1', gateway] : ['127.0.0.1'], saved);
+      // The saved port is the one every process of this data folder tries first, so a restarted Cogdesk
+      // gets the webhooks of what its predecessor sent. A process that found it taken (another Cogdesk
+      // holds it) uses a port of its own and never moves the saved one from under its owner.
+      if (!saved) {
+        try {
+          store.engineState.set('webhookPort', String(webhooks.port));
+        } catch {
+          // a full disk: the next process saves it
+        }
+      }
       webhookHost = 'host.docker.internal';
     })());
 
@@ -180,7 +194,9 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     webhookBase: () => `http://${store.settings.get().hostNetwork ? '127.0.0.1' : webhookHost}:${webhooks.port}`,
     outputsDir: paths.outputs,
     timeoutMs: () => store.settings.get().predictionTimeoutSeconds * 1000,
+    cancelGraceMs: () => options.cancelGraceMs ?? 10_000,
   });
+  webhooks.onOrphan = orphanWebhookHandler({ store, events, outputsDir: paths.outputs, runsHere: (id) => lifecycle.isRunning(id) });
 
   const engine = async (): Promise<Docker> => {
     const d = await docker();
@@ -202,6 +218,16 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
       homeId: paths.homeId,
       mode,
       reattach: (p, c) => void lifecycle.reattach(p, c),
+      lateResult: async (id) => {
+        // Only the process on the data folder's own webhook port gets a dead process's webhooks.
+        if (!d || String(webhooks.port) !== store.engineState.get('webhookPort')) return false;
+        const deadline = Date.now() + 3_000;
+        while (Date.now() < deadline) {
+          if (store.predictions.get(id)?.status !== 'processing') return true;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        return false;
+      },
     });
   }
 
@@ -422,34 +448,43 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
       }
       const version = resolveVersion(request.version);
       const schema = schemaOf(version);
-      // Local paths: any from the CLI; from the window or the local API only files under the data folder.
-      const roots = request.source === 'cli' ? undefined : [await realpath(paths.home).catch(() => paths.home)];
+      // Local paths: any from the CLI (the person names their own files); from the window or the local API
+      // only files Cogdesk keeps for predictions (uploads, kept inputs, outputs), never its secrets or database.
+      const roots = request.source === 'cli' ? undefined : await inputRoots(paths);
       const { stored, sent } = await prepareInput(schema, request.input, paths.inputs, roots);
       assertValidInput(schema, sent);
       await engine();
       const prediction = store.predictions.create({
         modelId: version.modelId,
         versionId: version.id,
-        input: stored,
+        // Secrets go to the model, never into the history.
+        input: maskSecretInputs(schema, stored),
         source: request.source ?? 'app',
       });
       store.predictions.setRunner(prediction.id, process.pid);
       events.emit('prediction', prediction);
       const streams = schema.output.kind === 'iterator' || schema.output.kind === 'concatenate';
-      void lifecycle.start(prediction, version, sent, streams, requirementFromCogConfig(version.cogConfig).gpu === true);
+      void lifecycle.start(prediction, version, sent, streams, requirementFromCogConfig(version.cogConfig).gpu === true, secretValues(schema, sent));
       return prediction;
     },
 
     async cancelPrediction(id: string) {
       const prediction = store.predictions.get(id);
       if (!prediction) throw notFound('prediction', id);
-      if (!(await lifecycle.cancel(id)) && (prediction.status === 'starting' || prediction.status === 'processing')) {
+      if (await lifecycle.cancel(id)) return;
+      const owner = store.predictions.unfinished().find((u) => u.prediction.id === id);
+      if (!owner) return; // finished already
+      if (processAlive(owner.runnerPid)) {
         throw new CogdeskError({
           code: 'bad_request',
-          message: `Prediction ${id} is run by another Cogdesk process`,
+          message: `Prediction ${id} is run by another Cogdesk process (pid ${owner.runnerPid})`,
           hint: 'Cancel it from the window or command that started it.',
         });
       }
+      // No process runs it any more: nothing will ever finish it, so the cancel ends it here.
+      const canceled = store.predictions.update(id, { status: 'canceled', completedAt: new Date().toISOString() });
+      store.predictions.setRunner(id, null);
+      events.emit('prediction', canceled);
     },
 
     async getPrediction(id: string) {
@@ -593,6 +628,12 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     },
   };
   return api;
+}
+
+/** The folders a file input from the window or the local API may come from (real paths). */
+async function inputRoots(paths: HomePaths): Promise<string[]> {
+  const folders = [paths.inputs, paths.apiFiles, paths.outputs];
+  return Promise.all(folders.map((f) => realpath(f).catch(() => f)));
 }
 
 function notFound(what: string, id: string): CogdeskError {

@@ -21,6 +21,8 @@ export interface HomePaths {
   outputs: string;
   /** Large inputs given as data URIs, kept as files (named by content hash). */
   inputs: string;
+  /** Uploads through the local API's Files API (`POST /v1/files`). */
+  apiFiles: string;
   /** A short stable id of this home, put on containers so homes never touch each other's. */
   homeId: string;
 }
@@ -32,6 +34,7 @@ export function homePaths(home: string): HomePaths {
     database: join(abs, 'cogdesk.db'),
     outputs: join(abs, 'outputs'),
     inputs: join(abs, 'inputs'),
+    apiFiles: join(abs, 'api-files'),
     homeId: createHash('sha256').update(abs).digest('hex').slice(0, 16),
   };
 }

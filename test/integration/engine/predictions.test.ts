@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -75,7 +75,9 @@ describe('predictions through the engine (real Docker, fixture Cog images)', () 
   });
 
   it('sends a local file as a data URI and keeps paths, never base64, in the database', async () => {
-    const input = join(core.paths.home, 'in.txt');
+    // From the window or the API a path is only taken inside the folders Cogdesk keeps inputs in.
+    await mkdir(core.paths.inputs, { recursive: true });
+    const input = join(core.paths.inputs, 'in.txt');
     await writeFile(input, 'hello world');
     const created = await core.createPrediction({ version: v.file.id, input: { image: input } });
     const done = await core.waitForPrediction(created.id);
@@ -118,6 +120,18 @@ describe('predictions through the engine (real Docker, fixture Cog images)', () 
     }
   });
 
+  it("never takes the data folder's secrets or database as a file input from the window or the API", async () => {
+    await writeFile(join(core.paths.home, 'replicate-token'), 'r8_not_for_models');
+    for (const name of ['replicate-token', 'cogdesk.db', 'api-token', 'replicate-token.enc', 'outputs/../replicate-token']) {
+      for (const source of ['app', 'api'] as const) {
+        const refused = await core.createPrediction({ version: v.file.id, input: { image: join(core.paths.home, name) }, source }).catch((e) => e);
+        expect(refused, `${name} from ${source}`).toBeInstanceOf(CogdeskError);
+        expect(['bad_request', 'file_not_found']).toContain(refused.code);
+      }
+    }
+    expect((await core.listPredictions({ limit: 1000 })).some((p) => JSON.stringify(p.input).includes('replicate-token'))).toBe(false);
+  });
+
   it('keeps a large data URI input as a file under the data folder, not as base64 in the database', async () => {
     const text = 'x'.repeat(6000) + 'END';
     const uri = `data:text/plain;base64,${Buffer.from(text).toString('base64')}`;
@@ -137,6 +151,15 @@ describe('predictions through the engine (real Docker, fixture Cog images)', () 
     expect(output.text).toBe('sk***');
     expect(output.files).toHaveLength(1);
     expect(readFileSync(output.files[0]).subarray(0, 4)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+    // The model got the secret (its output starts with it); the history keeps it masked, as Replicate does.
+    expect(output.text.startsWith('sk')).toBe(true);
+    expect(done.input).toMatchObject({ token: '**********', mode: 2 });
+    const db = new Database(core.paths.database, { readonly: true });
+    const rows = JSON.stringify(db.prepare('SELECT * FROM predictions').all());
+    db.close();
+    expect(rows).not.toContain('sk-secret-value');
+    const example = await core.addExample(created.id);
+    expect((await core.listExamples(example.modelId)).find((e) => e.predictionId === created.id)?.prediction.input.token).toBe('**********');
   });
 
   it('records a failing model as failed with its error and traceback', async () => {
