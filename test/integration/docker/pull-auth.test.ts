@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { registryAuthFor } from '../../../src/main/core/docker/auth';
 import { pullImage } from '../../../src/main/core/docker/pull';
+import { engineElsewhere } from './engine-elsewhere';
 import { docker, rejectionOf, requireEnv, type FixtureImage, type Fixtures } from './env';
 import { removeImageCompletely, removeImages } from './local-images';
 
@@ -69,5 +70,28 @@ describe('pulling from the registry with basic auth', () => {
     const configPath = dockerConfig('ignored', {});
     const auth = { serveraddress: fx.authRegistry, username: fx.authUser, password: fx.authPassword };
     expect((await pullImage(docker, priv.pinnedRef, { configPath, auth })).imageId).toBe(priv.imageId);
+  });
+});
+
+describe('an engine that is not on this machine', () => {
+  it('does not get the registry credentials unless COGDESK_ENGINE_CREDENTIALS names it; the refusal says why and how', async () => {
+    const configPath = dockerConfig('for-elsewhere', { [fx.authRegistry]: basic(fx.authUser, fx.authPassword) });
+    const elsewhere = await engineElsewhere();
+    try {
+      const e = await rejectionOf(pullImage(elsewhere.docker, priv.ref, { configPath, env: {} }));
+      expect(e.code).toBe('registry_unauthorized');
+      expect(e.message).toBe(
+        `${fx.authRegistry} requires you to sign in to pull ${priv.ref}. Cogdesk does not send your credentials for ${fx.authRegistry} to the Docker engine at ${elsewhere.address}, which is not on this machine`,
+      );
+      expect(e.hint).toBe(`To let that engine use them, set COGDESK_ENGINE_CREDENTIALS=${elsewhere.address}; or pull and push on that machine itself.`);
+      expect(elsewhere.sawCredentials()).toBe(false);
+
+      // Named by the user: it gets them, and the pull works.
+      const allowed = await pullImage(elsewhere.docker, priv.ref, { configPath, env: { COGDESK_ENGINE_CREDENTIALS: elsewhere.address } });
+      expect(allowed.imageId).toBe(priv.imageId);
+      expect(elsewhere.sawCredentials()).toBe(true);
+    } finally {
+      await elsewhere.close();
+    }
   });
 });

@@ -13,12 +13,14 @@ import { AUTH_PASSWORD, AUTH_REGISTRY, AUTH_USER } from '../../helpers/fixtures'
 import { expectAnswersValid, FAKE_TOKEN, type FakeReplicate } from '../../fakes/replicate-api';
 import { buildCogImage, dockerConfig, freshRepo, removeBuiltImages, startPushFake } from './helpers';
 import { startUploadProxy } from './upload-proxy';
+import { engineElsewhere } from '../docker/engine-elsewhere';
 
 /** The calls this file drives: each must be in the contract and on the core, or the first test fails. */
 const PUSH_CALLS = ['planPush', 'pushVersion', 'getRegistryLogin', 'setRegistryToken', 'clearRegistryToken', 'listPushes', 'cancelTask'] as const;
 
 /** What the core adds for pushes, as this file calls it. */
 interface PushApi {
+  updateSettings(patch: { dockerHost?: string }): Promise<unknown>;
   planPush(request: PushRequest): Promise<PushPlan>;
   pushVersion(request: PushRequest): Promise<{ taskId: string }>;
   getRegistryLogin(): Promise<RegistryLoginStatus>;
@@ -134,6 +136,35 @@ describe('the contract: pushVersion as a task', { timeout: 120_000 }, () => {
       expect(api.pusher.pushes.all()).toEqual([]);
     } finally {
       await proxy.close();
+    }
+  });
+
+  it('an engine not on this machine (the Docker host setting) gets no registry credentials: the push fails saying why, creating nothing', async () => {
+    const image = await buildCogImage();
+    await api.setRegistryToken(AUTH_PASSWORD);
+    const elsewhere = await engineElsewhere();
+    try {
+      await api.updateSettings({ dockerHost: elsewhere.address });
+      const repo = freshRepo('elsewhere');
+      let taskId: string | null = null;
+      const watch = taskEnd(() => taskId);
+      taskId = (await api.pushVersion({ version: image, destination: repo })).taskId;
+      const end = await watch.done;
+      expect(end).toMatchObject({
+        taskId,
+        state: 'failed',
+        error: {
+          code: 'registry_unauthorized',
+          message: `Cogdesk does not send your credentials for ${AUTH_REGISTRY} to the Docker engine at ${elsewhere.address}, which is not on this machine, so it cannot push from there`,
+          hint: `To let that engine use them, set COGDESK_ENGINE_CREDENTIALS=${elsewhere.address}; or pull and push on that machine itself.`,
+        },
+      });
+      expect(elsewhere.sawCredentials()).toBe(false);
+      expect(fake.world.models.has(repo)).toBe(false);
+      expect(api.pusher.pushes.all()).toEqual([]);
+    } finally {
+      await api.updateSettings({ dockerHost: '' });
+      await elsewhere.close();
     }
   });
 });

@@ -1,7 +1,9 @@
+import type Docker from 'dockerode';
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { dockerTarget } from './connection';
 import { DOCKER_HUB, parseImageRef, type ImageRef } from './image-ref';
 
 /** What the engine takes as X-Registry-Auth (dockerode's `authconfig`). */
@@ -22,6 +24,32 @@ interface DockerConfigFile {
 export const DOCKER_HUB_AUTH_KEY = 'https://index.docker.io/v1/';
 const HUB_ALIASES = new Set([DOCKER_HUB, 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com']);
 const HELPER_TIMEOUT_MS = 15_000;
+
+/** Names the one Docker engine not on this machine that may receive registry credentials (its address). */
+export const ENGINE_CREDENTIALS_ENV = 'COGDESK_ENGINE_CREDENTIALS';
+const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+/**
+ * Whether registry credentials may go to this engine (X-Registry-Auth on a pull or push, POST /auth): the
+ * engine receives them and uses them itself. They go to an engine on this machine (a socket or named pipe,
+ * tcp to 127.0.0.1/localhost); to another one (the Docker host setting, DOCKER_HOST, a context: tcp:// or
+ * ssh:// elsewhere) only when COGDESK_ENGINE_CREDENTIALS names that engine's address, as the user's choice.
+ */
+export function credentialsMayGoTo(docker: Docker, env: NodeJS.ProcessEnv = process.env): { ok: true } | { ok: false; engine: string } {
+  const engine = dockerTarget(docker);
+  const m = /^(?:tcp|https|http|ssh):\/\/(?:[^@/]*@)?(\[[^\]]+\]|[^:/]+)/i.exec(engine);
+  if (!m || LOCAL_HOSTS.has(m[1].toLowerCase())) return { ok: true };
+  const allowed = env[ENGINE_CREDENTIALS_ENV]?.trim();
+  return allowed && allowed === engine ? { ok: true } : { ok: false, engine };
+}
+
+/** What a user reads when credentials were kept from an engine elsewhere. */
+export function withheldWords(registry: string, engine: string): { sentence: string; hint: string } {
+  return {
+    sentence: `Cogdesk does not send your credentials for ${registry} to the Docker engine at ${engine}, which is not on this machine`,
+    hint: `To let that engine use them, set ${ENGINE_CREDENTIALS_ENV}=${engine}; or pull and push on that machine itself.`,
+  };
+}
 
 /** `$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`. */
 export function dockerConfigPath(): string {

@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import type { PullProgress } from '../../../shared/domain';
 import { CogdeskError } from '../../../shared/errors';
-import { registryAuthFor, type RegistryAuth } from './auth';
+import { credentialsMayGoTo, registryAuthFor, withheldWords, type RegistryAuth } from './auth';
 import { dockerErrorToCogdesk, dockerTarget } from './connection';
 import { rawMessage, registryError } from './docker-errors';
 import { parseImageRef, repoDigestFor, type ImageRef } from './image-ref';
@@ -14,8 +14,13 @@ export interface PullOptions {
   onProgress?: (progress: PullProgress) => void;
   /** Aborting stops the pull and rejects with CogdeskError('pull_canceled'). */
   signal?: AbortSignal;
-  /** Registry credentials; by default those in the user's Docker config (see registryAuthFor); null for none. */
+  /**
+   * Registry credentials; by default those in the user's Docker config (see registryAuthFor); null for
+   * none. Never sent to an engine that is not on this machine unless COGDESK_ENGINE_CREDENTIALS names it.
+   */
   auth?: RegistryAuth | null;
+  /** Where COGDESK_ENGINE_CREDENTIALS is read (default process.env). */
+  env?: NodeJS.ProcessEnv;
   /** The Docker config file to read credentials from, when `auth` is not given. */
   configPath?: string;
   throttleMs?: number;
@@ -35,8 +40,16 @@ export async function pullImage(docker: Docker, ref: string, opts: PullOptions =
   const parsed = parseImageRef(ref);
   const { signal } = opts;
   if (signal?.aborted) throw canceled(parsed);
-  const auth = opts.auth === undefined ? await registryAuthFor(parsed, { configPath: opts.configPath }) : opts.auth ?? undefined;
+  const found = opts.auth === undefined ? await registryAuthFor(parsed, { configPath: opts.configPath }) : opts.auth ?? undefined;
+  const engine = found ? credentialsMayGoTo(docker, opts.env) : ({ ok: true } as const);
+  const auth = engine.ok ? found : undefined;
+  const withheld = engine.ok ? null : withheldWords(parsed.registry, engine.engine);
   const ctx = { ref: parsed.full, registry: parsed.registry, withAuth: !!auth };
+  /** A refusal that the withheld credentials would have answered says that they were withheld. */
+  const explain = (e: CogdeskError): CogdeskError =>
+    withheld && (e.code === 'registry_unauthorized' || e.code === 'image_not_found')
+      ? new CogdeskError({ code: e.code, message: `${e.message}. ${withheld.sentence}`, hint: withheld.hint, details: e.details }, { cause: e })
+      : e;
   const tracker = new PullProgressTracker(parsed.full);
   const report = throttle(() => safeCall(opts.onProgress, tracker.snapshot()), opts.throttleMs ?? 100);
   report.now();
@@ -51,7 +64,7 @@ export async function pullImage(docker: Docker, ref: string, opts: PullOptions =
   } catch (e) {
     report.cancel();
     if (signal?.aborted) throw canceled(parsed, e);
-    throw dockerErrorToCogdesk(e, { action: 'pulling', target: dockerTarget(docker), ...ctx });
+    throw explain(dockerErrorToCogdesk(e, { action: 'pulling', target: dockerTarget(docker), ...ctx }));
   }
 
   let streamDigest: string | undefined;
@@ -65,7 +78,7 @@ export async function pullImage(docker: Docker, ref: string, opts: PullOptions =
   });
   report.cancel();
   if (end.outcome === 'canceled') throw canceled(parsed, end.error);
-  if (end.failure) throw registryError(end.failure, ctx);
+  if (end.failure) throw explain(registryError(end.failure, ctx));
   if (end.outcome === 'lost') {
     throw new CogdeskError(
       {

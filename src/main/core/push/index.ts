@@ -13,6 +13,7 @@ import type Docker from 'dockerode';
 import type { RemoteModel } from '../../../shared/catalog';
 import { CogdeskError } from '../../../shared/errors';
 import type { HardwareReport } from '../../../shared/hardware';
+import { credentialsMayGoTo, withheldWords } from '../docker/auth';
 import { detectHardware } from '../hardware/detect';
 import { replicateRegistry } from '../models';
 import { RemoteClient, RemoteError, type RemoteClientOptions } from '../remote/client';
@@ -185,6 +186,12 @@ export function createPusher(o: PusherOptions): Pusher {
       const found = await credentialsFor(request.credentials);
       if (!found) throw noCredentials(reg, await logins.get().catch(() => null));
       const d = await o.docker();
+      // The engine uses the credentials itself: one elsewhere gets them only when the user said so.
+      const engine = credentialsMayGoTo(d, env);
+      if (!engine.ok) {
+        const w = withheldWords(reg, engine.engine);
+        throw new CogdeskError({ code: 'registry_unauthorized', message: `${w.sentence}, so it cannot push from there`, hint: w.hint });
+      }
       await checkCredentials(d, found, reg);
       if (signal?.aborted) throw new CogdeskError({ code: 'canceled', message: `Push to ${dest.id} canceled`, hint: 'Nothing was created or pushed.' });
       opts.onPlan?.(plan);
