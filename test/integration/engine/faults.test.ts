@@ -95,6 +95,19 @@ describe('faults that must not lose or mix up predictions', () => {
     expect(next.status).toBe('succeeded');
   }, 120_000);
 
+  it('a re-attached prediction always ends: past its time limit it is canceled and failed as timed out', async () => {
+    const h = home();
+    const setup = openStore(homePaths(h).database);
+    setup.settings.update({ predictionTimeoutSeconds: 4 });
+    setup.close();
+    const [id] = await killedMidPrediction(h, fixtureImage('stream'), { prompt: 't', n: 600, delay: 0.1 }, '', { RUN_SOURCE: 'api' });
+    const core = await open(h, { cancelGraceMs: 1_000 });
+    expect(core.recovery?.reattached).toEqual([id]);
+    const done = await core.waitForPrediction(id);
+    expect(done.status).toBe('failed');
+    expect(done.error).toMatch(/timed out/);
+  }, 90_000);
+
   it('a killed `cogdesk run`: the next command of any kind settles its prediction and stops the model it left running', async () => {
     const h = home();
     const [id] = await killedMidPrediction(h, fixtureImage('stream'), { prompt: 'k', n: 300, delay: 0.1 });

@@ -44,4 +44,14 @@ describe('errors as problem bodies', () => {
     expect(toProblem(p)).toBe(p);
     expect(toProblem(new Error('disk full')).body()).toEqual({ title: 'Internal error', detail: 'disk full', status: 500 });
   });
+
+  it("answers 507 with what to do when the disk is full (SQLite's SQLITE_FULL, ENOSPC), never a bare 500", () => {
+    const sqlite = Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+    const enospc = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    for (const e of [sqlite, enospc]) {
+      const body = toProblem(e).body();
+      expect(body.status).toBe(507);
+      expect(body.detail).toMatch(/disk is full.*Free some space/s);
+    }
+  });
 });

@@ -4,7 +4,7 @@
  * what the Python client shows).
  */
 import type { ServerResponse } from 'node:http';
-import { CogdeskError, type ErrorCode, type FieldError } from '../../../shared/errors';
+import { CogdeskError, toErrorInfo, type ErrorCode, type FieldError } from '../../../shared/errors';
 
 export interface InvalidField {
   type: string;
@@ -82,6 +82,7 @@ const STATUS: Partial<Record<ErrorCode, [number, string]>> = {
   registry_error: [502, 'Registry error'],
   pull_failed: [502, 'Registry error'],
   timeout: [504, 'Timed out'],
+  disk_full: [507, 'Insufficient storage'],
 };
 
 /** Any thrown value as a problem: ApiProblem as it is, CogdeskError by its code, anything else a 500. */
@@ -92,8 +93,10 @@ export function toProblem(e: unknown): ApiProblem {
     const fields = e.fields?.map((f) => invalidField(f.field, FIELD_TYPES[f.code] ?? 'invalid', f.message));
     return new ApiProblem(status, title, e.message, { hint: e.hint, invalid_fields: fields });
   }
-  const message = e instanceof Error ? e.message : String(e);
-  return new ApiProblem(500, 'Internal error', message || 'Something went wrong in Cogdesk');
+  // Plain errors with a known meaning (a full disk's ENOSPC or SQLITE_FULL) say it the way people can act on.
+  const info = toErrorInfo(e);
+  if (info.code !== 'internal') return toProblem(new CogdeskError(info));
+  return new ApiProblem(500, 'Internal error', info.message || 'Something went wrong in Cogdesk');
 }
 
 export function sendProblem(res: ServerResponse, e: unknown, extraHeaders: Record<string, string> = {}): void {
