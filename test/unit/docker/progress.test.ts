@@ -141,6 +141,19 @@ describe('no percent until every layer to download has a known size (issue 11, i
     expect(sized.message).toBe('Downloading 2 layers (25.6 MB of 300 MB)');
   });
 
+  it('sizes known from the manifest (knowSizes): a percent from the first byte, in step with the bytes', () => {
+    const events = recorded('multi-fresh.jsonl');
+    const t = new PullProgressTracker('x');
+    t.knowSizes(Object.fromEntries(Object.entries(SIZES).map(([id, size]) => [`sha256:${id}${'0'.repeat(52)}`, size])));
+    expect(t.snapshot()).toMatchObject({ phase: 'resolving', percent: null, layers: { total: 0 } });
+    const snaps = events.map((e) => (t.apply(e), t.snapshot()));
+    expectSane(snaps);
+    // After the four "Pulling fs layer" lines every size is known: 0 %, and the total is the image's.
+    expect(snaps[4]).toMatchObject({ percent: 0, bytesTotal: ALL, message: 'Downloading 4 layers (0 B of 6.2 MB)' });
+    expect(snaps[15].percent!).toBeGreaterThan(70);
+    expect(t.finish()).toMatchObject({ percent: 100, bytesDone: ALL, bytesTotal: ALL });
+  });
+
   it('a layer that is downloaded without telling its size does not hold the percent back', () => {
     const t = new PullProgressTracker('x');
     t.apply({ status: 'Pulling fs layer', id: 'a' });

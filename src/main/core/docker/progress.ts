@@ -39,6 +39,7 @@ const DOWNLOAD_SHARE = 0.85;
  */
 export class PullProgressTracker {
   private readonly layers = new Map<string, Layer>();
+  private readonly sizes = new Map<string, number>();
   private percent = 0;
   /** Whether a percent was shown: it then stays, only going up. */
   private sized = false;
@@ -46,6 +47,20 @@ export class PullProgressTracker {
   private lastStatus = '';
 
   constructor(readonly ref: string) {}
+
+  /**
+   * Layer sizes known before the engine tells them (from the image's manifest), by blob digest or by the
+   * 12-character id the engine's stream uses: the percent can then show from the first byte.
+   */
+  knowSizes(sizes: Record<string, number>): void {
+    for (const [digest, size] of Object.entries(sizes)) {
+      if (!validSize(size) || size === 0) continue;
+      const id = digest.replace(/^sha256:/, '').slice(0, 12);
+      this.sizes.set(id, size);
+      const layer = this.layers.get(id);
+      if (layer) layer.total ??= size;
+    }
+  }
 
   /** Applies one event; returns false for events that change nothing visible. */
   apply(event: PullEvent): boolean {
@@ -59,7 +74,7 @@ export class PullProgressTracker {
     }
     let layer = this.layers.get(event.id);
     if (!layer) {
-      layer = { state: 'waiting', current: 0, extracted: 0 };
+      layer = { state: 'waiting', current: 0, extracted: 0, total: this.sizes.get(event.id) };
       this.layers.set(event.id, layer);
     }
     this.lastStatus = status;
