@@ -1,5 +1,5 @@
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { ProgressBar } from '../../components/ProgressBar';
+import { ProgressBar, pullProgressText } from '../../components/ProgressBar';
 import { formatBytes } from '../../lib/format';
 import { useLibrary, type PullTask } from '../../state/library';
 import { useNavigation } from '../../state/navigation';
@@ -9,7 +9,7 @@ function progressText(task: PullTask): string {
   if (task.state === 'succeeded') return `Pulled${p && p.bytesTotal ? ` · ${formatBytes(p.bytesTotal)}` : ''} · 100%`;
   if (!p) return 'Starting…';
   // The engine's message says the phase, layers and bytes ("Downloading 2 layers (12.1 MB of 48.0 MB)").
-  return `${p.message || p.phase} · ${Math.round(p.percent)}%`;
+  return pullProgressText(p);
 }
 
 /** One pull: its progress bar (bytes, layers, percent) while it runs, cancel; then the outcome. */

@@ -2,8 +2,7 @@ import { useEffect } from 'react';
 import type { RemoteModel } from '../../../../shared/catalog';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { FitBadge } from '../../components/FitBadge';
-import { ProgressBar } from '../../components/ProgressBar';
-import { formatBytes } from '../../lib/format';
+import { ProgressBar, pullProgressText } from '../../components/ProgressBar';
 import { useFit } from '../../state/fit';
 import { useModelPage } from '../../state/modelPage';
 import { useNavigation } from '../../state/navigation';
@@ -27,9 +26,8 @@ export function RunLocally({ model }: { model: RemoteModel }) {
 
   const busy = mine?.state === 'starting' || mine?.state === 'running';
   const p = mine?.progress;
-  const text = p
-    ? `${p.message || p.phase}${p.bytesTotal > 0 ? ` (${formatBytes(p.bytesDone)} of ${formatBytes(p.bytesTotal)})` : ''} · ${Math.round(p.percent)}%`
-    : 'Starting…';
+  // The engine's message carries the bytes; the percent only once every layer's size is known.
+  const text = p ? pullProgressText(p) : 'Starting…';
   return (
     <section className="panel run-locally" aria-labelledby="run-locally" data-state={mine?.state ?? 'idle'}>
       <h2 id="run-locally">Run locally</h2>
