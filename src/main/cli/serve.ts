@@ -24,6 +24,14 @@ function parsePort(value: string): number {
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
+function parseMegabytes(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < 1 || n > 10_240) throw new InvalidArgumentError(`${flag} must be a number of MiB from 1 to 10240, got "${value}".`);
+    return n;
+  };
+}
+
 export function usage(server: ApiServer): string {
   return [
     `Cogdesk local API on ${server.url}`,
@@ -46,6 +54,8 @@ interface ServeOptions {
   fileOutput: 'url' | 'data-uri';
   json?: boolean;
   quiet?: boolean;
+  maxBodyMb?: number;
+  maxUploadMb?: number;
 }
 
 export function registerServeCommands(program: Command, hooks: ServeHooks = {}): Command {
@@ -59,6 +69,8 @@ export function registerServeCommands(program: Command, hooks: ServeHooks = {}):
     .addOption(new Option('--file-output <mode>', 'output files as URLs this server serves, or as data: URIs').choices(['url', 'data-uri']).default('url'))
     .option('--json', 'print {url, origin, port, token, webhookSecret} as one JSON line once listening')
     .option('--quiet', 'do not log each request on stderr')
+    .option('--max-body-mb <n>', 'largest JSON request body, in MiB (default 32)', parseMegabytes('--max-body-mb'))
+    .option('--max-upload-mb <n>', 'largest upload to /v1/files, in MiB (default 100)', parseMegabytes('--max-upload-mb'))
     .action(async (o: ServeOptions) => {
       // Long-running like the app: it takes over what a previous process left running.
       const core = await createCore({ recover: 'full', ...hooks.coreOptions });
@@ -68,6 +80,8 @@ export function registerServeCommands(program: Command, hooks: ServeHooks = {}):
           port: o.port,
           cors: o.cors,
           fileOutput: o.fileOutput,
+          maxBodyBytes: o.maxBodyMb ? Math.round(o.maxBodyMb * 1024 * 1024) : undefined,
+          maxUploadBytes: o.maxUploadMb ? Math.round(o.maxUploadMb * 1024 * 1024) : undefined,
           log: o.quiet ? undefined : (line) => err(line),
         });
         if (o.json) {

@@ -78,6 +78,27 @@ describe('cogdesk serve', () => {
     await second.done;
   });
 
+  it('raises the body limit that a 413 names with --max-body-mb, and refuses a nonsense limit', async () => {
+    const body = JSON.stringify({ version: 'fixtures/echo', input: { text: 'x'.repeat(2 * 1024 * 1024) } });
+    const send = (url: string, token: string) =>
+      fetch(`${url}/predictions`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
+    const small = await serve(['--port', '0', '--quiet', '--max-body-mb', '1']);
+    const refused = await send(small.server.url, small.server.token);
+    expect(refused.status).toBe(413);
+    expect(((await refused.json()) as { detail: string }).detail).toContain('--max-body-mb');
+    small.stop.abort();
+    await small.done;
+    const large = await serve(['--port', '0', '--quiet', '--max-body-mb', '4'], small.home);
+    const taken = await send(large.server.url, large.server.token);
+    expect(taken.status).not.toBe(413);
+    await taken.arrayBuffer();
+    large.stop.abort();
+    await large.done;
+    const program = registerServeCommands(new Command().exitOverride(), { coreOptions: { home: newHome() }, out: () => undefined, err: () => undefined });
+    program.configureOutput({ writeErr: () => undefined });
+    await expect(program.parseAsync(['node', 'cogdesk', 'serve', '--max-body-mb', 'lots'])).rejects.toMatchObject({ message: expect.stringContaining('--max-body-mb must be a number of MiB') });
+  });
+
   it('refuses a port in use, saying what to do', async () => {
     const first = await serve(['--port', '0', '--quiet']);
     const program = registerServeCommands(new Command().exitOverride(), { coreOptions: { home: newHome() }, out: () => undefined, err: () => undefined });
