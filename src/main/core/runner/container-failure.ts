@@ -4,6 +4,7 @@
  * reports), out of memory, removed, or Docker itself gone; and what it printed while this prediction ran.
  */
 import type Docker from 'dockerode';
+import { CogConnectionError, CogHttpError, type CogClient } from '../cog/client';
 import { containerState, demuxLogs } from '../docker/containers';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -58,4 +59,30 @@ export async function containerLogsSince(docker: Docker, containerId: string, si
   } catch {
     return '';
   }
+}
+
+/**
+ * A prediction's request to its container broke (connection lost, or an HTTP error from a dying server):
+ * what to tell the person, what to add to its logs (the container's output since `sentAt`, the server's
+ * answer), and whether the container must be discarded (dead, not answering, or its setup failed).
+ */
+export async function whyContainerBroke(
+  docker: Docker,
+  container: { containerId: string; client: CogClient },
+  e: CogConnectionError | CogHttpError,
+  sentAt: string | null,
+): Promise<{ message: string; logs: string[]; discard: boolean }> {
+  const why = await explainContainerFailure(docker, container.containerId);
+  const health = why.alive ? await container.client.health().catch(() => null) : null;
+  const message =
+    health?.status === 'SETUP_FAILED'
+      ? "The model's setup failed, so it cannot run predictions."
+      : !why.alive || e instanceof CogConnectionError
+        ? why.message
+        : `${e.message}: look at the logs below for the model's own error.`;
+  const logs: string[] = [];
+  const tail = await containerLogsSince(docker, container.containerId, sentAt, 50);
+  if (tail) logs.push(`[cogdesk] the container's output during this prediction:\n${tail}`);
+  if (e instanceof CogHttpError && e.details) logs.push(e.details);
+  return { message, logs, discard: !why.alive || !health || health.status === 'SETUP_FAILED' };
 }

@@ -1,19 +1,18 @@
 import type Docker from 'dockerode';
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Prediction, PredictionStatus, Version } from '../../../shared/domain';
 import { CogdeskError, toErrorInfo } from '../../../shared/errors';
 import { CogBusyError, CogConnectionError, CogHttpError } from '../cog/client';
+import { explainInputDownloadError } from '../cog/input-errors';
 import type { CogPredictionResponse, WebhookEvent } from '../cog/protocol';
 import type { WebhookReceiver } from '../cog/webhooks';
 import type { EventBus } from '../events';
 import type { Store } from '../store';
 import type { PredictionPatch } from '../store/predictions';
-import { containerLogsSince, explainContainerFailure } from './container-failure';
+import { whyContainerBroke } from './container-failure';
 import { diskFullError, isDiskFullError } from './disk-full';
 import { saveOutputFiles } from './outputs';
 import { NoWarmContainerError, type WarmContainer, type WarmPool } from './pool';
-import { maskSecretText } from './secrets';
+import { PredictionRecorder, type RecordedRun } from './record';
 import { fullest } from './state';
 
 export interface LifecycleDeps {
@@ -52,6 +51,8 @@ interface Running {
   failure?: CogdeskError;
   /** Secret input values, masked wherever logs or errors are kept. */
   secrets: readonly string[];
+  /** The input as sent, to name the input URL a model could not download. */
+  input?: Record<string, unknown>;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -67,8 +68,11 @@ const MAX_CONTAINER_TRIES = 3;
  */
 export class Lifecycle {
   private readonly running = new Map<string, Running>();
+  private readonly recorder: PredictionRecorder;
 
-  constructor(private readonly d: LifecycleDeps) {}
+  constructor(private readonly d: LifecycleDeps) {
+    this.recorder = new PredictionRecorder(d);
+  }
 
   isRunning(id: string): boolean {
     return this.running.has(id);
@@ -193,6 +197,7 @@ export class Lifecycle {
         }
         if (container.gone) return 'retry';
         run.container = container;
+        run.input = input;
         run.sentAt = new Date().toISOString();
         this.write(run, { status: 'processing', startedAt: run.sentAt, containerId: container.containerId });
         const hook = this.d.webhooks.register(run.id, (state) => this.onWebhook(run, state));
@@ -304,7 +309,8 @@ export class Lifecycle {
     const output = run.failure || state.output === undefined || state.output === null ? null : await saveOutputFiles(state.output, this.outDir(run.id));
     await this.finish(run, {
       status,
-      error: state.error ?? null,
+      // "<urlopen error [Errno 111] Connection refused>" becomes which input, which URL, and what to check.
+      error: status === 'failed' ? (explainInputDownloadError(state.error, run.input ?? {}) ?? state.error ?? null) : (state.error ?? null),
       output,
       logs: state.logs ?? '',
       startedAt: state.started_at ?? undefined,
@@ -326,15 +332,10 @@ export class Lifecycle {
     if (container && (e instanceof CogConnectionError || e instanceof CogHttpError) && !run.forced) {
       // The container broke under the prediction: find out how from Docker, keep what it printed while this
       // prediction ran (never an earlier one's), and start fresh next time unless it is still healthy.
-      const why = await explainContainerFailure(this.d.docker, container.containerId);
-      const health = why.alive ? await container.client.health().catch(() => null) : null;
-      if (health?.status === 'SETUP_FAILED') message = "The model's setup failed, so it cannot run predictions.";
-      else if (!why.alive || e instanceof CogConnectionError) message = why.message;
-      else message = `${message}: look at the logs below for the model's own error.`;
-      const tail = await containerLogsSince(this.d.docker, container.containerId, run.sentAt ?? null, 50);
-      if (tail) append(`[cogdesk] the container's output during this prediction:\n${tail}`);
-      if (e instanceof CogHttpError && e.details && !logs.includes(e.details)) append(e.details);
-      if (!why.alive || !health || health.status === 'SETUP_FAILED') await this.d.pool.discard(version.id, container.containerId);
+      const broke = await whyContainerBroke(this.d.docker, container, e, run.sentAt ?? null);
+      message = broke.message;
+      for (const text of broke.logs) if (!logs.includes(text)) append(text);
+      if (broke.discard) await this.d.pool.discard(version.id, container.containerId);
     } else if (e instanceof CogdeskError && e.details) {
       if (!logs.includes(e.details)) append(e.details);
       if (e.hint) message += ` ${e.hint}`;
@@ -373,67 +374,18 @@ export class Lifecycle {
     clearTimeout(run.timer);
     clearTimeout(run.forceTimer);
     await run.writes;
-    if (run.failure) {
-      patch = { ...patch, status: 'failed', error: `${run.failure.message}. ${run.failure.hint ?? ''}`.trim(), output: null };
-      await rm(this.outDir(run.id), { recursive: true, force: true });
-    }
-    let final: Prediction;
-    try {
-      final = this.record(run, patch);
-    } catch (e) {
-      final = await this.recordWithLessSpace(run, patch, e);
-    }
+    const final = await this.recorder.final(this.recorded(run), patch);
     this.running.delete(run.id);
     this.d.events.emit('prediction', final);
     run.resolveDone(final);
   }
 
-  private record(run: Running, patch: PredictionPatch): Prediction {
-    const now = new Date().toISOString();
-    const current = this.d.store.predictions.get(run.id)!;
-    const completedAt = patch.completedAt ?? now;
-    const metrics = { ...(patch.metrics ?? current.metrics ?? {}) };
-    metrics.total_time = Math.max(0, (Date.parse(completedAt) - Date.parse(current.createdAt)) / 1000);
-    const final = this.d.store.predictions.update(run.id, { ...this.masked(run, patch), completedAt, metrics });
-    this.d.store.predictions.setRunner(run.id, null);
-    return final;
-  }
-
-  /**
-   * The final record did not fit on the disk: drop the prediction's files and try again with the
-   * disk-full reason. If even that cannot be written, the answer still says what happened, and the
-   * next Cogdesk to open the data folder settles the row.
-   */
-  private async recordWithLessSpace(run: Running, patch: PredictionPatch, e: unknown): Promise<Prediction> {
-    const failure = isDiskFullError(e) ? (run.failure ?? (await diskFullError(this.d.outputsDir, e))) : null;
-    const reason = failure ? `${failure.message}. ${failure.hint ?? ''}`.trim() : `Cogdesk could not record the result: ${toErrorInfo(e).message}`;
-    await rm(this.outDir(run.id), { recursive: true, force: true });
-    const failed: PredictionPatch = { status: 'failed', error: reason, output: null };
-    try {
-      return this.record(run, failed);
-    } catch {
-      const current = this.d.store.predictions.get(run.id);
-      const base = current ?? ({ id: run.id } as Prediction);
-      return { ...base, ...this.masked(run, { ...patch, ...failed }), completedAt: new Date().toISOString() } as Prediction;
-    }
-  }
-
   private write(run: Running, patch: PredictionPatch): void {
-    const updated = this.d.store.predictions.update(run.id, this.masked(run, patch));
-    this.d.events.emit('prediction', updated);
+    this.recorder.write(this.recorded(run), patch);
   }
 
-  /** Kept text never holds a secret input, and a model that wanted a GPU but runs on the CPU says so at the top of its logs. */
-  private masked(run: Running, patch: PredictionPatch): PredictionPatch {
-    const out = { ...patch };
-    if (run.secrets.length) {
-      if (typeof out.logs === 'string') out.logs = maskSecretText(out.logs, run.secrets);
-      if (typeof out.error === 'string') out.error = maskSecretText(out.error, run.secrets);
-    }
-    const notice = run.container?.notice;
-    if (!notice || out.logs === undefined) return out;
-    const line = `[cogdesk] ${notice}\n`;
-    return out.logs.startsWith(line) ? out : { ...out, logs: line + out.logs };
+  private recorded(run: Running): RecordedRun {
+    return { id: run.id, secrets: run.secrets, notice: run.container?.notice, failure: run.failure };
   }
 
   private enqueueWrite(run: Running, job: () => Promise<void>): void {
@@ -441,6 +393,6 @@ export class Lifecycle {
   }
 
   private outDir(id: string): string {
-    return join(this.d.outputsDir, id);
+    return this.recorder.outDir(id);
   }
 }
