@@ -100,6 +100,11 @@ describe('predictions through the engine (real Docker, fixture Cog images)', () 
     const done = await core.waitForPrediction(created.id);
     expect(readFileSync(done.output as string, 'utf8')).toBe('cba');
     expect(done.input.image).toBe('data:text/plain;base64,YWJj');
+    // A URL the model cannot download: the prediction's own error says which input, which URL and why.
+    const closed = await core.waitForPrediction((await core.createPrediction({ version: v.file.id, input: { image: 'http://127.0.0.1:9/x.txt' } })).id);
+    expect(closed.status).toBe('failed');
+    expect(closed.error).toMatch(/^The model could not download image from http:\/\/127\.0\.0\.1:9\/x\.txt: connection refused/);
+    expect(closed.logs).toMatch(/Errno 111|Connection refused/);
     const missing = await core.createPrediction({ version: v.file.id, input: { image: '/nonexistent/photo.png' } }).catch((e) => e);
     expect(missing.code).toBe('file_not_found');
     expect(missing.message).toContain('/nonexistent/photo.png');
