@@ -135,7 +135,7 @@ describe('cogdesk push', { timeout: 120_000 }, () => {
     // The CLI token is kept for its owner only; the link is in the home's database.
     const file = join(home, 'replicate-cli-token');
     if (process.platform !== 'win32') expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect(readFileSync(file, 'utf8').trim()).toBe(`${AUTH_USER}:${AUTH_PASSWORD}`);
+    expect(readFileSync(file, 'utf8').trim()).toBe(`${AUTH_REGISTRY}|${AUTH_USER}:${AUTH_PASSWORD}`); // for that registry only
     const store = openStore(homePaths(home).database);
     try {
       expect(new PushStore(store.db).forVersion(plan.version.id)).toEqual([expect.objectContaining({ modelId: repo, remoteVersionId: versionId, registry: AUTH_REGISTRY })]);

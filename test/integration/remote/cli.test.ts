@@ -99,7 +99,8 @@ describe('cogdesk and the remote catalog', { timeout: TIMEOUT }, () => {
     expect(r.stdout).toContain(`Saved the token in ${file} (readable by you only).`);
     expect(r.stderr).toContain('The token belongs to cogdesk-tester.');
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect(readFileSync(file, 'utf8').trim()).toBe(FAKE_TOKEN);
+    // Kept with the API origin it was entered for (token-origin.test.ts).
+    expect(readFileSync(file, 'utf8').trim()).toBe(`${new URL(fake.url).origin}#${FAKE_TOKEN}`);
 
     const who = await ok(['account']);
     expect(who.stdout).toMatch(/^cogdesk-tester \(Cogdesk Tester\), user$/m);
@@ -108,7 +109,7 @@ describe('cogdesk and the remote catalog', { timeout: TIMEOUT }, () => {
     const bad = await cogdesk(['login'], { stdin: 'r8_NotTheRightToken\n' });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/refused the API token/);
-    expect(readFileSync(file, 'utf8').trim()).toBe(FAKE_TOKEN); // the good one stays
+    expect(readFileSync(file, 'utf8').trim()).toBe(`${new URL(fake.url).origin}#${FAKE_TOKEN}`); // the good one stays
 
     await ok(['logout']);
     expect(existsSync(file)).toBe(false);
