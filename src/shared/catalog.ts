@@ -128,4 +128,6 @@ export interface TokenStatus {
   present: boolean;
   /** e.g. "REPLICATE_API_TOKEN", "/home/me/.config/Cogdesk/replicate-token", "safeStorage". */
   source: string | null;
+  /** Why a kept token is not used for the API in use now ("entered for api.replicate.com; enter it again for <host>"). */
+  note?: string;
 }

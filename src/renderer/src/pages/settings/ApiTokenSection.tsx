@@ -5,12 +5,6 @@ import { api } from '../../api';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { errorInfo } from '../../lib/errors';
 
-/** Why the kept token is not used now ("entered for api.replicate.com; enter it again for <host>"). */
-function noteOf(status: TokenStatus): string | null {
-  const note = (status as TokenStatus & { note?: unknown }).note;
-  return typeof note === 'string' && note ? note : null;
-}
-
 /** The Replicate API token: whether one is set and where from; set or clear it. The token is never shown. */
 export function ApiTokenSection() {
   const [status, setStatus] = useState<TokenStatus | null>(null);
@@ -47,7 +41,7 @@ export function ApiTokenSection() {
           ? 'Checking…'
           : status.present
             ? `A token is set (from ${status.source ?? 'unknown'}).`
-            : (noteOf(status) ?? 'No token: Explore and Run locally need one (replicate.com/account/api-tokens).')}
+            : (status.note || 'No token: Explore and Run locally need one (replicate.com/account/api-tokens).')}
       </p>
       <form onSubmit={save} className="row">
         <label className="field-label" htmlFor="s-api-token">
