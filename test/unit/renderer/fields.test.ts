@@ -116,6 +116,9 @@ describe('widgets by type', () => {
   it('types: secret masked, nullable integer, number slider, integer choices, list of strings, boolean', () => {
     const f = byName(formFields(load('openapi-types.json')));
     expect(f.token).toMatchObject({ widget: 'secret', required: true });
+    // A re-run of a kept prediction asks for the secret again instead of sending the mask to the model.
+    expect(initialDrafts([f.token], { token: '**********' })).toEqual({ token: '' });
+    expect(initialDrafts([f.token], { token: 'typed' })).toEqual({ token: 'typed' });
     expect(f.seed).toMatchObject({ widget: 'number', nullable: true, hasDefault: false });
     expect(f.temperature).toMatchObject({ widget: 'slider', minimum: 0, maximum: 2, step: 0.01, default: 0.7 });
     expect(f.mode).toMatchObject({ widget: 'select', type: 'integer', choices: [1, 2, 4].map((v) => ({ value: v, label: String(v) })) });

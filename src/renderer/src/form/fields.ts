@@ -149,6 +149,8 @@ export function emptyDraft(field: FormField): Draft {
 /** A value of an input (a default, an example's, a past prediction's) as the field's widget holds it. */
 export function draftFromValue(field: FormField, value: unknown): Draft {
   if (value === null || value === undefined) return emptyDraft(field);
+  // A kept prediction holds a secret masked ("**********", as Replicate does): it must be typed again.
+  if (field.widget === 'secret' && value === '**********') return emptyDraft(field);
   switch (field.widget) {
     case 'checkbox':
       return value === true;
