@@ -216,6 +216,8 @@ describe('pushing a model built here to Replicate, in the window', { timeout: 12
     const proxy = await startUploadProxy({ target: AUTH_REGISTRY, bytesPerSecond: 256 * 1024 });
     try {
       env.useRegistry(proxy.host);
+      // Another registry address: the CLI token kept for the first is not sent there, so it is given again.
+      await bridge.core.setRegistryToken(AUTH_PASSWORD);
       const bigTag = await buildCogImage(4 * 1024 * 1024, `e2e-big-${run}`);
       await nav(page, 'Library');
       big = await shownInLibrary(page, bridge.core, bigTag);
@@ -236,6 +238,7 @@ describe('pushing a model built here to Replicate, in the window', { timeout: 12
     } finally {
       env.useRegistry(AUTH_REGISTRY);
       await proxy.close();
+      await bridge.core.setRegistryToken(AUTH_PASSWORD);
     }
   });
 
@@ -243,6 +246,7 @@ describe('pushing a model built here to Replicate, in the window', { timeout: 12
     const proxy = await startUploadProxy({ target: AUTH_REGISTRY, deny: 'manifest' });
     try {
       env.useRegistry(proxy.host);
+      await bridge.core.setRegistryToken(AUTH_PASSWORD);
       const repo = freshRepo('e2e-refused');
       const dialog = await openDialog(libraryRow(big));
       await check(dialog, repo);
@@ -256,6 +260,7 @@ describe('pushing a model built here to Replicate, in the window', { timeout: 12
     } finally {
       env.useRegistry(AUTH_REGISTRY);
       await proxy.close();
+      await bridge.core.setRegistryToken(AUTH_PASSWORD);
     }
   });
 

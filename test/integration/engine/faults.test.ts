@@ -126,15 +126,10 @@ describe('faults that must not lose or mix up predictions', () => {
   it('a result that arrives after its `cogdesk run` was killed is collected by the next command', async () => {
     const h = home();
     // Killed at the first token; the model goes on for about 2 s and then sends `completed`, retried while
-    // no process listens on the data folder's webhook port.
+    // no process listens on the data folder's webhook port (the model stays busy while it retries).
     const [id] = await killedMidPrediction(h, fixtureImage('stream'), { prompt: 'late', n: 8, delay: 0.25 });
-    const [left] = await managedContainers(homePaths(h).homeId);
-    const client = await waitFor(async () => {
-      const url = `http://127.0.0.1:${left.Ports.find((x) => x.PrivatePort === 5000)!.PublicPort}/health-check`;
-      const health = await fetch(url).then((r) => r.json() as Promise<{ status: string }>, () => null);
-      return health?.status === 'READY';
-    }, 'the model to finish on its own', 30_000);
-    expect(client).toBe(true);
+    // The model finishes about 2 s later; its `completed` webhook is then retried while no process listens.
+    await new Promise((r) => setTimeout(r, 3_000));
     const core = await open(h, { recover: 'passive' });
     const done = await waitFor(async () => {
       const p = await core.getPrediction(id);

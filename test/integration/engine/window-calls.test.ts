@@ -68,7 +68,7 @@ describe('the window\'s calls over the real core', () => {
     // A path the prediction names, but outside the data folder (a CLI run with a local file).
     const local = join(core.paths.home, 'local.txt');
     await writeFile(local, 'local');
-    const byPath = await core.waitForPrediction((await core.createPrediction({ version: v.file.id, input: { image: local } })).id);
+    const byPath = await core.waitForPrediction((await core.createPrediction({ version: v.file.id, input: { image: local }, source: 'cli' })).id);
     expect(byPath.input.image).toBe(local);
     expect((await refused(byPath.id, local)).message).toContain('not in this prediction');
     // An output swapped for a link that leads out of the outputs folder.

@@ -76,6 +76,8 @@ export async function recover(d: RecoverDeps): Promise<RecoverReport> {
           // for its result, so the model is stopped rather than left running unseen.
           if (d.mode === 'passive' && prediction.source !== 'cli') continue;
           if (d.mode === 'passive') {
+            // Busy may also mean done and still retrying its `completed` webhook: take that result if it comes.
+            if (d.lateResult && (await d.lateResult(prediction.id))) continue;
             await client.cancel(prediction.id).catch(() => false);
             await removeContainer(d.docker, container.id);
             report.removed.push(container.id);
