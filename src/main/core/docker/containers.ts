@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import { createServer } from 'node:net';
 import { CogdeskError } from '../../../shared/errors';
-import { classifyGpuStartError, gpuDeviceRequests, type GpuSelection } from '../hardware/docker-gpu';
+import { classifyGpuStartError, gpuDeviceRequests, type GpuSelection } from '../hardware/gpu-request';
 
 /** Labels on every container Cogdesk starts, so a later run can find it again. */
 export const LABELS = {
