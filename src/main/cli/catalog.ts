@@ -8,7 +8,7 @@ import { InvalidArgumentError } from 'commander';
 import type { Cached, CatalogPage, ModelPage, RemoteModel, RemotePrediction, SearchResults } from '../../shared/catalog';
 import { CogdeskError, toErrorInfo } from '../../shared/errors';
 import type { Fit } from '../../shared/hardware';
-import { parseVersionSchema } from '../core/cog/schema';
+import { parseVersionSchema } from '../../shared/schema';
 import type { Core } from '../core';
 import { detectHardware } from '../core/hardware/detect';
 import { checkFit } from '../core/hardware/fit';

@@ -1,6 +1,6 @@
 import type { Prediction } from '../../shared/domain';
 import { parseInputArgs } from '../core/cog/input-parse';
-import { parseVersionSchema } from '../core/cog/schema';
+import { parseVersionSchema } from '../../shared/schema';
 import { requirementFromCogConfig } from '../core/hardware/fit';
 import type { Core } from '../core';
 import { formatOutput } from './format';

@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import type { Version } from '../../shared/domain';
 import { CogdeskError } from '../../shared/errors';
-import { parseVersionSchema } from './cog/schema';
+import { parseVersionSchema } from '../../shared/schema';
 import { dockerErrorToCogdesk, dockerTarget } from './docker/connection';
 import { parseImageRef } from './docker/image-ref';
 import { readCogLabels } from './docker/labels';

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CogdeskError } from '../../../src/shared/errors';
 import { parseInputArgs } from '../../../src/main/core/cog/input-parse';
-import { parseVersionSchema, type VersionSchema } from '../../../src/main/core/cog/schema';
+import { parseVersionSchema, type VersionSchema } from '../../../src/shared/schema';
 import { assertValidInput, validateInput } from '../../../src/main/core/cog/validate';
 import { VALID_NEIGHBOURS, VALIDATE_CASES, type SchemaName } from '../../bad-inputs/validate-cases';
 

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseVersionSchema } from '../../../src/main/core/cog/schema';
+import { parseVersionSchema } from '../../../src/shared/schema';
 import { validateInput } from '../../../src/main/core/cog/validate';
 import { fileToDataUri, mimeForPath, parseInputArgs, type ReadFile } from '../../../src/main/core/cog/input-parse';
 import { rejection } from '../../helpers/errors';

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CogdeskError, type FieldError } from '../../../src/shared/errors';
-import { defaultInput, parseVersionSchema } from '../../../src/main/core/cog/schema';
+import { defaultInput, parseVersionSchema } from '../../../src/shared/schema';
 import { assertValidInput, isFileReference, validateInput } from '../../../src/main/core/cog/validate';
 
 const load = (name: string) =>

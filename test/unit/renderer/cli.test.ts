@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseVersionSchema } from '../../../src/main/core/cog/schema';
+import { parseVersionSchema } from '../../../src/shared/schema';
 import { cliCommand, shellQuote } from '../../../src/renderer/src/lib/cli';
 import { formFields } from '../../../src/renderer/src/form/fields';
 

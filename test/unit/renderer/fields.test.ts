@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { defaultInput, parseVersionSchema, type VersionSchema } from '../../../src/main/core/cog/schema';
+import { defaultInput, parseVersionSchema, type VersionSchema } from '../../../src/shared/schema';
 import { validateInput } from '../../../src/main/core/cog/validate';
 import {
   draftFromValue,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseVersionSchema } from '../../../src/main/core/cog/schema';
+import { parseVersionSchema } from '../../../src/shared/schema';
 import { MASK, maskSecretInputs, maskSecretText, secretValues } from '../../../src/main/core/runner/secrets';
 import schemaJson from '../../fixtures/cog-openapi/openapi-types.json';
 

@@ -1,6 +1,6 @@
 /** What the route handlers share: the server's state, one request's context, and the route shape. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { VersionSchema } from '../cog/schema';
+import type { VersionSchema } from '../../../shared/schema';
 import type { Core } from '../index';
 import type { ApiCredentials } from './auth';
 import type { FileStore } from './files';

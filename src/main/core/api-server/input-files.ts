@@ -6,7 +6,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { VersionSchema } from '../cog/schema';
+import type { VersionSchema } from '../../../shared/schema';
 import { isLoopbackHost } from './auth';
 import type { ServerState } from './context';
 import { ApiProblem, invalidField, type InvalidField } from './problem';

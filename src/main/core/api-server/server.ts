@@ -8,7 +8,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { CogdeskError } from '../../../shared/errors';
 import { isTerminal } from '../../../shared/domain';
-import type { VersionSchema } from '../cog/schema';
+import type { VersionSchema } from '../../../shared/schema';
 import type { Core } from '../index';
 import { hasToken, isLoopbackHost, loadOrCreateCredentials } from './auth';
 import { DEFAULT_CONNECTION_LIMITS, guardConnections, serverOptions, type ConnectionLimits } from './connections';

@@ -4,7 +4,7 @@
  * is broken (Cog would decode them to nothing and the prediction would "succeed" with an empty file).
  */
 import type { FieldError } from '../../../shared/errors';
-import type { InputField, VersionSchema } from './schema';
+import type { InputField, VersionSchema } from '../../../shared/schema';
 
 /** A surrogate that is not half of a pair: with the u flag a pair is one code point, so only lone ones match. */
 const LONE_SURROGATE = /\p{Cs}/u;

@@ -5,7 +5,7 @@
 import { extname, resolve } from 'node:path';
 import { CogdeskError } from '../../../shared/errors';
 import { assertRegularFile, fileError, readRegularFile } from './local-file';
-import type { FieldType, InputField, VersionSchema } from './schema';
+import type { FieldType, InputField, VersionSchema } from '../../../shared/schema';
 
 export type ReadFile = (path: string, field?: string) => Promise<{ bytes: Buffer; mime: string }>;
 

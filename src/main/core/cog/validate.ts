@@ -6,7 +6,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { CogdeskError, type FieldError } from '../../../shared/errors';
 import { checkInputValues } from './input-checks';
-import { isObject, type InputField, type VersionSchema } from './schema';
+import { isObject, type InputField, type VersionSchema } from '../../../shared/schema';
 
 type Obj = Record<string, unknown>;
 

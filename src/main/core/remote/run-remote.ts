@@ -9,7 +9,7 @@ import type { Prediction, PredictionSource, PullProgress, Version } from '../../
 import type { PredictionRequest } from '../../../shared/api';
 import type { RemoteModel, RemotePrediction, RemoteVersion } from '../../../shared/catalog';
 import { CogdeskError } from '../../../shared/errors';
-import { parseVersionSchema } from '../cog/schema';
+import { parseVersionSchema } from '../../../shared/schema';
 import { cogLabelsFromInspect, type CogImageLabels } from '../docker/labels';
 import { pullImage } from '../docker/pull';
 import { replicateRegistry } from '../models';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, realpath, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve, sep } from 'node:path';
 import { CogdeskError } from '../../../shared/errors';
-import type { VersionSchema } from '../cog/schema';
+import type { VersionSchema } from '../../../shared/schema';
 import { fileToDataUri } from '../cog/input-parse';
 import { extensionFor, parseDataUri } from './outputs';
 

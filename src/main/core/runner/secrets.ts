@@ -3,7 +3,7 @@
  * run: the container gets the value, while the history, the local API, examples and the CLI see it masked
  * the way Replicate and Cog show it. A model that prints a secret gets it masked in the kept logs too.
  */
-import type { VersionSchema } from '../cog/schema';
+import type { VersionSchema } from '../../../shared/schema';
 
 export const MASK = '**********';
 

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { isTerminal, type Prediction } from '../../../shared/domain';
-import type { OutputKind } from '../../../main/core/cog/schema';
+import type { OutputKind } from '../../../shared/schema';
 import { OutputView } from '../output/OutputView';
 import { useEngine } from '../state/engine';
 import { LogView } from './LogView';

@@ -3,7 +3,7 @@
  * become form fields with a widget each, in `x-order`; drafts (what the widgets hold while a person types)
  * turn into the input the engine gets, and back from an input (a default example, a past prediction).
  */
-import type { FieldType, InputField, VersionSchema } from '../../../main/core/cog/schema';
+import type { FieldType, InputField, VersionSchema } from '../../../shared/schema';
 
 export type Widget =
   | 'text' // one line

@@ -2,7 +2,7 @@
  * Output values are what the model gave, with files replaced by paths under the data folder
  * (`<data>/outputs/<prediction id>/...`). These helpers tell such paths from text and pick how to show them.
  */
-import type { OutputKind } from '../../../main/core/cog/schema';
+import type { OutputKind } from '../../../shared/schema';
 
 const norm = (s: string) => s.replace(/\\/g, '/').replace(/\/+$/, '');
 

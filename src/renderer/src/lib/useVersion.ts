@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { Version } from '../../../shared/domain';
-import { parseVersionSchema, type VersionSchema } from '../../../main/core/cog/schema';
+import { parseVersionSchema, type VersionSchema } from '../../../shared/schema';
 import { api } from '../api';
 
 const cache = new Map<string, Promise<{ version: Version | null; schema: VersionSchema | null }>>();

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { isTerminal, type Prediction } from '../../../shared/domain';
-import type { OutputKind } from '../../../main/core/cog/schema';
+import type { OutputKind } from '../../../shared/schema';
 import { streamedText } from '../lib/outputs';
 import { ValueView } from './ValueView';
 

@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { Version } from '../../../shared/domain';
 import type { ErrorInfo, FieldError } from '../../../shared/errors';
-import { parseVersionSchema, type VersionSchema } from '../../../main/core/cog/schema';
+import { parseVersionSchema, type VersionSchema } from '../../../shared/schema';
 import { api } from '../api';
 import { formFields, initialDrafts, inputForValidation, inputFromDrafts, type Draft, type Drafts, type FormField } from '../form/fields';
 import { errorInfo } from '../lib/errors';

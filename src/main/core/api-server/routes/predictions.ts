@@ -4,7 +4,7 @@
  * `source: 'api'`.
  */
 import { isTerminal, type Prediction, type Version } from '../../../../shared/domain';
-import { parseVersionSchema, type VersionSchema } from '../../cog/schema';
+import { parseVersionSchema, type VersionSchema } from '../../../../shared/schema';
 import type { Handler, RequestContext, Route, ServerState } from '../context';
 import { readJsonObject, sendJson } from '../http';
 import { findApiModel, resolveApiVersion } from '../names';

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import type { Version } from '../../../../shared/domain';
-import { parseVersionSchema, type InputField, type VersionSchema } from '../../../../main/core/cog/schema';
+import { parseVersionSchema, type InputField, type VersionSchema } from '../../../../shared/schema';
 
 function typeText(f: InputField): string {
   if (f.isFile) return 'file';

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defaultInput, parseVersionSchema, type InputField, type VersionSchema } from '../../../src/main/core/cog/schema';
+import { defaultInput, parseVersionSchema, type InputField, type VersionSchema } from '../../../src/shared/schema';
 import { thrown } from '../../helpers/errors';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/cog-openapi', import.meta.url));
