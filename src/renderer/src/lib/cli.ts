@@ -10,7 +10,8 @@ export function shellQuote(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-function envName(field: string): string {
+/** The shell variable a secret input is read from: its name in capitals (`api_key` is `API_KEY`). */
+export function envName(field: string): string {
   return field.toUpperCase().replace(/[^A-Z0-9_]/g, '_');
 }
 
