@@ -4,6 +4,7 @@ import { isAbsolute, join, resolve, sep } from 'node:path';
 import { CogdeskError } from '../../../shared/errors';
 import type { VersionSchema } from '../../../shared/schema';
 import { fileToDataUri } from '../cog/input-parse';
+import type { HomePaths } from '../paths';
 import { extensionFor, parseDataUri } from './outputs';
 
 const isRemote = (v: string) => /^(data:|https?:\/\/)/i.test(v);
@@ -97,4 +98,10 @@ export function inputForCheck(schema: VersionSchema, input: Record<string, unkno
     else if (field.items?.isFile && Array.isArray(value)) out[field.name] = value.map(placeholder);
   }
   return out;
+}
+
+/** The folders a file input from the window or the local API may come from (real paths). */
+export async function inputRoots(paths: HomePaths): Promise<string[]> {
+  const folders = [paths.inputs, paths.apiFiles, paths.outputs];
+  return Promise.all(folders.map((f) => realpath(f).catch(() => f)));
 }

@@ -1,0 +1,55 @@
+/**
+ * Settings and the engine's state for the contract: read and change the settings (checked first; a new
+ * Docker host connects afresh), whether Docker answers and what is warm, and the data folder.
+ */
+import type { CogdeskApi } from '../../../shared/api';
+import type { DockerAccess } from '../docker/access';
+import type { HomePaths } from '../paths';
+import type { WarmPool } from '../runner/pool';
+import { validateSettings } from '../settings';
+import type { Store } from '../store';
+
+export type SettingsCalls = Pick<CogdeskApi, 'getSettings' | 'updateSettings' | 'getEngineStatus' | 'showDataFolder'>;
+
+export interface SettingsDeps {
+  store: Store;
+  paths: HomePaths;
+  access: DockerAccess;
+  pool: WarmPool;
+  /** Opens a folder in the system's file manager (the app passes Electron's shell.openPath). */
+  showFolder?: (path: string) => Promise<void>;
+}
+
+export function createSettingsService(d: SettingsDeps): SettingsCalls {
+  return {
+    async getSettings() {
+      return d.store.settings.get();
+    },
+
+    async updateSettings(patch) {
+      validateSettings(patch);
+      if (patch.dockerHost !== undefined) d.access.hostChanged();
+      return d.store.settings.update(patch);
+    },
+
+    async getEngineStatus() {
+      return {
+        docker: await d.access.status(),
+        dataDir: d.paths.home,
+        warmContainers: d.pool.list().map((c) => ({
+          versionId: c.versionId,
+          containerId: c.containerId,
+          url: c.client.baseUrl,
+          busy: c.busy,
+          queued: c.queued,
+          runsOn: c.runsOn,
+        })),
+      };
+    },
+
+    async showDataFolder() {
+      const shown = d.showFolder ? await d.showFolder(d.paths.home).then(() => true, () => false) : false;
+      return { path: d.paths.home, shown };
+    },
+  };
+}
