@@ -5,7 +5,7 @@
  * are thrown. Nothing cached is ever removed by a failure.
  */
 import type { Cached } from '../../../shared/catalog';
-import { isRemoteError, RemoteError, UNREACHABLE } from './client';
+import { isRemoteError, RemoteError, UNREACHABLE } from './remote-error';
 
 export interface CacheSource<T> {
   /** Asks the API and writes the answer to the cache; returns the data and when it was fetched. */

@@ -2,15 +2,10 @@
  * Replicate's HTTP API and the local catalog cache: browse, search, read a model's page offline, and run
  * a public model here. The public surface of the `remote/` capability.
  */
-export { createCatalog, parseModelId, type Catalog, type CatalogOptions } from './catalog';
-export {
-  API_URL_ENV,
-  DEFAULT_API_URL,
-  isRemoteError,
-  RemoteError,
-  resolveApiUrl,
-  type RemoteFailure,
-} from './client';
+export { createCatalog, type Catalog, type CatalogOptions } from './catalog';
+export { parseModelId } from './catalog-ids';
+export { API_URL_ENV, DEFAULT_API_URL, resolveApiUrl } from './api-url';
+export { isRemoteError, RemoteError, type RemoteFailure } from './remote-error';
 export {
   exampleInput,
   parseRemoteModelRef,

@@ -7,7 +7,8 @@
  * over in memory, are the user's explicit choice for whatever base URL is set, and go there.
  */
 import type { TokenStatus } from '../../../shared/catalog';
-import { DEFAULT_API_URL, RemoteError } from './client';
+import { DEFAULT_API_URL } from './api-url';
+import { RemoteError } from './remote-error';
 import { checkTokenShape, TOKEN_ENV, TOKEN_PAGE, type TokenStore } from './token';
 
 /** The status, with a sentence when a kept token is not for the API in use. */
