@@ -15,29 +15,23 @@ import type {
   RemoteModel,
   RemotePrediction,
   RemoteVersion,
-  SearchHit,
   SearchResults,
 } from '../../../shared/catalog';
-import { CogdeskError } from '../../../shared/errors';
 import type { Db } from '../store';
 import { CatalogCache, type ApiModel } from '../store/catalog';
+import { resolveApiUrl } from './api-url';
 import { fetchOrCache } from './cache';
-import { isRemoteError, RemoteClient, resolveApiUrl, type RemoteClientOptions, RemoteError, UNREACHABLE } from './client';
-import {
-  cursorOf,
-  inputSchemaOf,
-  isObj,
-  list,
-  toAccount,
-  toCollection,
-  toCollectionSummary,
-  toHardware,
-  toModel,
-  toPrediction,
-  toVersion,
-} from './shapes';
+import { catalogContext, oldest } from './catalog-context';
+import { checkSlug, checkVersionId, parseModelId } from './catalog-ids';
+import { searchCached, searchCatalog } from './catalog-search';
+import { RemoteClient, type RemoteClientOptions } from './client';
+import { modelPage } from './model-page';
+import { isRemoteError, RemoteError } from './remote-error';
+import { cursorOf, isObj, list, toAccount, toCollection, toCollectionSummary, toHardware, toPrediction, toVersion } from './shapes';
 import { cliTokenStore, type TokenStore } from './token';
 import { originBoundTokens, type BoundTokenStatus, type OriginBoundTokens } from './token-origin';
+
+export { parseModelId } from './catalog-ids';
 
 export interface CatalogOptions {
   /** The open store (only `db` and `settings` are used). */
@@ -85,49 +79,9 @@ export interface Catalog {
   readonly cache: CatalogCache;
 }
 
-const NAME = /^[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?$/i;
-const SLUG = /^[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?$/i;
-const VERSION_ID = /^[a-z0-9][a-z0-9._-]{0,127}$/i;
-
-/** Splits `owner/name` and checks both parts (they go into URL paths). */
-export function parseModelId(ref: string): { owner: string; name: string; id: string } {
-  const m = /^([^/\s]+)\/([^/\s:@]+)$/.exec(ref.trim());
-  if (!m || !NAME.test(m[1]) || !NAME.test(m[2])) {
-    throw new CogdeskError({
-      code: 'bad_request',
-      message: `"${ref}" is not a Replicate model name`,
-      hint: 'Write it as owner/name, like stability-ai/sdxl.',
-    });
-  }
-  return { owner: m[1], name: m[2], id: `${m[1]}/${m[2]}` };
-}
-
-function checkSlug(slug: string): string {
-  if (!SLUG.test(slug)) {
-    throw new CogdeskError({ code: 'bad_request', message: `"${slug}" is not a collection slug`, hint: 'List them with: cogdesk collections' });
-  }
-  return slug;
-}
-
-function checkVersionId(id: string): string {
-  if (!VERSION_ID.test(id)) {
-    throw new CogdeskError({ code: 'bad_request', message: `"${id}" is not a version id`, hint: 'A version id is 64 hex characters.' });
-  }
-  return id;
-}
-
-const normalizeQuery = (q: string) => q.trim().toLowerCase().replace(/\s+/g, ' ');
-const oldest = (dates: string[], fallback: string) => (dates.length ? dates.reduce((a, b) => (a < b ? a : b)) : fallback);
-
 interface ExploreDoc {
   ids: string[];
   next: string | null;
-}
-interface SearchDoc {
-  source: 'search' | 'models';
-  hits: Array<{ id: string; tags: string[]; generatedDescription: string | null; score: number | null }>;
-  collections: SearchResults['collections'];
-  pages: SearchResults['pages'];
 }
 interface CollectionDoc {
   slug: string;
@@ -156,43 +110,8 @@ export function createCatalog(o: CatalogOptions): Catalog {
     timeoutMs: o.timeoutMs,
   });
 
-  const cachedModel = (id: string): { data: RemoteModel; fetchedAt: string } | null => {
-    const hit = cache.getModel(id);
-    const model = hit ? toModel(hit.body) : null;
-    return hit && model ? { data: model, fetchedAt: hit.fetchedAt } : null;
-  };
-  const cachedModels = (ids: string[]) => ids.flatMap((id) => cachedModel(id) ?? []);
-  const doc = <T>(key: string) => cache.getDocument<T>(key);
-
-  const storeModels = (raw: unknown[], at: string, complete = false): string[] => {
-    const models = raw.filter((m): m is ApiModel => isObj(m) && typeof m.owner === 'string' && typeof m.name === 'string');
-    cache.putModels(models, at, { complete });
-    return models.map((m) => `${m.owner}/${m.name}`);
-  };
-
-  const localSearch = (query: string, limit: number): Cached<SearchResults> => {
-    const ids = cache.searchModels(query, limit);
-    const found = cachedModels(ids);
-    const words = normalizeQuery(query).split(' ').filter(Boolean);
-    const collections = (doc<unknown>('collections')?.body ?? null) as unknown;
-    const matching = list(collections, toCollectionSummary).filter((c) =>
-      words.some((w) => `${c.name} ${c.slug} ${c.description}`.toLowerCase().includes(w)),
-    );
-    return {
-      data: {
-        query,
-        source: 'local',
-        models: found.map(({ data }) => ({ model: data, ...cache.getSearchMetadata(data.id), score: null })),
-        collections: matching.map((c) => ({ ...c, models: [] })),
-        pages: [],
-      },
-      fromCache: true,
-      fetchedAt: oldest(
-        found.map((f) => f.fetchedAt),
-        now(),
-      ),
-    };
-  };
+  const ctx = catalogContext(client, cache, now);
+  const { cachedModel, cachedModels, doc, storeModels } = ctx;
 
   const catalog: Catalog = {
     apiUrl,
@@ -222,91 +141,8 @@ export function createCatalog(o: CatalogOptions): Catalog {
       });
     },
 
-    async search(query, { limit = 20 } = {}) {
-      const q = query.trim();
-      if (!q) throw new CogdeskError({ code: 'bad_request', message: 'Search for what?', hint: 'Give some words: cogdesk search upscale faces' });
-      const max = Math.min(Math.max(Math.floor(limit), 1), 50);
-      const key = `search:${normalizeQuery(q)}`;
-      const answer = (d: SearchDoc, fetchedAt: string): Cached<SearchResults> => ({
-        data: {
-          query: q,
-          source: d.source,
-          models: d.hits.flatMap((h): SearchHit[] => {
-            const m = cachedModel(h.id);
-            return m ? [{ model: m.data, tags: h.tags, generatedDescription: h.generatedDescription, score: h.score }] : [];
-          }),
-          collections: d.collections,
-          pages: d.pages,
-        },
-        fromCache: false,
-        fetchedAt,
-      });
-      const offline = (e: RemoteError): Cached<SearchResults> => {
-        const local = localSearch(q, max);
-        const n = cache.modelCount();
-        return { ...local, notice: `${e.message}. Searched the ${n} model${n === 1 ? '' : 's'} cached on this machine instead.` };
-      };
-
-      let searchFailure: RemoteError;
-      try {
-        const raw = await client.search(q, max);
-        const at = now();
-        const body = isObj(raw) ? raw : {};
-        const items = Array.isArray(body.models) ? body.models : [];
-        const hits: SearchDoc['hits'] = [];
-        const models = items.flatMap((it) => (isObj(it) && isObj(it.model) ? [it.model] : []));
-        storeModels(models, at);
-        for (const it of items) {
-          if (!isObj(it) || !isObj(it.model) || typeof it.model.owner !== 'string' || typeof it.model.name !== 'string') continue;
-          const id = `${it.model.owner}/${it.model.name}`;
-          const meta = isObj(it.metadata) ? it.metadata : {};
-          const tags = Array.isArray(meta.tags) ? meta.tags.filter((t): t is string => typeof t === 'string') : [];
-          const generatedDescription = typeof meta.generated_description === 'string' ? meta.generated_description : null;
-          cache.setSearchMetadata(id, tags, generatedDescription);
-          hits.push({ id, tags, generatedDescription, score: typeof meta.score === 'number' ? meta.score : null });
-        }
-        const collections = (Array.isArray(body.collections) ? body.collections : []).flatMap((c) => {
-          const s = toCollectionSummary(c);
-          const names = isObj(c) && Array.isArray(c.models) ? c.models.filter((m): m is string => typeof m === 'string') : [];
-          return s ? [{ ...s, models: names }] : [];
-        });
-        const pages = (Array.isArray(body.pages) ? body.pages : []).flatMap((p) =>
-          isObj(p) && typeof p.name === 'string' && typeof p.href === 'string' ? [{ name: p.name, href: p.href }] : [],
-        );
-        const d: SearchDoc = { source: 'search', hits, collections, pages };
-        cache.putDocument(key, d, at);
-        return answer(d, at);
-      } catch (e) {
-        if (!isRemoteError(e)) throw e;
-        if (isRemoteError(e, 'network', 'throttled')) return offline(e);
-        searchFailure = e;
-      }
-      // The search endpoint is a beta: when it fails, the older model search (QUERY /models).
-      try {
-        const page = await client.searchModels(q);
-        const at = now();
-        const ids = storeModels(Array.isArray(page.results) ? page.results : [], at).slice(0, max);
-        const d: SearchDoc = {
-          source: 'models',
-          hits: ids.map((id) => ({ id, ...cache.getSearchMetadata(id), score: null })),
-          collections: [],
-          pages: [],
-        };
-        cache.putDocument(key, d, at);
-        return answer(d, at);
-      } catch (e) {
-        if (isRemoteError(e, ...UNREACHABLE)) return offline(e);
-        if (isRemoteError(e, 'unauthorized') && isRemoteError(searchFailure, ...UNREACHABLE)) {
-          // Search needs no token but failed on Replicate's side; the fallback needs one that is missing.
-          return offline(searchFailure);
-        }
-        throw e;
-      }
-    },
-
-    searchCached(query, { limit = 20 } = {}) {
-      return localSearch(query, Math.min(Math.max(Math.floor(limit), 1), 50));
-    },
+    search: (query, options) => searchCatalog(ctx, query, options),
+    searchCached: (query, options) => searchCached(ctx, query, options),
 
     collections() {
       return fetchOrCache<CollectionSummary[]>({
@@ -462,59 +298,7 @@ export function createCatalog(o: CatalogOptions): Catalog {
       });
     },
 
-    async modelPage(ref) {
-      const model = await catalog.model(ref);
-      // One notice for the page: why the cache answered (the first reason), and which parts it lacked.
-      let reason = model.notice ?? null;
-      const missing: string[] = [];
-      const part = async <T>(what: string, get: () => Promise<Cached<T>>, empty: T): Promise<Cached<T> | null> => {
-        try {
-          const got = await get();
-          reason ??= got.notice ?? null;
-          return got;
-        } catch (e) {
-          if (isRemoteError(e, 'not_found')) return { data: empty, fromCache: false, fetchedAt: now() };
-          if (isRemoteError(e, ...UNREACHABLE)) {
-            reason ??= e.message;
-            missing.push(what);
-            return null;
-          }
-          throw e;
-        }
-      };
-      const [readme, versions, examples] = await Promise.all([
-        part('the README', () => catalog.readme(ref), null as string | null),
-        part('the versions', () => catalog.versions(ref), [] as RemoteVersion[]),
-        part('the examples', () => catalog.examples(ref), [] as RemotePrediction[]),
-      ]);
-      const notices = reason ? [reason] : [];
-      const order = ['the README', 'the versions', 'the examples'];
-      missing.sort((a, b) => order.indexOf(a) - order.indexOf(b));
-      if (missing.length) notices.push(`Not cached yet, so not shown: ${missing.join(', ')}.`);
-      const parts = [model, readme, versions, examples].flatMap((p) => (p ? [{ fromCache: p.fromCache, fetchedAt: p.fetchedAt }] : []));
-      let latest = model.data.latestVersion;
-      if (latest && !latest.openapiSchema) {
-        const full = versions?.data.find((v) => v.id === latest!.id);
-        if (full?.openapiSchema) latest = { ...latest, openapiSchema: full.openapiSchema };
-      }
-      const page: ModelPage = {
-        model: { ...model.data, latestVersion: latest },
-        readme: readme?.data ?? null,
-        versions: versions?.data ?? [],
-        examples: examples?.data ?? [],
-        inputSchema: inputSchemaOf(latest?.openapiSchema),
-      };
-      const result: Cached<ModelPage> = {
-        data: page,
-        fromCache: parts.some((p) => p.fromCache) || parts.length < 4,
-        fetchedAt: oldest(
-          parts.map((p) => p.fetchedAt),
-          now(),
-        ),
-      };
-      if (notices.length) result.notice = notices.join(' ');
-      return result;
-    },
+    modelPage: (ref) => modelPage(catalog, ref, now),
 
     hardware() {
       return fetchOrCache<RemoteHardware[]>({
