@@ -125,6 +125,11 @@ export interface Settings {
   /** Replicate's API base URL; empty for https://api.replicate.com/v1. COGDESK_REPLICATE_API overrides it. */
   replicateApiUrl: string;
   apiServerPort: number;
+  /**
+   * A desktop notification when a pull, a push, or a prediction started in the window that took longer
+   * than 30 s ends while the window is not focused.
+   */
+  notifyWhenDone: boolean;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -137,6 +142,7 @@ export const DEFAULT_SETTINGS: Settings = {
   apiServerEnabled: true,
   apiServerPort: 5190,
   replicateApiUrl: '',
+  notifyWhenDone: true,
 };
 
 /** A file of a prediction, read for the window (which cannot read local paths). */

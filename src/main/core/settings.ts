@@ -29,6 +29,9 @@ export function validateSettings(patch: Partial<Settings>): void {
   if (patch.apiServerEnabled !== undefined && typeof patch.apiServerEnabled !== 'boolean') {
     fields.push({ field: 'apiServerEnabled', code: 'type', message: 'apiServerEnabled must be true or false' });
   }
+  if (patch.notifyWhenDone !== undefined && typeof patch.notifyWhenDone !== 'boolean') {
+    fields.push({ field: 'notifyWhenDone', code: 'type', message: 'notifyWhenDone must be true or false' });
+  }
   const port = patch.apiServerPort;
   if (port !== undefined && (!Number.isInteger(port) || port < 1024 || port > 65535)) {
     fields.push({ field: 'apiServerPort', code: 'range', message: 'apiServerPort must be a whole number from 1024 to 65535' });

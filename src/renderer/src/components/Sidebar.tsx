@@ -16,7 +16,7 @@ export const PAGE_KEYS: Record<string, PageName> = Object.fromEntries(PAGES.map(
 
 /** The pages, each a button (Alt+0 … Alt+5 from anywhere). */
 export function Sidebar() {
-  const { route, go } = useNavigation();
+  const { route, started, go } = useNavigation();
   return (
     <nav className="sidebar" aria-label="Pages">
       <p className="brand">Cogdesk</p>
@@ -25,7 +25,7 @@ export function Sidebar() {
           <li key={p.page}>
             <button
               type="button"
-              aria-current={route.page === p.page || PARENT[route.page] === p.page ? 'page' : undefined}
+              aria-current={started && (route.page === p.page || PARENT[route.page] === p.page) ? 'page' : undefined}
               aria-keyshortcuts={`Alt+${p.key}`}
               onClick={() => go({ page: p.page })}
             >

@@ -21,11 +21,24 @@ export interface Route {
 
 interface Navigation {
   route: Route;
+  /** False until the first page is chosen (openFirstPage) or the person picks one. */
+  started: boolean;
   go(route: Route): void;
 }
 
 /** Which page shows, and what it shows: plain state, no URL (the window never navigates). */
 export const useNavigation = create<Navigation>((set) => ({
   route: { page: 'library' },
-  go: (route) => set({ route }),
+  started: false,
+  go: (route) => set({ route, started: true }),
 }));
+
+/**
+ * The page the window opens on: the Library, or Explore when nothing is pulled yet (the library, after a
+ * scan for local Cog images, has no model). A page the person picked meanwhile stays.
+ */
+export async function openFirstPage(libraryModels: () => Promise<number | null>): Promise<void> {
+  const count = await libraryModels().catch(() => null);
+  if (useNavigation.getState().started) return;
+  useNavigation.setState({ route: { page: count === 0 ? 'explore' : 'library' }, started: true });
+}

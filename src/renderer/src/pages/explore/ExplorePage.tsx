@@ -4,6 +4,7 @@ import { Loading } from '../../components/Loading';
 import { OfflineBadge } from '../../components/OfflineBadge';
 import { PageHeader } from '../../components/PageHeader';
 import { useCatalog } from '../../state/catalog';
+import { useLibrary } from '../../state/library';
 import { CollectionList } from './CollectionList';
 import { CollectionView } from './CollectionView';
 import { ModelList } from './ModelList';
@@ -13,6 +14,7 @@ import { SearchResultsView } from './SearchResultsView';
 export function ExplorePage() {
   const c = useCatalog();
   const loadMore = useCatalog((s) => s.loadMore);
+  const firstRun = useLibrary((s) => s.loaded && !s.error && s.models.length === 0);
 
   // Coming back (from a model's page) keeps the pages loaded and the place in the list; a stale list is fetched again.
   useEffect(() => {
@@ -27,6 +29,11 @@ export function ExplorePage() {
           Refresh
         </button>
       </PageHeader>
+      {firstRun && (
+        <p className="first-run" data-testid="first-run">
+          Nothing is on this machine yet: open a model below and press <strong>Run locally</strong> to pull it and try it in the Playground.
+        </p>
+      )}
       <OfflineBadge freshness={searching && c.searchFreshness ? c.searchFreshness : c.freshness} />
       <div className="explore-search">
         <label htmlFor="explore-search" className="field-label">

@@ -1,9 +1,11 @@
 import { useEffect } from 'react';
+import { EmptyState } from '../../components/EmptyState';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Loading } from '../../components/Loading';
 import { PageHeader } from '../../components/PageHeader';
 import { useEngine } from '../../state/engine';
 import { useLibrary } from '../../state/library';
+import { useNavigation } from '../../state/navigation';
 import { DiskUsageSummary } from './DiskUsageSummary';
 import { ModelCard } from './ModelCard';
 import { PullForm } from './PullForm';
@@ -17,6 +19,7 @@ import { SkippedImages } from './SkippedImages';
 export function LibraryPage() {
   const { models, versions, disk, skipped, loaded, error, tasks, refresh } = useLibrary();
   const { status, refreshStatus } = useEngine();
+  const go = useNavigation((s) => s.go);
   useEffect(() => {
     void refresh();
     void refreshStatus();
@@ -42,7 +45,12 @@ export function LibraryPage() {
       {error && <ErrorNotice error={error} />}
       {skipped.length > 0 && <SkippedImages skipped={skipped} />}
       {!loaded && <Loading text="Loading the library…" />}
-      {loaded && models.length === 0 && <p className="muted">No local models yet: pull an image above, or build one with `cog build -t NAME` and refresh.</p>}
+      {loaded && !error && models.length === 0 && (
+        <EmptyState title="No models on this machine yet" action="Find a model on Explore" onAction={() => go({ page: 'explore' })}>
+          Find a model on Explore and press <strong>Run locally</strong>: Cogdesk pulls it and opens it in the Playground. You can
+          also pull an image by its reference above, or build one with <code>cog build -t NAME</code> and refresh.
+        </EmptyState>
+      )}
       {models.map((m) => (
         <ModelCard key={m.id} model={m} versions={versions[m.id] ?? []} status={status} disk={disk} />
       ))}

@@ -1,6 +1,7 @@
 import { useEffect, type FormEvent, type KeyboardEvent } from 'react';
 import { isTerminal } from '../../../../shared/domain';
 import { AddExampleButton } from '../../components/AddExampleButton';
+import { EmptyState } from '../../components/EmptyState';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Loading } from '../../components/Loading';
 import { PageHeader } from '../../components/PageHeader';
@@ -41,13 +42,10 @@ export function PlaygroundPage({ route }: { route: Route }) {
     return (
       <>
         <PageHeader title="Playground" />
-        <p>
-          No local models yet.{' '}
-          <button type="button" className="link" onClick={() => go({ page: 'library' })}>
-            Pull one in the Library
-          </button>
-          .
-        </p>
+        <EmptyState title="Nothing to run yet" action="Find a model on Explore" onAction={() => go({ page: 'explore' })}>
+          The Playground runs the models on this machine, and there are none yet. Find one on Explore and press{' '}
+          <strong>Run locally</strong>: its form opens here, ready to run.
+        </EmptyState>
       </>
     );
   }

@@ -2,8 +2,9 @@ import { CopyButton } from '../../components/CopyButton';
 import { cliCommand } from '../../lib/cli';
 import { inputFromDrafts, type FileDraft } from '../../form/fields';
 import { usePlayground } from '../../state/playground';
+import { CopyCodeMenu } from './CopyCodeMenu';
 
-/** Run (also Ctrl/Cmd+Enter), reset to the defaults, and copy the same run as a `cogdesk run` command. */
+/** Run (also Ctrl/Cmd+Enter), reset to the defaults, and copy the same run as a `cogdesk run` command or as code. */
 export function RunBar() {
   const { version, fields, drafts, creating, resetForm } = usePlayground();
   const command = () => {
@@ -20,6 +21,7 @@ export function RunBar() {
         Reset
       </button>
       {version && <CopyButton label="Copy as CLI command" text={command} />}
+      <CopyCodeMenu />
       <span className="muted small">Ctrl+Enter runs</span>
     </div>
   );

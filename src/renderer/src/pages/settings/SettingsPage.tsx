@@ -8,8 +8,10 @@ import { Loading } from '../../components/Loading';
 import { PageHeader } from '../../components/PageHeader';
 import { errorInfo } from '../../lib/errors';
 import { useEngine } from '../../state/engine';
+import { useNotifier } from '../../state/notifier';
 import { ApiTokenSection } from './ApiTokenSection';
 import { GpuChoice } from './GpuChoice';
+import { NotificationsSection } from './NotificationsSection';
 import { OpenDataFolder } from './OpenDataFolder';
 
 type Editable = Settings;
@@ -31,7 +33,7 @@ function Row({ label, htmlFor, help, errors, children }: { label: string; htmlFo
   );
 }
 
-/** Idle timeout, network mode, Docker host, GPUs, CPU fallback, the local API, and where the data lives. */
+/** Idle timeout, network mode, Docker host, GPUs, CPU fallback, the local API, notifications, and where the data lives. */
 export function SettingsPage() {
   const [saved, setSaved] = useState<Settings | null>(null);
   const [draft, setDraft] = useState<Editable | null>(null);
@@ -74,6 +76,7 @@ export function SettingsPage() {
       const next = await api.updateSettings(patch);
       setSaved(next);
       setDraft(next);
+      useNotifier.getState().setEnabled(next.notifyWhenDone);
       setMessage(patch.apiServerEnabled !== undefined || patch.apiServerPort !== undefined ? 'Saved. The local API changes at the next start of Cogdesk.' : 'Saved.');
       if (patch.dockerHost !== undefined) void refreshStatus();
     } catch (err) {
@@ -135,6 +138,8 @@ export function SettingsPage() {
             <input id="s-port" type="number" min={1024} max={65535} value={Number.isNaN(draft.apiServerPort) ? '' : draft.apiServerPort} onChange={(e) => set('apiServerPort', e.target.value === '' ? NaN : Number(e.target.value))} disabled={!draft.apiServerEnabled} />
           </Row>
         </section>
+
+        <NotificationsSection checked={draft.notifyWhenDone} onChange={(on) => set('notifyWhenDone', on)} />
 
         <section className="panel" aria-labelledby="s-data">
           <h2 id="s-data">Data folder</h2>
