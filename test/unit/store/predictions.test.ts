@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Prediction, PredictionSource } from '../../../src/shared/domain';
+import { MIGRATIONS } from '../../../src/main/core/store/migrations';
+import type { Prediction, PredictionQuery, PredictionSource } from '../../../src/shared/domain';
 import { useTempStore } from '../../helpers/store';
 
 const t = useTempStore();
@@ -203,6 +204,126 @@ describe('predictions', () => {
       expect(t.store.predictions.list({ limit: -10 }).map((p) => p.id)).toEqual(newest.slice(0, 1));
       expect(t.store.predictions.list({ limit: 1000 })).toHaveLength(1000);
       expect(t.store.predictions.list({ limit: 5000 }).map((p) => p.id)).toEqual(newest.slice(0, 1000));
+    });
+  });
+
+  describe('search (the trigram index over input values)', () => {
+    const ids = (query: string, more: Omit<PredictionQuery, 'query'> = {}) => t.store.predictions.list({ query, ...more }).map((p) => p.id);
+
+    it('finds a term in any field at any depth, as a substring, ignoring ASCII case', () => {
+      const a = create('acme/a', { prompt: 'A Red Fox at dawn', seed: 42 });
+      const b = create('acme/a', { prompt: 'a cat', options: { styles: ['watercolor', { extra: 'foxglove meadow' }] } });
+      const c = create('acme/a', { prompt: 'nothing here', ratio: 1.5, file: 'C:\\Users\\me\\"quoted".png' });
+      expect(ids('fox')).toEqual([b.id, a.id]);
+      // A value as it was typed, not as JSON escapes it.
+      expect(ids('Users\\me\\"quoted"')).toEqual([c.id]);
+      expect(ids('RED FOX')).toEqual([a.id]);
+      expect(ids('watercolor')).toEqual([b.id]);
+      expect(ids('glove mea')).toEqual([b.id]);
+      expect(ids('42')).toEqual([a.id]);
+      expect(ids('1.5')).toEqual([c.id]);
+      expect(ids('zeppelin')).toEqual([]);
+    });
+
+    it('every term must appear, in any field and any order; a "quoted phrase" is one term', () => {
+      const a = create('acme/a', { prompt: 'castle in the fog', negative_prompt: 'blurry' });
+      const b = create('acme/a', { prompt: 'fog over a castle' });
+      create('acme/a', { prompt: 'a castle at noon' });
+      expect(ids('castle fog')).toEqual([b.id, a.id]);
+      expect(ids('fog blurry')).toEqual([a.id]);
+      expect(ids('"in the fog"')).toEqual([a.id]);
+      expect(ids('"fog castle"')).toEqual([]);
+    });
+
+    it('short terms, and % and _ as plain characters', () => {
+      const a = create('acme/a', { prompt: '50% off', tag: 'x_y' });
+      const b = create('acme/a', { prompt: '5000 offers', tag: 'xay' });
+      expect(ids('x_y')).toEqual([a.id]);
+      expect(ids('50%')).toEqual([a.id]);
+      expect(ids('0%')).toEqual([a.id]);
+      expect(ids('of')).toEqual([b.id, a.id]);
+      expect(ids('xa 5')).toEqual([b.id]);
+    });
+
+    it('keys and data: URIs (whole files) are not searched', () => {
+      const a = create('acme/a', { prompt: 'hello', image: 'data:image/png;base64,QUJDREVGR0g=' });
+      expect(ids('prompt')).toEqual([]);
+      expect(ids('QUJDREVG')).toEqual([]);
+      expect(ids('image/png')).toEqual([]);
+      expect(ids('hello')).toEqual([a.id]);
+    });
+
+    it('an exact prediction id finds it, newest first among text matches, within the filters', () => {
+      const a = create('acme/a', { prompt: 'first' });
+      const b = create('acme/b', { prompt: 'again', source_prediction: a.id });
+      create('acme/a', { prompt: 'third' });
+      expect(ids(a.id)).toEqual([b.id, a.id]);
+      expect(ids(` ${a.id} `, { modelId: 'acme/a' })).toEqual([a.id]);
+      expect(ids(a.id, { status: 'failed' })).toEqual([]);
+      expect(ids(a.id, { limit: 1 })).toEqual([b.id]);
+      expect(ids(a.id, { before: b.id })).toEqual([a.id]);
+      // Part of an id is only text: it finds the input that mentions the id, not the prediction itself.
+      expect(ids(a.id.slice(0, 10))).toEqual([b.id]);
+    });
+
+    it('combines with the model and status filters', () => {
+      const a1 = create('acme/a', { prompt: 'red', style: 'fox' });
+      const b1 = create('acme/b', { prompt: 'red fox' });
+      const a2 = create('acme/a', { prompt: 'fox', color: 'red' });
+      create('acme/a', { prompt: 'blue fox' });
+      t.store.predictions.update(a2.id, { status: 'failed' });
+      expect(ids('red fox')).toEqual([a2.id, b1.id, a1.id]);
+      expect(ids('red fox', { modelId: 'acme/a' })).toEqual([a2.id, a1.id]);
+      expect(ids('red fox', { status: 'failed' })).toEqual([a2.id]);
+      expect(ids('red fox', { modelId: 'acme/b', status: 'starting' })).toEqual([b1.id]);
+      expect(ids('red fox', { modelId: 'acme/b', status: 'failed' })).toEqual([]);
+    });
+
+    it('pages with `before`: every match exactly once, newest first', () => {
+      const matches: string[] = [];
+      t.store.db.transaction(() => {
+        for (let i = 0; i < 30; i++) {
+          const p = create('acme/a', i % 3 === 0 ? { prompt: `cat number ${i}`, mood: 'sleepy' } : { prompt: `dog number ${i}` });
+          if (i % 3 === 0) matches.unshift(p.id);
+        }
+      })();
+      const seen: string[] = [];
+      let before: string | undefined;
+      for (let page = 0; page < 10; page++) {
+        const list = ids('sleepy cat', { limit: 3, before });
+        if (list.length === 0) break;
+        expect(list.length).toBeLessThanOrEqual(3);
+        seen.push(...list);
+        before = list[list.length - 1];
+      }
+      expect(seen).toEqual(matches);
+      expect(ids('sleepy cat', { limit: 1000 })).toHaveLength(10);
+    });
+
+    it('a deleted prediction is gone from the index, also when a new one takes its place in the order', () => {
+      const a = create('acme/a', { prompt: 'kaleidoscope' });
+      const b = create('acme/a', { prompt: 'obsidian' });
+      expect(t.store.predictions.delete(b.id)).toBe(true);
+      const c = create('acme/a', { prompt: 'platypus' });
+      expect(ids('obsidian')).toEqual([]);
+      expect(ids('platypus')).toEqual([c.id]);
+      expect(ids('kaleidoscope')).toEqual([a.id]);
+      expect((t.store.db.prepare('SELECT COUNT(*) AS n FROM predictions_fts').get() as { n: number }).n).toBe(2);
+    });
+
+    it('survives a reopen, and migration 5 indexes the predictions an older Cogdesk kept', () => {
+      const a = create('acme/a', { prompt: 'made before the index', seed: 7 });
+      const b = create('acme/a', { prompt: 'also before', more: ['index me'] });
+      t.store.db.exec('DROP TABLE predictions_fts; DROP TRIGGER predictions_fts_insert; DROP TRIGGER predictions_fts_delete; DROP TRIGGER predictions_fts_update;');
+      t.store.db.pragma('user_version = 4');
+      t.reopen();
+      expect(t.store.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+      expect(ids('index')).toEqual([b.id, a.id]);
+      expect(ids('before the')).toEqual([a.id]);
+      expect(t.store.db.prepare('SELECT rowid, input FROM predictions_fts ORDER BY rowid').all()).toEqual([
+        { rowid: 1, input: 'made before the index\n7' },
+        { rowid: 2, input: 'also before\nindex me' },
+      ]);
     });
   });
 

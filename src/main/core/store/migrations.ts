@@ -1,4 +1,12 @@
 /**
+ * The searchable text of a prediction's input (a JSON object): every string and number in it, at any depth,
+ * one a line; keys, and data: URIs (whole files), are left out. Invalid JSON is indexed as it is.
+ */
+const inputText = (input: string) =>
+  `CASE WHEN json_valid(${input}) THEN COALESCE((SELECT group_concat(value, char(10)) FROM json_tree(${input})
+     WHERE type IN ('text', 'integer', 'real') AND NOT (type = 'text' AND value LIKE 'data:%')), '') ELSE ${input} END`;
+
+/**
  * Numbered migrations. Each runs once, in order, inside a transaction; the database's
  * `user_version` is the number of the last one applied. Never edit a shipped migration: add one.
  */
@@ -120,5 +128,27 @@ export const MIGRATIONS: readonly string[] = [
     cog_config  TEXT,
     checked_at  TEXT NOT NULL
   );
+  `,
+
+  // 5: a full-text index over the predictions' input values for the history's search: trigram, so any
+  // substring of 3 or more characters is found through the index (LIKE; detail=none halves its size and
+  // answers as fast, FTS5 checks each candidate's text). Its rowid is the prediction's seq (a
+  // VACUUM may renumber the table's own rowids, never seq); triggers keep it in step; existing rows are filled in.
+  `
+  CREATE VIRTUAL TABLE IF NOT EXISTS predictions_fts USING fts5(input, tokenize = 'trigram', detail = none);
+
+  CREATE TRIGGER IF NOT EXISTS predictions_fts_insert AFTER INSERT ON predictions BEGIN
+    INSERT INTO predictions_fts (rowid, input) VALUES (new.seq, ${inputText('new.input')});
+  END;
+  CREATE TRIGGER IF NOT EXISTS predictions_fts_delete AFTER DELETE ON predictions BEGIN
+    DELETE FROM predictions_fts WHERE rowid = old.seq;
+  END;
+  CREATE TRIGGER IF NOT EXISTS predictions_fts_update AFTER UPDATE OF input, seq ON predictions BEGIN
+    DELETE FROM predictions_fts WHERE rowid = old.seq;
+    INSERT INTO predictions_fts (rowid, input) VALUES (new.seq, ${inputText('new.input')});
+  END;
+
+  DELETE FROM predictions_fts;
+  INSERT OR REPLACE INTO predictions_fts (rowid, input) SELECT seq, ${inputText('input')} FROM predictions;
   `,
 ];

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Prediction, PredictionQuery, PredictionSource, PredictionStatus } from '../../../shared/domain';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './db';
+import { searchClauses } from './prediction-search';
 import { fromJson, toJson } from './json';
 
 interface PredictionRow {
@@ -19,6 +21,7 @@ interface PredictionRow {
   metrics: string | null;
   container_id: string | null;
   runner_pid: number | null;
+  seq: number;
 }
 
 function toPrediction(r: PredictionRow): Prediction {
@@ -66,6 +69,9 @@ const COLUMNS: Record<keyof PredictionPatch, string> = {
 };
 
 export class PredictionStore {
+  /** The list's statements, by their SQL (a few dozen shapes at most). */
+  private readonly statements = new Map<string, Statement>();
+
   constructor(private readonly db: Db) {}
 
   create(p: { modelId: string; versionId: string; input: Record<string, unknown>; source: PredictionSource }): Prediction {
@@ -100,32 +106,56 @@ export class PredictionStore {
     return row ? toPrediction(row) : null;
   }
 
-  /** Newest first. */
+  /** Newest first; `query` searches the input values (see prediction-search.ts) and matches an exact id. */
   list(q: PredictionQuery = {}): Prediction[] {
-    const where: string[] = [];
+    const limit = Math.min(Math.max(Number.isFinite(q.limit) ? Math.floor(q.limit!) : 50, 1), 1000);
+    const search = searchClauses(typeof q.query === 'string' ? q.query : '');
+    if (search.length === 0) return this.rows('SELECT p.* FROM predictions p', this.filters(q, 'p.seq'), limit).map(toPrediction);
+
+    // The index's rowid is seq: FTS5 walks it newest first and stops when the page is full.
+    const where = this.filters(q, 'f.rowid');
+    where.sql.unshift(...search.map((c) => c.sql));
+    where.args.unshift(...search.map((c) => c.arg));
+    const rows = this.rows('SELECT p.* FROM predictions_fts f JOIN predictions p ON p.seq = f.rowid', where, limit, 'f.rowid');
+    // An exact prediction id finds that prediction too (within the same filters and page).
+    const text = q.query!.trim();
+    if (/^[a-z0-9]+$/.test(text) && !rows.some((r) => r.id === text)) {
+      const byId = this.filters(q, 'p.seq');
+      byId.sql.unshift('p.id = ?');
+      byId.args.unshift(text);
+      const [hit] = this.rows('SELECT p.* FROM predictions p', byId, 1);
+      if (hit) {
+        rows.push(hit);
+        rows.sort((a, b) => b.seq - a.seq);
+        if (rows.length > limit) rows.pop();
+      }
+    }
+    return rows.map(toPrediction);
+  }
+
+  private filters(q: PredictionQuery, seq: string): { sql: string[]; args: unknown[] } {
+    const sql: string[] = [];
     const args: unknown[] = [];
     if (q.modelId) {
-      where.push('model_id = ?');
+      sql.push('p.model_id = ?');
       args.push(q.modelId);
     }
     if (q.status) {
-      where.push('status = ?');
+      sql.push('p.status = ?');
       args.push(q.status);
     }
-    const text = typeof q.query === 'string' ? q.query.trim() : '';
-    if (text) {
-      // The input is JSON text: a LIKE over it finds a word in any field; an exact id matches too.
-      where.push("(id = ? OR input LIKE ? ESCAPE '\\')");
-      args.push(text, `%${text.replace(/[\\%_]/g, (c) => '\\' + c)}%`);
-    }
     if (q.before) {
-      where.push('seq < (SELECT seq FROM predictions WHERE id = ?)');
+      sql.push(`${seq} < (SELECT seq FROM predictions WHERE id = ?)`);
       args.push(q.before);
     }
-    const sql = `SELECT * FROM predictions ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq DESC LIMIT ?`;
-    const limit = Number.isFinite(q.limit) ? Math.floor(q.limit!) : 50;
-    args.push(Math.min(Math.max(limit, 1), 1000));
-    return (this.db.prepare(sql).all(...args) as PredictionRow[]).map(toPrediction);
+    return { sql, args };
+  }
+
+  private rows(from: string, where: { sql: string[]; args: unknown[] }, limit: number, order = 'p.seq'): PredictionRow[] {
+    const sql = `${from} ${where.sql.length ? 'WHERE ' + where.sql.join(' AND ') : ''} ORDER BY ${order} DESC LIMIT ?`;
+    let stmt = this.statements.get(sql);
+    if (!stmt) this.statements.set(sql, (stmt = this.db.prepare(sql)));
+    return stmt.all(...where.args, limit) as PredictionRow[];
   }
 
   /** Unfinished predictions with the process that runs them (null when none was recorded). */
