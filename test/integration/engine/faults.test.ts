@@ -6,11 +6,18 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../../src/main/core';
+import { demuxLogs } from '../../../src/main/core/docker/containers';
 import { homePaths } from '../../../src/main/core/paths';
 import { openStore } from '../../../src/main/core/store';
 import { fixtureImage } from '../../helpers/fixtures';
 import { docker, managedContainers, recordUpdates, tempHome, waitFor } from '../../helpers/core';
 import { killedMidPrediction } from '../../helpers/killed';
+
+/** What a container printed so far. */
+async function containerOutput(id: string): Promise<string> {
+  const buf = (await docker.getContainer(id).logs({ stdout: true, stderr: true, follow: false })) as Buffer;
+  return demuxLogs(buf);
+}
 
 describe('faults that must not lose or mix up predictions', () => {
   const cleanups: Array<() => Promise<void> | void> = [];
@@ -128,8 +135,10 @@ describe('faults that must not lose or mix up predictions', () => {
     // Killed at the first token; the model goes on for about 2 s and then sends `completed`, retried while
     // no process listens on the data folder's webhook port (the model stays busy while it retries).
     const [id] = await killedMidPrediction(h, fixtureImage('stream'), { prompt: 'late', n: 8, delay: 0.25 });
-    // The model finishes about 2 s later; its `completed` webhook is then retried while no process listens.
-    await new Promise((r) => setTimeout(r, 3_000));
+    // The model finishes about 2 s later (its last token in the container's output); its `completed` webhook
+    // is then retried while no process listens.
+    const [left] = await managedContainers(homePaths(h).homeId);
+    await waitFor(async () => (await containerOutput(left.Id)).includes('token 7'), 'the model to finish on its own', 30_000);
     const core = await open(h, { recover: 'passive' });
     const done = await waitFor(async () => {
       const p = await core.getPrediction(id);

@@ -124,7 +124,7 @@ export function createRunEngine(o: RunEngineOptions): RunEngine {
         lateResult: async (id) => {
           // Only the process on the data folder's own webhook port gets a dead process's webhooks.
           if (!d || String(webhooks.port) !== store.engineState.get('webhookPort')) return false;
-          const deadline = Date.now() + 3_000;
+          const deadline = Date.now() + 5_000;
           while (Date.now() < deadline) {
             if (store.predictions.get(id)?.status !== 'processing') return true;
             await new Promise((r) => setTimeout(r, 100));

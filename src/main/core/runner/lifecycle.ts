@@ -278,14 +278,14 @@ export class Lifecycle {
             run.timedOut = true;
             void this.cancel(run.id);
           }
-          const health = await container.client.health().catch(() => null);
+          const health = await container.client.health(5_000).catch(() => null);
           if (health?.status === 'BUSY' && !container.gone) {
             idleSince = 0;
             continue;
           }
           // Done, or gone: give a late `completed` webhook a moment, then say what is known.
           idleSince ||= Date.now();
-          if (Date.now() - idleSince < (health ? 5_000 : 1_000) || run.finished) continue;
+          if (Date.now() - idleSince < (health || !container.gone ? 5_000 : 1_000) || run.finished) continue;
           await run.writes;
           if (run.timedOut) await this.finish(run, this.timeoutPatch());
           else if (run.canceled) await this.finish(run, { status: 'canceled' });

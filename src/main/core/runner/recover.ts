@@ -62,7 +62,7 @@ export async function recover(d: RecoverDeps): Promise<RecoverReport> {
     if (container?.running && d.docker) {
       try {
         const client = new CogClient(await containerUrl(d.docker, container.id));
-        const health = await client.health();
+        const health = await patientHealth(client);
         if (health.status === 'BUSY') {
           if (d.mode === 'full' && !d.pool.get(container.versionId)) {
             d.store.predictions.setRunner(prediction.id, process.pid);
@@ -106,7 +106,7 @@ export async function recover(d: RecoverDeps): Promise<RecoverReport> {
     if (c.running && d.docker && d.store.library.getVersion(c.versionId) && !d.pool.get(c.versionId)) {
       try {
         const client = new CogClient(await containerUrl(d.docker, c.id));
-        if ((await client.health()).status === 'READY') {
+        if ((await patientHealth(client)).status === 'READY') {
           d.pool.adopt(c.versionId, c.id, client.baseUrl);
           report.adopted.push(c.id);
           continue;
@@ -129,4 +129,19 @@ function whyLost(p: Prediction, o: { stopped: boolean; docker: boolean; containe
   if (!o.docker) return `${who} stopped while this prediction was running, and Docker is not reachable now to find its container.`;
   if (o.container) return `${who} stopped while this prediction was running, and the model finished or stopped before its result could be collected.`;
   return `${who} stopped while this prediction was running, and its container is gone.`;
+}
+
+/**
+ * A container's health, asked patiently: a model busy with a prediction on a loaded machine can take seconds
+ * to answer, and a container that is wrongly taken for dead loses its prediction.
+ */
+async function patientHealth(client: CogClient): Promise<Awaited<ReturnType<CogClient['health']>>> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await client.health(5_000);
+    } catch (e) {
+      if (attempt >= 3) throw e;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
 }
