@@ -29,7 +29,7 @@ describe('a desktop notification when long work ends in the background', () => {
 
   it('pulls and pushes notify whatever their length; a cancel (the person did it) never does', () => {
     const pull: FinishedWork = { kind: 'pull', ref: 'r8.im/acme/sdxl', outcome: 'succeeded' };
-    expect(notificationFor(pull, { ...away, durationMs: 800 })).toEqual({ title: 'Pulled r8.im/acme/sdxl', body: 'Ready to run in the Playground (took 800 ms).', tag: 'pull:r8.im/acme/sdxl' });
+    expect(notificationFor(pull, { ...away, durationMs: 800 })).toEqual({ title: 'Pulled r8.im/acme/sdxl', body: 'Ready to run in the Playground.', tag: 'pull:r8.im/acme/sdxl' });
     expect(notificationFor({ ...pull, outcome: 'failed', error: 'No space left on device' }, { ...away, durationMs: 800 })).toMatchObject({
       title: 'Pull failed: r8.im/acme/sdxl',
       body: 'No space left on device',

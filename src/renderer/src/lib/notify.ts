@@ -42,7 +42,7 @@ export function notificationFor(work: FinishedWork, ctx: NotifyContext): Desktop
     case 'pull':
       return failed
         ? { title: `Pull failed: ${work.ref}`, body: firstLine(work.error) || 'Open the Library to see why.', tag: `pull:${work.ref}` }
-        : { title: `Pulled ${work.ref}`, body: `Ready to run in the Playground (took ${took}).`, tag: `pull:${work.ref}` };
+        : { title: `Pulled ${work.ref}`, body: 'Ready to run in the Playground.', tag: `pull:${work.ref}` };
     case 'push':
       return failed
         ? { title: `Push failed: ${work.model}`, body: firstLine(work.error) || 'Open the Library to see why.', tag: `push:${work.model}` }

@@ -14,8 +14,9 @@ export interface ShownNotice {
 interface Notifier {
   /** Settings.notifyWhenDone, as last read or saved. */
   enabled: boolean;
-  /** The last notification the system showed. */
+  /** The last notification the system showed, and how many it showed since the window opened. */
   lastShown: ShownNotice | null;
+  shownCount: number;
   /** Why a notification could not be shown (permission denied), with what to do. */
   problem: string | null;
   load(): Promise<void>;
@@ -43,7 +44,7 @@ export const useNotifier = create<Notifier>((set, get) => {
       return;
     }
     const shown = new Notification(notice.title, { body: notice.body, tag: notice.tag });
-    shown.onshow = () => set({ lastShown: { title: notice.title, body: notice.body, at: new Date().toISOString() }, problem: null });
+    shown.onshow = () => set({ lastShown: { title: notice.title, body: notice.body, at: new Date().toISOString() }, shownCount: get().shownCount + 1, problem: null });
     shown.onclick = () => {
       window.focus();
       useNavigation.getState().go(open);
@@ -58,6 +59,7 @@ export const useNotifier = create<Notifier>((set, get) => {
   return {
     enabled: DEFAULT_SETTINGS.notifyWhenDone,
     lastShown: null,
+    shownCount: 0,
     problem: null,
     async load() {
       try {
