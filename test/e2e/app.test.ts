@@ -264,6 +264,12 @@ describe('the window over the real core, in Chromium', () => {
     // The types run's secret is masked in the list.
     await expect.poll(() => page.locator('table.history').textContent()).toContain('token: ••••');
     expect(await page.locator('table.history').textContent()).not.toContain('sekrit');
+    // Thumbnails: the types run's first image output is read (its fake PNG cannot be drawn: an icon that
+    // says so); the echo runs have no image output, so no thumbnail.
+    const typesRow = page.locator('table.history tbody tr', { hasText: 'fixtures/types' }).first();
+    await expect.poll(() => typesRow.locator('.history-thumb').getAttribute('data-thumbnail')).toBe('icon');
+    expect(await typesRow.locator('.history-thumb [role="img"]').getAttribute('title')).toMatch(/\.png could not be read as an image/);
+    expect(await page.locator('table.history tbody tr', { hasText: ECHO_MODEL }).first().locator('.history-thumb').getAttribute('data-thumbnail')).toBe('none');
     await screenshot(page, 'predictions');
 
     await page.getByLabel('Model', { exact: true }).selectOption(ECHO_MODEL);

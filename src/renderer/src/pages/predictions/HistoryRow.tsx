@@ -2,7 +2,10 @@ import type { Prediction } from '../../../../shared/domain';
 import { StatusBadge } from '../../components/StatusBadge';
 import { formatAgo, formatSeconds } from '../../lib/format';
 import { useVersion } from '../../lib/useVersion';
+import { useEngine } from '../../state/engine';
 import { useNavigation } from '../../state/navigation';
+import { HistoryThumbnail } from './HistoryThumbnail';
+import { firstImageOutput } from './thumbnails';
 
 /** The input in one line: files as "(file)", secrets masked (from the version's schema), cut short. */
 function inputSummary(input: Record<string, unknown>, secrets: Set<string>): string {
@@ -23,8 +26,13 @@ export function HistoryRow({ prediction: p }: { prediction: Prediction }) {
   const open = () => go({ page: 'predictions', predictionId: p.id });
   // Until the schema says which fields are secret, show no input at all.
   const secrets = new Set(schema?.inputs.filter((f) => f.isSecret).map((f) => f.name) ?? []);
+  const dataDir = useEngine((s) => s.status?.dataDir ?? '');
+  const image = dataDir ? firstImageOutput(p.output, dataDir, p.id) : null;
   return (
     <tr data-prediction-id={p.id} onClick={open}>
+      <td className="thumb-cell">
+        <HistoryThumbnail predictionId={p.id} path={image} />
+      </td>
       <td>
         <button
           type="button"

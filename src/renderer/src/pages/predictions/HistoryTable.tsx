@@ -1,5 +1,6 @@
 import { usePredictions } from '../../state/predictions';
 import { HistoryRow } from './HistoryRow';
+import './history.css';
 
 /** The history, newest first. */
 export function HistoryTable() {
@@ -8,6 +9,9 @@ export function HistoryTable() {
     <table className="history">
       <thead>
         <tr>
+          <th scope="col">
+            <span className="visually-hidden">Output</span>
+          </th>
           <th scope="col">Prediction</th>
           <th scope="col">Model</th>
           <th scope="col">Input</th>
