@@ -46,12 +46,13 @@ async function pickModel(id: string): Promise<void> {
 
 /** Clicks a Copy as code button and answers what it put on the clipboard. */
 async function copyCode(where: 'local API' | 'Replicate', language: 'curl' | 'JavaScript' | 'Python'): Promise<string> {
-  await page.evaluate(() => navigator.clipboard.writeText(''));
+  await page.evaluate("navigator.clipboard.writeText('')");
   const menu = page.locator('details.copy-menu');
   if ((await menu.getAttribute('open')) === null) await menu.locator('summary').click();
   await menu.getByRole('group', { name: `Code for the ${where}` }).getByRole('button', { name: language, exact: true }).click();
-  await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).not.toBe('');
-  return page.evaluate(() => navigator.clipboard.readText());
+  const read = () => page.evaluate('navigator.clipboard.readText()') as Promise<string>;
+  await expect.poll(read).not.toBe('');
+  return read();
 }
 
 describe('the everyday window', () => {
@@ -97,7 +98,7 @@ describe('the everyday window', () => {
 
     // In front: a pull from the window's Library ends without a notification.
     await page.bringToFront();
-    expect(await page.evaluate(() => document.hasFocus())).toBe(true);
+    expect(await page.evaluate('document.hasFocus()')).toBe(true);
     await nav(page, 'Library');
     await page.getByLabel('Image', { exact: true }).fill(fixtureImage('types'));
     await page.getByRole('button', { name: 'Pull', exact: true }).click();
@@ -108,7 +109,7 @@ describe('the everyday window', () => {
     // front) shows one. The window hears of it through the contract's task events, like any pull.
     const inTheBackground = async (name: 'stream' | 'types' | 'echo', done: number) => {
       await elsewhere.bringToFront();
-      expect(await page.evaluate(() => document.hasFocus())).toBe(false);
+      expect(await page.evaluate('document.hasFocus()')).toBe(false);
       await bridge.core.pullImage(fixtureImage(name));
       await expect.poll(() => succeeded.count(), { timeout: 120_000 }).toBe(done);
       await page.bringToFront();
@@ -144,7 +145,7 @@ describe('the everyday window', () => {
     const shown = page.getByTestId('last-notification');
     const elsewhere = browser.context.pages().find((p) => p !== page)!;
     await elsewhere.bringToFront();
-    expect(await page.evaluate(() => document.hasFocus())).toBe(false);
+    expect(await page.evaluate('document.hasFocus()')).toBe(false);
     // 32 tokens, one a second: over the 30 s line.
     const created = await bridge.core.createPrediction({ version: stream.id, input: { prompt: 'slow', n: 32, delay: 1 }, source: 'app' });
     await expect.poll(() => shown.textContent(), { timeout: 120_000, interval: 1000 }).toContain('fixtures/stream: prediction done');
