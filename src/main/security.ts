@@ -1,14 +1,17 @@
 /**
  * Electron's security checklist, in one place: a strict CSP, no navigation, no new windows, no webviews,
  * external links only for http(s) and only through the system browser, no permissions but writing to the
- * clipboard, and IPC only from the app's own top frame.
+ * clipboard and notifications, and IPC only from the app's own top frame.
  */
 import { app, shell, type Session, type WebContents, type WebFrameMain } from 'electron';
 import type { RendererOrigin } from './app-protocol';
 import { CSP } from './csp';
 
-/** The one permission the page needs ("Copy as CLI command"); never reading the clipboard, no camera, no location. */
-const ALLOWED_PERMISSION = 'clipboard-sanitized-write';
+/**
+ * What the page may ask for: writing the clipboard (the copy buttons) and desktop notifications (long work
+ * that ends in the background, a setting). Never reading the clipboard, no camera, no location.
+ */
+const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['clipboard-sanitized-write', 'notifications']);
 
 /** True for the app's own top frame (not an iframe, whatever the CSP lets through). */
 export function isTrustedSender(frame: WebFrameMain | null, origin: RendererOrigin): boolean {
@@ -52,9 +55,9 @@ export function hardenSession(session: Session, origin: RendererOrigin): void {
     });
   }
   session.setPermissionRequestHandler((_wc, permission, callback, details) => {
-    callback(permission === ALLOWED_PERMISSION && origin.isTrusted(details.requestingUrl));
+    callback(ALLOWED_PERMISSIONS.has(permission) && origin.isTrusted(details.requestingUrl));
   });
-  session.setPermissionCheckHandler((_wc, permission, requestingOrigin) => permission === ALLOWED_PERMISSION && origin.isTrusted(requestingOrigin));
+  session.setPermissionCheckHandler((_wc, permission, requestingOrigin) => ALLOWED_PERMISSIONS.has(permission) && origin.isTrusted(requestingOrigin));
 }
 
 /** Hardens every web contents the app ever creates, as it is created. */

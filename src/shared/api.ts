@@ -77,9 +77,10 @@ export interface CogdeskApi {
   validateInput(version: string, input: Record<string, unknown>): Promise<FieldError[]>;
   /**
    * A file a prediction refers to (an output under `outputs/<id>/`, or an uploaded input under `inputs/`) as a
-   * data: URI: the renderer cannot read local paths.
+   * data: URI: the renderer cannot read local paths. `maxBytes` refuses a larger file before reading it
+   * (a thumbnail needs no 90 MB image).
    */
-  readPredictionFile(predictionId: string, path: string): Promise<PredictionFile>;
+  readPredictionFile(predictionId: string, path: string, options?: { maxBytes?: number }): Promise<PredictionFile>;
   /**
    * Shows a file a prediction refers to in the system's file manager (the app); answers its path, and
    * whether it was shown (not where there is no file manager to ask, as in the CLI's core).

@@ -97,7 +97,7 @@ export interface PredictionQuery {
   limit?: number;
   /** Predictions created before this one (paging, newest first). */
   before?: string;
-  /** Text to find in the input (case-insensitive), or a prediction id. */
+  /** Words or "quoted phrases" that must each appear in some input value (ignoring ASCII case), or an exact prediction id. */
   query?: string;
 }
 

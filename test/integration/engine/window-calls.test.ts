@@ -52,6 +52,10 @@ describe('the window\'s calls over the real core', () => {
     const file = await core.readPredictionFile(p.id, out);
     expect(file).toMatchObject({ path: out, name: 'output.txt', mime: 'text/plain', sizeBytes: 8000 });
     expect(Buffer.from(file.dataUri.split(',')[1], 'base64').toString()).toBe(big);
+    // A thumbnail asks for small files only: a larger one is refused before it is read.
+    const tooLarge = await core.readPredictionFile(p.id, out, { maxBytes: 4096 }).catch((e) => e);
+    expect(tooLarge).toMatchObject({ code: 'bad_request', message: 'output.txt is too large to show here (8 KiB)' });
+    expect((await core.readPredictionFile(p.id, out, { maxBytes: 8000 })).sizeBytes).toBe(8000);
 
     const kept = p.input.image as string;
     expect(kept.startsWith(core.paths.inputs)).toBe(true);

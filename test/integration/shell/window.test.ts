@@ -192,11 +192,14 @@ describe('the Electron shell over a stand-in for Electron and the real core', ()
       permissionRequest!(contents, permission, (g) => (granted = g), { requestingUrl } as Electron.PermissionRequest);
       return granted;
     };
-    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal'] as const) {
+    for (const permission of ['media', 'geolocation', 'clipboard-read', 'openExternal', 'pointerLock'] as const) {
       expect(ask(permission, 'app://cogdesk/index.html'), permission).toBe(false);
     }
     expect(ask('clipboard-sanitized-write', 'app://cogdesk/index.html')).toBe(true);
     expect(ask('clipboard-sanitized-write', 'https://evil.example/')).toBe(false);
+    // Notifications when long work ends in the background: the app's page only.
+    expect(ask('notifications', 'app://cogdesk/index.html')).toBe(true);
+    expect(ask('notifications', 'https://evil.example/')).toBe(false);
     const check = (permission: Parameters<NonNullable<typeof permissionCheck>>[1], origin: string) =>
       permissionCheck!(contents, permission, origin, {} as Electron.PermissionCheckHandlerHandlerDetails);
     expect(check('media', 'app://cogdesk')).toBe(false);

@@ -136,8 +136,8 @@ export function createPredictionService(d: PredictionDeps): PredictionService {
       return validateInput(schema, inputForCheck(schema, input));
     },
 
-    async readPredictionFile(predictionId, path) {
-      return readPredictionFile(paths, existing(predictionId), path);
+    async readPredictionFile(predictionId, path, o) {
+      return readPredictionFile(paths, existing(predictionId), path, o?.maxBytes);
     },
 
     async showPredictionFile(predictionId, path) {

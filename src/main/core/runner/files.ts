@@ -58,13 +58,15 @@ export async function resolvePredictionFile(paths: HomePaths, prediction: Predic
   return real;
 }
 
-export async function readPredictionFile(paths: HomePaths, prediction: Prediction, path: string): Promise<PredictionFile> {
+export async function readPredictionFile(paths: HomePaths, prediction: Prediction, path: string, maxBytes = MAX_PREDICTION_FILE_BYTES): Promise<PredictionFile> {
   const real = await resolvePredictionFile(paths, prediction, path);
   const info = await stat(real);
-  if (info.size > MAX_PREDICTION_FILE_BYTES) {
+  const limit = Math.min(MAX_PREDICTION_FILE_BYTES, Number.isFinite(maxBytes) && maxBytes >= 0 ? maxBytes : MAX_PREDICTION_FILE_BYTES);
+  if (info.size > limit) {
+    const size = info.size >= 1024 * 1024 ? `${(info.size / 1024 / 1024).toFixed(1)} MiB` : `${Math.ceil(info.size / 1024)} KiB`;
     throw new CogdeskError({
       code: 'bad_request',
-      message: `${basename(path)} is too large to show here (${Math.round(info.size / 1024 / 1024)} MiB)`,
+      message: `${basename(path)} is too large to show here (${size})`,
       hint: `Open it from the data folder: ${path}`,
     });
   }

@@ -5,7 +5,6 @@
  */
 import { api } from '../../api';
 import { errorInfo } from '../../lib/errors';
-import { formatBytes } from '../../lib/format';
 import { isOutputPath, mediaKind } from '../../lib/outputs';
 
 /** Larger image files get an icon: their data URI is too much to hold for a 48-pixel picture. */
@@ -46,12 +45,11 @@ export function loadThumbnail(predictionId: string, path: string): Promise<Thumb
 async function make(predictionId: string, path: string): Promise<Thumbnail> {
   let file;
   try {
-    file = await api.readPredictionFile(predictionId, path);
+    // The engine refuses a larger file before reading it, so a big image is never sent just to be shrunk.
+    file = await api.readPredictionFile(predictionId, path, { maxBytes: THUMBNAIL_MAX_BYTES });
   } catch (e) {
-    return { kind: 'icon', reason: `No thumbnail: ${errorInfo(e).message}` };
-  }
-  if (file.sizeBytes > THUMBNAIL_MAX_BYTES) {
-    return { kind: 'icon', reason: `${file.name} (${formatBytes(file.sizeBytes)}) is too large for a thumbnail: open the prediction to see it` };
+    const info = errorInfo(e);
+    return { kind: 'icon', reason: /too large/.test(info.message) ? `${info.message}: open the prediction to see it` : `No thumbnail: ${info.message}` };
   }
   const src = await shrink(file.dataUri);
   return src ? { kind: 'image', src } : { kind: 'icon', reason: `${file.name} could not be read as an image: open the prediction to see it` };
