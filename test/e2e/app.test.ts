@@ -15,7 +15,7 @@ import { fixtureImage } from '../helpers/fixtures';
 import { startBridge, type TestBridge } from './bridge/server';
 import { openApp, screenshot, type Browser } from './helpers/browser';
 import { ensureLocalImage, pushFreshVariant } from './helpers/images';
-import { nav, progressSeen, recordProgress } from './helpers/page';
+import { nav, progressSeen, recordProgress, versionRows } from './helpers/page';
 
 const RUN = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 const ECHO_NAME = `echo-${RUN}`;
@@ -386,7 +386,7 @@ describe('the window over the real core, in Chromium', () => {
 
   it('Library: shows what is warm, and deletes a version (its container and image)', async () => {
     await nav(page, 'Library');
-    const row = page.locator(`[data-model-id="${ECHO_MODEL}"] tr[data-version-id]`);
+    const row = await versionRows(page, ECHO_MODEL);
     await expect.poll(() => row.textContent(), { timeout: 10_000 }).toContain('warm · cpu');
     await row.getByRole('button', { name: 'Delete', exact: true }).click();
     await row.getByRole('button', { name: 'Delete image?' }).click();

@@ -16,7 +16,7 @@ import { AUTH_REGISTRY, AUTH_USER, fixtureEntry, OPEN_REGISTRY } from '../helper
 import { ECHO_README, FAKE_TOKEN, startFakeWithFixtures, type FakeReplicate } from '../fakes/replicate-api';
 import { startBridge, type TestBridge } from './bridge/server';
 import { openApp, screenshot, type Browser } from './helpers/browser';
-import { nav, progressSeen, recordProgress, setEnv } from './helpers/page';
+import { nav, progressSeen, recordProgress, setEnv, versionRows } from './helpers/page';
 
 const HOSTILE_README = `${ECHO_README}
 <script>window.__readmeScriptRan = true</script>
@@ -155,7 +155,7 @@ describe('Replicate\'s catalog in the window, over the fake API', () => {
     process.env.COGDESK_REGISTRY = AUTH_REGISTRY; // the push tests' registry (with a login), as they set it
     try {
       await nav(page, 'Library');
-      const row = page.locator('[data-model-id="fixtures/echo"] tr[data-version-id]').first();
+      const row = (await versionRows(page, 'fixtures/echo')).first();
       await row.getByRole('button', { name: 'Push to Replicate' }).click();
       const dialog = page.getByRole('dialog', { name: 'Push to Replicate' });
       await dialog.waitFor();

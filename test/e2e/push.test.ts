@@ -31,7 +31,7 @@ import {
   startUploadProxy,
   type PushEnv,
 } from './helpers/push';
-import { nav, progressSeen, recordProgress } from './helpers/page';
+import { nav, progressSeen, recordProgress, versionRows } from './helpers/page';
 
 const run = randomBytes(3).toString('hex');
 const destination = `${AUTH_USER}/e2e-push-${run}`;
@@ -67,7 +67,7 @@ async function closeDialog(dialog: Locator): Promise<void> {
   await dialog.waitFor({ state: 'detached' });
 }
 
-const libraryRow = (v: Version) => page.locator(`[data-model-id="${v.modelId}"] tr[data-version-id="${v.id}"]`);
+const libraryRow = (v: Version) => versionRows(page, v.modelId, v.id);
 
 beforeAll(async () => {
   env = await startPushEnv();
@@ -95,7 +95,7 @@ describe('pushing a model built here to Replicate, in the window', { timeout: 12
   it('refuses a name that breaks the rules and an owner that is not the account, saying why; nothing is created', async () => {
     await nav(page, 'Library');
     first = await shownInLibrary(page, bridge.core, tag);
-    const dialog = await openDialog(libraryRow(first));
+    const dialog = await openDialog(await libraryRow(first));
     // The dialog starts at a model of the account behind the token, named like the local one.
     const localName = first.modelId.split('/').slice(-2).join('/');
     await expect.poll(() => dialog.getByLabel('Destination (owner/name)').inputValue()).toBe(`${AUTH_USER}/${localName.split('/')[1]}`);
@@ -112,7 +112,7 @@ describe('pushing a model built here to Replicate, in the window', { timeout: 12
   });
 
   it('plans a new model, asks for the CLI token (an API token is the wrong kind), pushes with progress, and shows "pushed as"', async () => {
-    const dialog = await openDialog(libraryRow(first));
+    const dialog = await openDialog(await libraryRow(first));
     await check(dialog, destination);
     const plan = dialog.getByTestId('push-plan');
     expect(await plan.textContent()).toContain(`Create the model ${destination}: private, hardware cpu (CPU) — No NVIDIA GPU`);
@@ -151,14 +151,14 @@ describe('pushing a model built here to Replicate, in the window', { timeout: 12
     expect(created()).toEqual([{ owner: AUTH_USER, name: destination.split('/')[1], visibility: 'private', hardware: 'cpu', description: null }]);
     expect(await bridge.core.listPushes(first.id)).toEqual([expect.objectContaining({ versionId: first.id, modelId: destination, remoteVersionId: versionId })]);
     await closeDialog(dialog);
-    const link = libraryRow(first).getByRole('list', { name: 'Pushes' });
+    const link = (await libraryRow(first)).getByRole('list', { name: 'Pushes' });
     await expect.poll(() => link.textContent()).toBe(`pushed as ${destination}:${versionId!.slice(0, 12)}`);
   });
 
   it('the Library\'s version table fits the window at 1280 and 1000 px', async () => {
     for (const width of [1280, 1000]) {
       await page.setViewportSize({ width, height: 860 });
-      await expect.poll(() => overflowsRight(page, '.model-card')).toEqual([]);
+      await expect.poll(() => overflowsRight(page, '.library-table')).toEqual([]);
       await page.locator(`[data-model-id="${first.modelId}"]`).scrollIntoViewIfNeeded();
       await screenshotView(page, `push-library-${width}`);
     }
@@ -221,7 +221,7 @@ describe('pushing a model built here to Replicate, in the window', { timeout: 12
       const bigTag = await buildCogImage(4 * 1024 * 1024, `e2e-big-${run}`);
       await nav(page, 'Library');
       big = await shownInLibrary(page, bridge.core, bigTag);
-      const dialog = await openDialog(libraryRow(big));
+      const dialog = await openDialog(await libraryRow(big));
       await check(dialog, freshRepo('e2e-cancel'));
       await dialog.getByTestId('push-plan').waitFor();
       await recordProgress(page, '.push-dialog [role=progressbar]', 'pushProgress');
@@ -248,7 +248,7 @@ describe('pushing a model built here to Replicate, in the window', { timeout: 12
       env.useRegistry(proxy.host);
       await bridge.core.setRegistryToken(AUTH_PASSWORD);
       const repo = freshRepo('e2e-refused');
-      const dialog = await openDialog(libraryRow(big));
+      const dialog = await openDialog(await libraryRow(big));
       await check(dialog, repo);
       await dialog.getByRole('button', { name: 'Push', exact: true }).click();
       const error = dialog.locator('.notice-error').first();

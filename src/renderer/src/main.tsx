@@ -2,6 +2,8 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import './styles.css';
+import './styles/library.css';
+import './styles/examples.css';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -3,13 +3,25 @@
  * state a progress bar goes through (a pull or push can be over before a poll would see it mid-way), and
  * set environment variables for the core, put back afterwards.
  */
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 
 /** Clicks a page in the sidebar and waits for its heading. */
 export async function nav(page: Page, name: string): Promise<void> {
   await page.getByRole('navigation', { name: 'Pages' }).getByRole('button', { name, exact: true }).click();
   await expect.poll(() => page.locator('h1').first().textContent()).toContain(name);
+}
+
+/**
+ * A local model's version rows in the Library's table (opened first: the table shows one row per model);
+ * one version's row when `versionId` is given.
+ */
+export async function versionRows(page: Page, modelId: string, versionId?: string): Promise<Locator> {
+  const model = page.locator(`tbody[data-model-id="${modelId}"]`);
+  await model.waitFor();
+  const toggle = model.getByRole('button', { name: `Versions of ${modelId}`, exact: true });
+  if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+  return model.locator(versionId ? `tr[data-version-id="${versionId}"]` : 'tr[data-version-id]');
 }
 
 /**

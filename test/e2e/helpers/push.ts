@@ -13,7 +13,7 @@ import { AUTH_REGISTRY } from '../../helpers/fixtures';
 import type { FakeReplicate } from '../../fakes/replicate-api';
 import { dockerConfig, startPushFake } from '../../integration/push/helpers';
 import { ARTIFACTS } from './browser';
-import { setEnv } from './page';
+import { setEnv, versionRows } from './page';
 
 export { buildCogImage, freshRepo, removeBuiltImages } from '../../integration/push/helpers';
 export { startUploadProxy, type UploadProxy } from '../../integration/push/upload-proxy';
@@ -59,23 +59,27 @@ export async function startPushEnv(): Promise<PushEnv> {
  * answers the newest local version of its model, once it has `versions` of them.
  */
 export async function shownInLibrary(page: Page, core: Core, tag: string, versions = 1): Promise<Version> {
-  const row = page.locator('.model-card tr[data-version-id]', { hasText: tag }).first();
   for (const deadline = Date.now() + 60_000; ; ) {
     if (Date.now() > deadline) throw new Error(`the Library did not show ${versions} version(s) of ${tag} within 60 s`);
     await page.getByRole('button', { name: 'Refresh', exact: true }).click();
-    const modelId = await row
-      .locator('xpath=ancestor::section[@data-model-id]')
-      .getAttribute('data-model-id', { timeout: 10_000 })
-      .catch(() => null);
-    const list = modelId ? await core.listVersions(modelId) : [];
-    if (list.length >= versions) {
-      await page.locator(`[data-model-id="${modelId}"] tr[data-version-id]`).nth(versions - 1).waitFor();
-      return list[0]!;
+    // The model whose versions' images carry the tag, once the core has listed them (the refresh scans Docker).
+    let list: Version[] = [];
+    for (const m of await core.listModels()) {
+      const vs = await core.listVersions(m.id);
+      if (vs.some((v) => v.imageRef.includes(tag))) list = vs;
     }
+    if (list.length >= versions) {
+      const shown = page.locator(`tbody[data-model-id="${list[0]!.modelId}"]`);
+      if (await shown.waitFor({ timeout: 10_000 }).then(() => true, () => false)) {
+        await (await versionRows(page, list[0]!.modelId)).nth(versions - 1).waitFor();
+        return list[0]!;
+      }
+    }
+    await new Promise((r) => setTimeout(r, 500));
   }
 }
 
-/** Whether anything inside `selector` sticks out past its right edge (the card's buttons, a long image name). */
+/** Elements of `selector` whose content runs past their right edge (a table too wide for the window). */
 export async function overflowsRight(page: Page, selector: string): Promise<string[]> {
   return (await page.evaluate(`(() => {
     const out = [];

@@ -21,6 +21,8 @@ interface Library {
   disk: DiskUsage | null;
   /** Images with Cog labels the last scan could not list (their labels are unreadable), with why. */
   skipped: LocalImageScan['skipped'];
+  /** When each model's newest prediction was made (null: never run here), by model id. */
+  lastUsed: Record<string, string | null>;
   loaded: boolean;
   error: ErrorInfo | null;
   tasks: PullTask[];
@@ -32,6 +34,8 @@ interface Library {
   cancelTask(taskId: string): Promise<void>;
   dismissTask(taskId: string): void;
   deleteVersion(versionId: string): Promise<void>;
+  /** Deletes every version of these models, one after another; answers what could not be deleted, with why. */
+  deleteModels(modelIds: string[]): Promise<Array<{ modelId: string; error: ErrorInfo }>>;
 }
 
 /** Local models and versions, disk use, and pulls in progress (pullImage + 'task' events). */
@@ -40,6 +44,7 @@ export const useLibrary = create<Library>((set, get) => ({
   versions: {},
   disk: null,
   skipped: [],
+  lastUsed: {},
   loaded: false,
   error: null,
   tasks: [],
@@ -51,7 +56,15 @@ export const useLibrary = create<Library>((set, get) => ({
       if (scan) set({ skipped: scan.skipped });
       const models = await api.listModels();
       const lists = await Promise.all(models.map((m) => api.listVersions(m.id)));
-      set({ models, versions: Object.fromEntries(models.map((m, i) => [m.id, lists[i]])), loaded: true, error: null });
+      // Last used: each model's newest prediction (one row each, newest first).
+      const newest = await Promise.all(models.map((m) => api.listPredictions({ modelId: m.id, limit: 1 }).catch(() => [])));
+      set({
+        models,
+        versions: Object.fromEntries(models.map((m, i) => [m.id, lists[i]])),
+        lastUsed: Object.fromEntries(models.map((m, i) => [m.id, newest[i][0]?.createdAt ?? null])),
+        loaded: true,
+        error: null,
+      });
       set({ disk: await api.getDiskUsage() });
     } catch (e) {
       set({ error: errorInfo(e), loaded: true });
@@ -95,5 +108,17 @@ export const useLibrary = create<Library>((set, get) => ({
   async deleteVersion(versionId) {
     await api.deleteVersion(versionId);
     await get().refresh();
+  },
+  async deleteModels(modelIds) {
+    const failed: Array<{ modelId: string; error: ErrorInfo }> = [];
+    for (const modelId of modelIds) {
+      try {
+        for (const v of await api.listVersions(modelId)) await api.deleteVersion(v.id);
+      } catch (e) {
+        failed.push({ modelId, error: errorInfo(e) });
+      }
+    }
+    await get().refresh();
+    return failed;
   },
 }));

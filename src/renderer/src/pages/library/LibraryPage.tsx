@@ -1,25 +1,28 @@
-import { useEffect } from 'react';
+import { useEffect, useMemo } from 'react';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Loading } from '../../components/Loading';
 import { PageHeader } from '../../components/PageHeader';
 import { useEngine } from '../../state/engine';
+import { libraryRows } from '../../lib/library';
 import { useLibrary } from '../../state/library';
 import { useNavigation } from '../../state/navigation';
 import { DiskUsageSummary } from './DiskUsageSummary';
-import { ModelCard } from './ModelCard';
+import { CleanUp } from './CleanUp';
+import { LibraryTable } from './LibraryTable';
 import { PullForm } from './PullForm';
 import { PullTaskRow } from './PullTaskRow';
 import { SkippedImages } from './SkippedImages';
 
 /**
- * Local models and versions (images built with `cog build` included), what is warm now, disk use, and
- * pulling images with progress.
+ * Local models in one sortable, filtered table (images built with `cog build` included), what is warm now,
+ * disk use and freeing it, and pulling images with progress.
  */
 export function LibraryPage() {
-  const { models, versions, disk, skipped, loaded, error, tasks, refresh } = useLibrary();
+  const { models, versions, disk, skipped, lastUsed, loaded, error, tasks, refresh } = useLibrary();
   const { status, refreshStatus } = useEngine();
   const go = useNavigation((s) => s.go);
+  const rows = useMemo(() => libraryRows(models, versions, disk, status, lastUsed), [models, versions, disk, status, lastUsed]);
   useEffect(() => {
     void refresh();
     void refreshStatus();
@@ -51,9 +54,8 @@ export function LibraryPage() {
           also pull an image by its reference above, or build one with <code>cog build -t NAME</code> and refresh.
         </EmptyState>
       )}
-      {models.map((m) => (
-        <ModelCard key={m.id} model={m} versions={versions[m.id] ?? []} status={status} disk={disk} />
-      ))}
+      {models.length > 0 && <LibraryTable rows={rows} status={status} />}
+      {models.length > 0 && <CleanUp rows={rows} />}
     </>
   );
 }

@@ -1,0 +1,113 @@
+/**
+ * The Library as one table, pure: a row per local model (versions, image size, last used, warm or cold,
+ * the Cog server generation its latest version runs), sorted, filtered, and the models not used for N days
+ * with the disk their deletion frees.
+ */
+import type { DiskUsage, EngineStatus, Model, Version } from '../../../shared/domain';
+
+export interface LibraryRow {
+  model: Model;
+  versions: Version[];
+  /** The images' bytes (Docker's count, each image once), else the versions' sizes added up; null when unknown. */
+  sizeBytes: number | null;
+  /** When its newest prediction was made; null when it never ran here. */
+  lastUsed: string | null;
+  warm: boolean;
+  /** The Cog server its latest version runs, when the version's labels tell. */
+  server: string | null;
+}
+
+export type SortKey = 'name' | 'versions' | 'size' | 'lastUsed' | 'warm' | 'server';
+export type SortDir = 'asc' | 'desc';
+
+/**
+ * Which Cog server an image runs, from its labels (reference/cog-generations.md): Rust coglet from Cog 0.17,
+ * Go cog-runtime when cog.yaml says `build.cog_runtime: true` (0.15.11-0.16.x), else the Python server.
+ * Null when the image has no `run.cog.version`.
+ */
+export function serverGeneration(version: Pick<Version, 'cogVersion' | 'cogConfig'>): string | null {
+  const m = /^v?(\d+)\.(\d+)/.exec(version.cogVersion ?? '');
+  if (!m) return null;
+  const [major, minor] = [Number(m[1]), Number(m[2])];
+  if (major > 0 || minor >= 17) return 'coglet (Rust)';
+  const build = version.cogConfig?.build;
+  if (build && typeof build === 'object' && (build as Record<string, unknown>).cog_runtime === true) return 'cog-runtime (Go)';
+  return 'Python';
+}
+
+export function libraryRows(
+  models: Model[],
+  versions: Record<string, Version[]>,
+  disk: DiskUsage | null,
+  status: EngineStatus | null,
+  lastUsed: Record<string, string | null>,
+): LibraryRow[] {
+  const warmIds = new Set(status?.warmContainers.map((w) => w.versionId) ?? []);
+  return models.map((model) => {
+    const list = versions[model.id] ?? [];
+    const known = list.map((v) => v.sizeBytes).filter((n): n is number => typeof n === 'number');
+    const fromDisk = disk?.models.find((d) => d.modelId === model.id)?.imagesBytes;
+    return {
+      model,
+      versions: list,
+      sizeBytes: fromDisk ?? (known.length ? known.reduce((a, b) => a + b, 0) : null),
+      lastUsed: lastUsed[model.id] ?? null,
+      warm: list.some((v) => warmIds.has(v.id)),
+      server: list[0] ? serverGeneration(list[0]) : null,
+    };
+  });
+}
+
+/** Rows whose model id or image repository holds every word of `text` (ignoring case). */
+export function filterRows(rows: LibraryRow[], text: string): LibraryRow[] {
+  const words = text.toLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return rows;
+  return rows.filter((r) => {
+    const hay = `${r.model.id} ${r.model.repository}`.toLowerCase();
+    return words.every((w) => hay.includes(w));
+  });
+}
+
+const time = (iso: string | null) => (iso ? Date.parse(iso) : -Infinity);
+
+function value(r: LibraryRow, key: SortKey): number | string {
+  switch (key) {
+    case 'name':
+      return r.model.id.toLowerCase();
+    case 'versions':
+      return r.versions.length;
+    case 'size':
+      return r.sizeBytes ?? -1;
+    case 'lastUsed':
+      return time(r.lastUsed);
+    case 'warm':
+      return r.warm ? 1 : 0;
+    case 'server':
+      return r.server ?? '';
+  }
+}
+
+/** Sorted by one column; ties by name, always A to Z. */
+export function sortRows(rows: LibraryRow[], key: SortKey, dir: SortDir): LibraryRow[] {
+  const sign = dir === 'asc' ? 1 : -1;
+  return [...rows].sort((a, b) => {
+    const x = value(a, key);
+    const y = value(b, key);
+    const c = x < y ? -1 : x > y ? 1 : 0;
+    return c !== 0 ? c * sign : a.model.id.localeCompare(b.model.id);
+  });
+}
+
+/**
+ * The models not used for `days` days: their newest prediction is older, or they never ran and were added
+ * before then. Warm models are left out (they are in use now).
+ */
+export function unusedFor(rows: LibraryRow[], days: number, now = Date.now()): LibraryRow[] {
+  const line = now - days * 86_400_000;
+  return rows.filter((r) => !r.warm && (r.lastUsed ? Date.parse(r.lastUsed) : Date.parse(r.model.createdAt)) < line);
+}
+
+/** The disk deleting these rows' images frees (at most: layers other images share stay). */
+export function bytesFreed(rows: LibraryRow[]): number {
+  return rows.reduce((sum, r) => sum + (r.sizeBytes ?? 0), 0);
+}

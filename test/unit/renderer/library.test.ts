@@ -1,0 +1,88 @@
+/**
+ * The Library's table, pure (src/renderer/src/lib/library.ts): a row per model with its size, last use,
+ * warmth and Cog server generation; filtering, sorting, and which models a clean-up of N days deletes and
+ * the disk that frees.
+ */
+import { describe, expect, it } from 'vitest';
+import type { DiskUsage, EngineStatus, Model, Version } from '../../../src/shared/domain';
+import { bytesFreed, filterRows, libraryRows, serverGeneration, sortRows, unusedFor } from '../../../src/renderer/src/lib/library';
+
+const NOW = Date.parse('2026-06-30T12:00:00Z');
+const daysAgo = (n: number) => new Date(NOW - n * 86_400_000).toISOString();
+
+function model(id: string, addedDaysAgo: number): Model {
+  return { id, owner: id.split('/')[0], name: id.split('/')[1], repository: `r8.im/${id}`, createdAt: daysAgo(addedDaysAgo), latestVersionId: `${id}-v1`, versionCount: 1 };
+}
+function version(modelId: string, id: string, cogVersion: string | null, sizeBytes: number | null, cogConfig: Record<string, unknown> | null = null): Version {
+  return { id, modelId, imageRef: `r8.im/${modelId}@sha256:${id}`, imageId: 'sha256:x', cogVersion, openapiSchema: {}, cogConfig, legacyLabels: false, sizeBytes, createdAt: daysAgo(1) };
+}
+
+const models = [model('acme/old', 90), model('acme/fresh', 90), model('acme/never', 60), model('acme/new', 2), model('zed/warm', 90)];
+const versions: Record<string, Version[]> = {
+  'acme/old': [version('acme/old', 'o1', '0.15.5', 3_000_000_000)],
+  'acme/fresh': [version('acme/fresh', 'f2', '0.17.1', 1_000), version('acme/fresh', 'f1', '0.16.3', 500)],
+  'acme/never': [version('acme/never', 'n1', '0.16.8', 2_000_000_000, { build: { cog_runtime: true } })],
+  'acme/new': [version('acme/new', 'w1', null, null)],
+  'zed/warm': [version('zed/warm', 'z1', '0.22.0', 7)],
+};
+const disk: DiskUsage = {
+  dataDir: '/d',
+  databaseBytes: 0,
+  outputsBytes: 0,
+  inputsBytes: 0,
+  imagesBytes: 0,
+  models: [{ modelId: 'acme/old', imagesBytes: 2_900_000_000, outputsBytes: 10, predictions: 3 }],
+};
+const status: EngineStatus = {
+  docker: { ok: true, version: '27', apiVersion: '1.47' },
+  dataDir: '/d',
+  warmContainers: [{ versionId: 'z1', containerId: 'c', url: 'http://127.0.0.1:1', busy: false, queued: 0, runsOn: 'cpu' }],
+};
+const lastUsed = { 'acme/old': daysAgo(40), 'acme/fresh': daysAgo(3), 'zed/warm': daysAgo(100) };
+const rows = libraryRows(models, versions, disk, status, lastUsed);
+const ids = (list: { model: Model }[]) => list.map((r) => r.model.id);
+
+describe('the Library table', () => {
+  it('names the Cog server an image runs from its labels: coglet from 0.17, cog-runtime when cog.yaml asks, else Python', () => {
+    expect(serverGeneration({ cogVersion: '0.15.5', cogConfig: null })).toBe('Python');
+    expect(serverGeneration({ cogVersion: '0.16.8', cogConfig: { build: { cog_runtime: true } } })).toBe('cog-runtime (Go)');
+    expect(serverGeneration({ cogVersion: '0.17.0', cogConfig: { build: { cog_runtime: true } } })).toBe('coglet (Rust)');
+    expect(serverGeneration({ cogVersion: 'v0.22.0', cogConfig: null })).toBe('coglet (Rust)');
+    expect(serverGeneration({ cogVersion: null, cogConfig: null })).toBeNull();
+    expect(serverGeneration({ cogVersion: 'dev', cogConfig: null })).toBeNull();
+  });
+
+  it('a row per model: size from the disk count (else the versions added up), last use, warm, the latest version\'s server', () => {
+    const by = Object.fromEntries(rows.map((r) => [r.model.id, r]));
+    expect(by['acme/old'].sizeBytes).toBe(2_900_000_000);
+    expect(by['acme/fresh'].sizeBytes).toBe(1_500);
+    expect(by['acme/new'].sizeBytes).toBeNull();
+    expect(by['acme/fresh'].server).toBe('coglet (Rust)');
+    expect(by['acme/never'].server).toBe('cog-runtime (Go)');
+    expect(by['acme/never'].lastUsed).toBeNull();
+    expect(by['zed/warm'].warm).toBe(true);
+    expect(by['acme/old'].warm).toBe(false);
+  });
+
+  it('filters by every word of the text, in the name or the repository, ignoring case', () => {
+    expect(ids(filterRows(rows, 'ACME  ne'))).toEqual(['acme/never', 'acme/new']);
+    expect(ids(filterRows(rows, 'r8.im/zed'))).toEqual(['zed/warm']);
+    expect(filterRows(rows, '  ')).toHaveLength(5);
+  });
+
+  it('sorts by any column, both ways, ties by name; never-used and unknown sizes last when descending', () => {
+    expect(ids(sortRows(rows, 'lastUsed', 'desc'))).toEqual(['acme/fresh', 'acme/old', 'zed/warm', 'acme/never', 'acme/new']);
+    expect(ids(sortRows(rows, 'size', 'desc'))).toEqual(['acme/old', 'acme/never', 'acme/fresh', 'zed/warm', 'acme/new']);
+    expect(ids(sortRows(rows, 'name', 'asc'))).toEqual(['acme/fresh', 'acme/never', 'acme/new', 'acme/old', 'zed/warm']);
+    expect(ids(sortRows(rows, 'versions', 'desc'))[0]).toBe('acme/fresh');
+    expect(ids(sortRows(rows, 'warm', 'desc'))[0]).toBe('zed/warm');
+  });
+
+  it('a clean-up of N days takes models last used before then, or never used and added before then; never a warm one', () => {
+    expect(ids(unusedFor(rows, 30, NOW))).toEqual(['acme/old', 'acme/never']);
+    expect(bytesFreed(unusedFor(rows, 30, NOW))).toBe(4_900_000_000);
+    expect(ids(unusedFor(rows, 50, NOW))).toEqual(['acme/never']);
+    expect(ids(unusedFor(rows, 0, NOW))).toEqual(['acme/old', 'acme/fresh', 'acme/never', 'acme/new']);
+    expect(unusedFor(rows, 365, NOW)).toEqual([]);
+  });
+});
