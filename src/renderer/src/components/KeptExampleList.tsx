@@ -1,33 +1,41 @@
 import type { Example } from '../../../shared/domain';
-import { briefValue } from '../lib/format';
+import { formFields } from '../form/fields';
+import { exampleInput } from '../lib/examples';
+import { useVersion } from '../lib/useVersion';
+import { OutputView } from '../output/OutputView';
+import { useEngine } from '../state/engine';
 import { useNavigation } from '../state/navigation';
+import { ExampleCard } from './ExampleCard';
 import { StatusBadge } from './StatusBadge';
 
-/** Examples kept here ("Add to examples"): each one's input and output, briefly, opening in the Playground. */
-export function KeptExampleList({ examples, label }: { examples: Example[]; label: string }) {
+/** One kept example as a card: its output as the Playground shows it, its input as the form does. */
+function KeptExampleCard({ example }: { example: Example }) {
   const go = useNavigation((s) => s.go);
+  const dataDir = useEngine((s) => s.status?.dataDir ?? '');
+  const p = example.prediction;
+  const { schema } = useVersion(p.versionId);
   return (
-    <ul className="examples" aria-label={label}>
+    <ExampleCard
+      id={example.predictionId}
+      badges={
+        <>
+          {example.isDefault && <span className="badge">default</span>} <StatusBadge status={p.status} />
+        </>
+      }
+      output={<OutputView prediction={p} kind={schema?.output.kind ?? 'unknown'} dataDir={dataDir} />}
+      input={exampleInput(schema ? formFields(schema) : null, p.input)}
+      predictionId={p.id}
+      onOpen={() => go({ page: 'playground', predictionId: example.predictionId, modelId: p.modelId, versionId: p.versionId })}
+    />
+  );
+}
+
+/** Examples kept here ("Add to examples") as cards, each opening in the Playground. */
+export function KeptExampleList({ examples, label }: { examples: Example[]; label: string }) {
+  return (
+    <ul className="example-cards" aria-label={label}>
       {examples.map((e) => (
-        <li key={e.predictionId} data-example-id={e.predictionId}>
-          {e.isDefault && <span className="badge">default</span>} <StatusBadge status={e.prediction.status} />
-          <dl>
-            <dt>Input</dt>
-            <dd>
-              <code>{briefValue(e.prediction.input)}</code>
-            </dd>
-            <dt>Output</dt>
-            <dd>
-              <code>{briefValue(e.prediction.output)}</code>
-            </dd>
-          </dl>
-          <button
-            type="button"
-            onClick={() => go({ page: 'playground', predictionId: e.predictionId, modelId: e.prediction.modelId, versionId: e.prediction.versionId })}
-          >
-            Open in Playground
-          </button>
-        </li>
+        <KeptExampleCard key={e.predictionId} example={e} />
       ))}
     </ul>
   );

@@ -1,3 +1,5 @@
+import { isSafeImageSource } from './markdown';
+
 /** A run count as Replicate shows it: 1.2K runs, 3.4M runs. */
 export function formatRuns(n: number | null | undefined): string {
   if (n === null || n === undefined) return '';
@@ -6,9 +8,12 @@ export function formatRuns(n: number | null | undefined): string {
   return `${n} run${n === 1 ? '' : 's'}`;
 }
 
-/** Only https images from the API are shown (the page's CSP allows them; anything else is dropped). */
+/**
+ * Only https images of public hosts from the API are shown (the page's CSP allows https; http, data:, this
+ * machine and the local network are dropped, as in READMEs).
+ */
 export function safeImage(url: string | null | undefined): string | null {
-  return url && /^https:\/\//i.test(url) ? url : null;
+  return url && /^https:\/\//i.test(url.trim()) && isSafeImageSource(url) ? url.trim() : null;
 }
 
 /** Only http(s) links (the Electron shell opens them in the system browser). */

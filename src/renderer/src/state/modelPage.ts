@@ -16,6 +16,8 @@ export interface RemotePull {
   error?: ErrorInfo;
   /** Set once the Playground was opened for this pull: coming back to the page does not open it again. */
   opened?: boolean;
+  /** The input the Playground opens with (an example's); the default example's when absent. */
+  input?: Record<string, unknown>;
 }
 
 interface ModelPageState {
@@ -26,8 +28,11 @@ interface ModelPageState {
   error: ErrorInfo | null;
   pull: RemotePull | null;
   open(modelId: string): Promise<void>;
-  /** pullRemoteModel: progress from the 'task' events; resolves when the task has started. */
-  runLocally(): Promise<void>;
+  /**
+   * pullRemoteModel: progress from the 'task' events; resolves when the task has started. The Playground then
+   * opens with `input` (an example's), else the default example's.
+   */
+  runLocally(input?: Record<string, unknown>): Promise<void>;
   cancelPull(): Promise<void>;
   onTask(event: TaskEvent): void;
 }
@@ -64,20 +69,20 @@ export const useModelPage = create<ModelPageState>((set, get) => {
       }
     },
 
-    async runLocally() {
+    async runLocally(input) {
       const modelId = get().modelId;
       if (!modelId) return;
       const current = get().pull;
       if (current && (current.state === 'starting' || current.state === 'running')) return;
       early = [];
-      set({ pull: { taskId: null, modelId, state: 'starting', progress: null } });
+      set({ pull: { taskId: null, modelId, state: 'starting', progress: null, input } });
       try {
         const { taskId } = await api.pullRemoteModel(modelId);
         set({ pull: { ...get().pull!, taskId } });
         for (const e of early.filter((x) => x.taskId === taskId)) apply(e);
         early = [];
       } catch (e) {
-        set({ pull: { taskId: null, modelId, state: 'failed', progress: null, error: errorInfo(e) } });
+        set({ pull: { taskId: null, modelId, state: 'failed', progress: null, input, error: errorInfo(e) } });
       }
     },
 

@@ -20,7 +20,7 @@ export function RunLocally({ model }: { model: RemoteModel }) {
   useEffect(() => {
     if (mine?.state !== 'succeeded' || !mine.version || mine.opened) return;
     useModelPage.setState({ pull: { ...mine, opened: true } });
-    const input = model.defaultExample?.input;
+    const input = mine.input ?? model.defaultExample?.input;
     go({ page: 'playground', modelId: mine.version.modelId, versionId: mine.version.id, input: input && Object.keys(input).length ? input : undefined, inputFrom: model.id });
   }, [mine, model, go]);
 
