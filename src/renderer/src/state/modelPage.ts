@@ -18,6 +18,8 @@ export interface RemotePull {
   opened?: boolean;
   /** The input the Playground opens with (an example's); the default example's when absent. */
   input?: Record<string, unknown>;
+  /** The Replicate example `input` is from, when not the default one. */
+  inputExample?: string;
 }
 
 interface ModelPageState {
@@ -32,7 +34,7 @@ interface ModelPageState {
    * pullRemoteModel: progress from the 'task' events; resolves when the task has started. The Playground then
    * opens with `input` (an example's), else the default example's.
    */
-  runLocally(input?: Record<string, unknown>): Promise<void>;
+  runLocally(input?: Record<string, unknown>, inputExample?: string): Promise<void>;
   cancelPull(): Promise<void>;
   onTask(event: TaskEvent): void;
 }
@@ -69,20 +71,20 @@ export const useModelPage = create<ModelPageState>((set, get) => {
       }
     },
 
-    async runLocally(input) {
+    async runLocally(input, inputExample) {
       const modelId = get().modelId;
       if (!modelId) return;
       const current = get().pull;
       if (current && (current.state === 'starting' || current.state === 'running')) return;
       early = [];
-      set({ pull: { taskId: null, modelId, state: 'starting', progress: null, input } });
+      set({ pull: { taskId: null, modelId, state: 'starting', progress: null, input, inputExample } });
       try {
         const { taskId } = await api.pullRemoteModel(modelId);
         set({ pull: { ...get().pull!, taskId } });
         for (const e of early.filter((x) => x.taskId === taskId)) apply(e);
         early = [];
       } catch (e) {
-        set({ pull: { taskId: null, modelId, state: 'failed', progress: null, input, error: errorInfo(e) } });
+        set({ pull: { taskId: null, modelId, state: 'failed', progress: null, input, inputExample, error: errorInfo(e) } });
       }
     },
 

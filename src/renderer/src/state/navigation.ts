@@ -14,6 +14,8 @@ export interface Route {
   /** playground: prefill the form with this input (a Replicate model's default example), from `inputFrom`. */
   input?: Record<string, unknown>;
   inputFrom?: string;
+  /** playground: the Replicate example `input` is from, when it is not the model's default example. */
+  inputExample?: string;
   /** model: the Replicate model (`owner/name`) whose page shows. explore: the collection shown. */
   remoteModelId?: string;
   collection?: string;

@@ -8,7 +8,7 @@ import { errorInfo } from '../lib/errors';
 import type { Route } from './navigation';
 import { usePredictions } from './predictions';
 
-export type Prefill = { from: 'defaults' } | { from: 'example'; predictionId: string } | { from: 'prediction'; predictionId: string } | { from: 'remote'; model: string };
+export type Prefill = { from: 'defaults' } | { from: 'example'; predictionId: string } | { from: 'prediction'; predictionId: string } | { from: 'remote'; model: string; example?: string };
 
 interface Playground {
   modelId: string | null;
@@ -113,7 +113,7 @@ export const usePlayground = create<Playground>((set, get) => {
         let prefill: Prefill = { from: 'defaults' };
         let input: Record<string, unknown> | null = null;
         if (route.input) {
-          prefill = { from: 'remote', model: route.inputFrom ?? version.modelId };
+          prefill = { from: 'remote', model: route.inputFrom ?? version.modelId, ...(route.inputExample ? { example: route.inputExample } : {}) };
           input = route.input;
         } else if (shown && (route.prefill ?? true)) {
           prefill = { from: 'prediction', predictionId: shown.id };

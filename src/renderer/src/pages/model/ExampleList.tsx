@@ -57,10 +57,11 @@ export function ExampleList({ page }: { page: ModelPage }) {
   const here = local !== null && local.length > 0;
   const open = (e: RemotePrediction) => {
     const input = Object.keys(e.input).length ? e.input : undefined;
+    const inputExample = e.id === model.defaultExample?.id ? undefined : e.id;
     if (here) {
       const versionId = e.version && local.includes(e.version) ? e.version : local[0];
-      go({ page: 'playground', modelId: model.id, versionId, input, inputFrom: model.id });
-    } else void useModelPage.getState().runLocally(input);
+      go({ page: 'playground', modelId: model.id, versionId, input, inputFrom: model.id, inputExample });
+    } else void useModelPage.getState().runLocally(input, inputExample);
   };
   return (
     <ul className="example-cards" aria-label="Examples">

@@ -21,7 +21,7 @@ export function RunLocally({ model }: { model: RemoteModel }) {
     if (mine?.state !== 'succeeded' || !mine.version || mine.opened) return;
     useModelPage.setState({ pull: { ...mine, opened: true } });
     const input = mine.input ?? model.defaultExample?.input;
-    go({ page: 'playground', modelId: mine.version.modelId, versionId: mine.version.id, input: input && Object.keys(input).length ? input : undefined, inputFrom: model.id });
+    go({ page: 'playground', modelId: mine.version.modelId, versionId: mine.version.id, input: input && Object.keys(input).length ? input : undefined, inputFrom: model.id, inputExample: mine.inputExample });
   }, [mine, model, go]);
 
   const busy = mine?.state === 'starting' || mine?.state === 'running';

@@ -7,7 +7,9 @@ export function PrefillNote({ prefill }: { prefill: Prefill }) {
     prefill.from === 'example'
       ? `Prefilled from the default example (${shortId(prefill.predictionId)}).`
       : prefill.from === 'remote'
-        ? `Prefilled from ${prefill.model}'s default example on Replicate.`
+        ? prefill.example
+          ? `Prefilled from ${prefill.model}'s example ${shortId(prefill.example)} on Replicate.`
+          : `Prefilled from ${prefill.model}'s default example on Replicate.`
       : prefill.from === 'prediction'
         ? `Prefilled from prediction ${shortId(prefill.predictionId)}.`
         : 'Prefilled with the model\'s defaults.';
