@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { recorded } from '../../fakes/replicate-api/world';
 import { parseVersionSchema } from '../../../src/shared/schema';
 import { formFields } from '../../../src/renderer/src/form/fields';
+import { safeImage } from '../../../src/renderer/src/lib/catalog';
 import { exampleInput, remoteOutput } from '../../../src/renderer/src/lib/examples';
 
 type Obj = Record<string, unknown>;
@@ -71,6 +72,15 @@ describe('a Replicate example\'s output', () => {
   it('never loads a file from http, this machine or the local network: those show as text', () => {
     for (const url of ['http://replicate.delivery/a.png', 'https://127.0.0.1/a.png', 'https://localhost/a.png', 'https://192.168.1.2/a.png', 'https://intranet/a.png']) {
       expect(remoteOutput(url).kind, url).toBe('text');
+    }
+  });
+});
+
+describe('cover images', () => {
+  it('only https images of public hosts: never http, data:, this machine or the local network', () => {
+    expect(safeImage('https://tjzk.replicate.delivery/models_models_cover_image/x/cover.png')).toBe('https://tjzk.replicate.delivery/models_models_cover_image/x/cover.png');
+    for (const url of ['http://replicate.delivery/a.png', 'data:image/png;base64,AAAA', 'https://127.0.0.1/a.png', 'https://10.0.0.5/a.png', 'https://[::1]/a.png', 'https://printer.local/a.png', 'https://intranet/a.png', 'https://u:p@replicate.delivery/a.png', null, '']) {
+      expect(safeImage(url), String(url)).toBeNull();
     }
   });
 });
