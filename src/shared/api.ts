@@ -4,6 +4,7 @@
  */
 import type {
   DiskUsage,
+  KeptWeightsInfo,
   EngineStatus,
   Example,
   LocalImageScan,
@@ -94,6 +95,10 @@ export interface CogdeskApi {
   deleteVersion(versionId: string): Promise<void>;
   /** What the data folder and the images take on disk. */
   getDiskUsage(): Promise<DiskUsage>;
+  /** The weights kept for the next cold start: of one version, or all. */
+  listKeptWeights(versionId?: string): Promise<KeptWeightsInfo[]>;
+  /** Forgets a version's kept weights (its next start downloads them again); answers the bytes freed. */
+  forgetKeptWeights(versionId: string): Promise<{ freedBytes: number }>;
   /**
    * Lists every tagged image Docker has with Cog labels that the library does not know yet (one version per
    * image, under its first tag): what `cog build` made shows up without pulling or pushing it.
@@ -169,6 +174,8 @@ export const API_METHODS = [
   'deletePrediction',
   'deleteVersion',
   'getDiskUsage',
+  'listKeptWeights',
+  'forgetKeptWeights',
   'scanLocalImages',
   'exploreModels',
   'searchModels',

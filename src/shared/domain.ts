@@ -130,6 +130,11 @@ export interface Settings {
    * than 30 s ends while the window is not focused.
    */
   notifyWhenDone: boolean;
+  /**
+   * Keep what a model's setup downloads (its weights) for the next cold start of the same version, so it
+   * starts faster and offline. Kept only when there is room on Docker's disk.
+   */
+  keepWeights: boolean;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -143,7 +148,18 @@ export const DEFAULT_SETTINGS: Settings = {
   apiServerPort: 5190,
   replicateApiUrl: '',
   notifyWhenDone: true,
+  keepWeights: true,
 };
+
+/** What a version's setup downloaded, kept for its next cold start (a local image on top of the version's). */
+export interface KeptWeightsInfo {
+  versionId: string;
+  /** The size of what setup wrote (the kept layer). */
+  bytes: number;
+  /** How long the setup that downloaded it took. */
+  setupMs: number;
+  createdAt: string;
+}
 
 /** A file of a prediction, read for the window (which cannot read local paths). */
 export interface PredictionFile {

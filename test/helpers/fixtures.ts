@@ -30,6 +30,7 @@ export type FixtureName =
   | 'setup-fail'
   | 'slow-setup'
   | 'types'
+  | 'weights'
   | 'legacy'
   | 'no-labels'
   | 'bad-schema'
@@ -64,7 +65,7 @@ export interface FixtureImage {
   /** The image config digest (`sha256:...`), which is the local image id after a pull. */
   imageId: string;
   /** Which built-in predictor the container runs (COG_FIXTURE_PREDICTOR). */
-  predictor: 'echo' | 'stream' | 'file' | 'fail' | 'setup-fail' | 'slow-setup' | 'types';
+  predictor: 'echo' | 'stream' | 'file' | 'fail' | 'setup-fail' | 'slow-setup' | 'types' | 'weights';
   /** Which label set the image carries. */
   labels: 'current' | 'legacy' | 'none' | 'bad';
   requiresAuth: boolean;

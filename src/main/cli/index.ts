@@ -16,6 +16,7 @@ import { registerPushCommands } from './push';
 import { runCommand } from './run';
 import { visible } from './visible';
 import { registerServeCommands } from './serve';
+import { registerWeightsCommands } from './weights';
 
 const STATUSES: PredictionStatus[] = ['starting', 'processing', 'succeeded', 'failed', 'canceled'];
 
@@ -125,7 +126,12 @@ export function buildProgram(): Command {
           (e: unknown) => console.error(`Images built with cog build are not listed: ${e instanceof Error ? e.message : String(e)}`),
         );
         const models = await core.listModels();
-        if (o.json) printJson(await Promise.all(models.map(async (m) => ({ ...m, versions: await core.listVersions(m.id) }))));
+        if (o.json) {
+          // Each version with the size of its kept weights (0 when none; null when Docker cannot say).
+          const kept = await core.listKeptWeights().catch(() => null);
+          const keptOf = (id: string) => (kept ? kept.filter((k) => k.versionId === id).reduce((n, k) => n + k.bytes, 0) : null);
+          printJson(await Promise.all(models.map(async (m) => ({ ...m, versions: (await core.listVersions(m.id)).map((v) => ({ ...v, keptWeightsBytes: keptOf(v.id) })) }))));
+        }
         else print(formatModels(models));
       });
     });
@@ -157,6 +163,7 @@ export function buildProgram(): Command {
 
   registerHardwareCommands(program);
   registerServeCommands(program);
+  registerWeightsCommands(program);
   registerCatalogCommands(program);
   registerPushCommands(program);
   return program;

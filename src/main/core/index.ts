@@ -53,6 +53,8 @@ export interface CoreOptions {
   showFolder?: (path: string) => Promise<void>;
   /** How long a canceled prediction may take to stop before its container is stopped (default 10 s). */
   cancelGraceMs?: number;
+  /** A setup that wrote less keeps nothing for the next start (default 32 MiB). */
+  keepWeightsMinBytes?: number;
 }
 
 export interface Core extends CogdeskApi {
@@ -86,9 +88,9 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const docker = () => access.docker();
   const catalog = createCatalog({ store, home: paths.home, tokenStore: options.tokenStore });
   const pusher = createPusher({ docker, store, catalog, home: paths.home, registryTokens: options.registryTokenStore });
-  const engine = createRunEngine({ paths, store, events, access, cancelGraceMs: options.cancelGraceMs });
+  const engine = createRunEngine({ paths, store, events, access, cancelGraceMs: options.cancelGraceMs, keepWeightsMinBytes: options.keepWeightsMinBytes });
 
-  const library = createLibraryService({ store, paths, access, events, tasks, pool: engine.pool });
+  const library = createLibraryService({ store, paths, access, events, tasks, pool: engine.pool, weights: engine.weights });
   const predictions = createPredictionService({ store, paths, events, library, engine, showInFolder: options.showInFolder });
   const hardware = createHardwareService({ store, catalog, access, library });
   const settings = createSettingsService({ store, paths, access, pool: engine.pool, showFolder: options.showFolder });

@@ -29,6 +29,9 @@ export function validateSettings(patch: Partial<Settings>): void {
   if (patch.apiServerEnabled !== undefined && typeof patch.apiServerEnabled !== 'boolean') {
     fields.push({ field: 'apiServerEnabled', code: 'type', message: 'apiServerEnabled must be true or false' });
   }
+  if (patch.keepWeights !== undefined && typeof patch.keepWeights !== 'boolean') {
+    fields.push({ field: 'keepWeights', code: 'type', message: 'keepWeights must be true or false' });
+  }
   if (patch.notifyWhenDone !== undefined && typeof patch.notifyWhenDone !== 'boolean') {
     fields.push({ field: 'notifyWhenDone', code: 'type', message: 'notifyWhenDone must be true or false' });
   }

@@ -16,6 +16,7 @@ import { createLibraryService } from '../../../src/main/core/library/service';
 import { homePaths } from '../../../src/main/core/paths';
 import { createCatalog } from '../../../src/main/core/remote';
 import { WarmPool } from '../../../src/main/core/runner/pool';
+import { WeightsKeeper } from '../../../src/main/core/runner/weights';
 import { createSettingsService } from '../../../src/main/core/settings/service';
 import { Tasks } from '../../../src/main/core/tasks';
 import { useTempStore } from '../../helpers/store';
@@ -49,7 +50,8 @@ function deps() {
   t.store.settings.update({ dockerHost: 'unix:///nonexistent/docker.sock' });
   const access = new DockerAccess(() => t.store.settings.get());
   const pool = new WarmPool({ docker: undefined as never, idleTimeoutMs: () => 1000, startOptions: async () => ({ homeId: 'x', hostNetwork: false }), allowCpuFallback: () => false });
-  return { store: t.store, paths: homePaths(home), access, events: new EventBus(), tasks: new Tasks(), pool };
+  const weights = new WeightsKeeper({ docker: () => access.docker(), homeId: 'x', enabled: () => true });
+  return { store: t.store, paths: homePaths(home), access, events: new EventBus(), tasks: new Tasks(), pool, weights };
 }
 
 describe('the library service', () => {

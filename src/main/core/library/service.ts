@@ -16,6 +16,7 @@ import { scanLocalImages } from '../local-images';
 import { registerImage, removeVersionImage } from '../models';
 import type { HomePaths } from '../paths';
 import type { WarmPool } from '../runner/pool';
+import type { WeightsKeeper } from '../runner/weights';
 import type { Store } from '../store';
 import type { Tasks } from '../tasks';
 import { notFound } from './not-found';
@@ -23,7 +24,10 @@ import { startPullTask } from './pull-task';
 
 export type PullOptions = { onProgress?: (p: PullProgress) => void; signal?: AbortSignal };
 
-export type LibraryCalls = Pick<CogdeskApi, 'listModels' | 'listVersions' | 'getVersion' | 'pullImage' | 'deleteVersion' | 'scanLocalImages' | 'getDiskUsage'>;
+export type LibraryCalls = Pick<
+  CogdeskApi,
+  'listModels' | 'listVersions' | 'getVersion' | 'pullImage' | 'deleteVersion' | 'scanLocalImages' | 'getDiskUsage' | 'listKeptWeights' | 'forgetKeptWeights'
+>;
 
 export interface LibraryService extends LibraryCalls {
   /** Resolves a version id, image reference or model name to a registered version. */
@@ -43,6 +47,7 @@ export interface LibraryDeps {
   events: EventBus;
   tasks: Tasks;
   pool: WarmPool;
+  weights: WeightsKeeper;
 }
 
 const HEX64 = /^(?:sha256:)?([a-f0-9]{64})$/;
@@ -127,6 +132,7 @@ export function createLibraryService(d: LibraryDeps): LibraryService {
       const warm = d.pool.get(version.id);
       if (warm) await d.pool.discard(version.id, warm.containerId);
       for (const c of await listManagedContainers(docker, d.paths.homeId)) if (c.versionId === version.id) await removeContainer(docker, c.id);
+      await d.weights.forget(version.id);
       await removeVersionImage(docker, version);
       store.library.deleteVersion(version.id);
       schemas.delete(version.id);
@@ -138,6 +144,22 @@ export function createLibraryService(d: LibraryDeps): LibraryService {
 
     async getDiskUsage() {
       return diskUsage(d.paths, store);
+    },
+
+    async listKeptWeights(versionId) {
+      const kept = await d.weights.list(versionId ? versionId.replace(/^sha256:/, '') : undefined);
+      return kept.map(({ versionId: v, bytes, setupMs, createdAt }) => ({ versionId: v, bytes, setupMs, createdAt }));
+    },
+
+    async forgetKeptWeights(versionId) {
+      const version = resolveVersion(versionId);
+      const warm = d.pool.get(version.id);
+      if (warm && warm.queued > 0) {
+        throw new CogdeskError({ code: 'bad_request', message: `${version.imageRef} is running a prediction`, hint: 'Forget its kept weights when it has finished.' });
+      }
+      // A warm container started from them holds their image: it goes first.
+      if (warm) await d.pool.discard(version.id, warm.containerId);
+      return { freedBytes: await d.weights.forget(version.id) };
     },
   };
 }

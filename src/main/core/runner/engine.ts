@@ -14,6 +14,7 @@ import { Lifecycle } from './lifecycle';
 import { orphanWebhookHandler } from './orphan-webhooks';
 import { WarmPool } from './pool';
 import { recover, type RecoverReport } from './recover';
+import { WeightsKeeper } from './weights';
 
 export interface RunEngineOptions {
   paths: HomePaths;
@@ -22,11 +23,15 @@ export interface RunEngineOptions {
   access: DockerAccess;
   /** How long a canceled prediction may take to stop before its container is stopped (default 10 s). */
   cancelGraceMs?: number;
+  /** A setup that wrote less keeps nothing for the next start (default 32 MiB). */
+  keepWeightsMinBytes?: number;
 }
 
 export interface RunEngine {
   readonly pool: WarmPool;
   readonly lifecycle: Lifecycle;
+  /** What setups downloaded, kept for the next cold start. */
+  readonly weights: WeightsKeeper;
   /** Docker, with the webhook receiver listening: what a prediction needs before it is sent. */
   ready(): Promise<Docker>;
   /** Settles what a process that is gone left behind ('full' re-attaches and adopts; 'passive' only settles). */
@@ -62,7 +67,14 @@ export function createRunEngine(o: RunEngineOptions): RunEngine {
     })());
 
   let dockerForPool: Docker | null = null;
+  const weights = new WeightsKeeper({
+    docker: () => access.docker(),
+    homeId: paths.homeId,
+    enabled: () => store.settings.get().keepWeights,
+    minBytes: o.keepWeightsMinBytes,
+  });
   const pool = new WarmPool({
+    weights,
     get docker() {
       return dockerForPool!;
     },
@@ -110,6 +122,7 @@ export function createRunEngine(o: RunEngineOptions): RunEngine {
   return {
     pool,
     lifecycle,
+    weights,
     ready,
     async recover(mode) {
       const d = await ready().catch(() => null);

@@ -53,6 +53,8 @@ interface Running {
   secrets: readonly string[];
   /** The input as sent, to name the input URL a model could not download. */
   input?: Record<string, unknown>;
+  /** How the container it waited for started: said at the top of its logs. */
+  startNote?: string;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -198,6 +200,8 @@ export class Lifecycle {
         if (container.gone) return 'retry';
         run.container = container;
         run.input = input;
+        // The prediction that waited for a cold start says how it went; the next ones on this container do not.
+        if (container.startNote) [run.startNote, container.startNote] = [container.startNote, undefined];
         run.sentAt = new Date().toISOString();
         this.write(run, { status: 'processing', startedAt: run.sentAt, containerId: container.containerId });
         const hook = this.d.webhooks.register(run.id, (state) => this.onWebhook(run, state));
@@ -248,7 +252,7 @@ export class Lifecycle {
     }
     this.enqueueWrite(run, async () => {
       if (run.finished || run.failure) return;
-      const output = live.output === undefined || live.output === null ? null : await saveOutputFiles(live.output, this.outDir(run.id));
+      const output = live.output === undefined || live.output === null ? null : await saveOutputFiles(live.output, this.recorder.outDir(run.id));
       this.write(run, {
         status: 'processing',
         startedAt: live.started_at ?? undefined,
@@ -306,7 +310,7 @@ export class Lifecycle {
   private async finishFrom(run: Running, response: CogPredictionResponse): Promise<void> {
     const state = fullest(run.live, response);
     const status: PredictionStatus = isDone(state.status) ? state.status : 'failed';
-    const output = run.failure || state.output === undefined || state.output === null ? null : await saveOutputFiles(state.output, this.outDir(run.id));
+    const output = run.failure || state.output === undefined || state.output === null ? null : await saveOutputFiles(state.output, this.recorder.outDir(run.id));
     await this.finish(run, {
       status,
       // "<urlopen error [Errno 111] Connection refused>" becomes which input, which URL, and what to check.
@@ -385,14 +389,10 @@ export class Lifecycle {
   }
 
   private recorded(run: Running): RecordedRun {
-    return { id: run.id, secrets: run.secrets, notice: run.container?.notice, failure: run.failure };
+    return { id: run.id, secrets: run.secrets, notice: run.container?.notice, startNote: run.startNote, failure: run.failure };
   }
 
   private enqueueWrite(run: Running, job: () => Promise<void>): void {
     run.writes = run.writes.then(job).catch((e) => this.failLate(run, e));
-  }
-
-  private outDir(id: string): string {
-    return this.recorder.outDir(id);
   }
 }

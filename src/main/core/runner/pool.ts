@@ -3,7 +3,9 @@ import { CogdeskError } from '../../../shared/errors';
 import { CogClient } from '../cog/client';
 import { removeContainer, startCogContainer, type StartOptions } from '../docker/containers';
 import { checkContainerGpu, classifyGpuStartError } from '../hardware/docker-gpu';
+import { formatBytes } from '../../../shared/format';
 import { waitUntilReady } from './ready';
+import { seconds, type WeightsKeeper } from './weights';
 
 export interface WarmContainer {
   versionId: string;
@@ -18,6 +20,8 @@ export interface WarmContainer {
   notice?: string;
   /** Set once the container was discarded (it died or was stopped): jobs still queued on it must start a fresh one. */
   gone?: boolean;
+  /** How it started ("Started from kept weights…", "Setup wrote 4.2 GB…"), told to the prediction that waited for it. */
+  startNote?: string;
 }
 
 /** Raised by `run` when the version has no warm container (it was discarded before the job was queued). */
@@ -40,6 +44,8 @@ export interface PoolOptions {
   startOptions: (versionId: string, image: string, needsGpu: boolean) => Promise<Omit<StartOptions, 'versionId' | 'image'>>;
   /** Whether a GPU model may run on the CPU when Docker cannot give it a GPU. */
   allowCpuFallback: () => boolean;
+  /** Keeps what setups download for the next cold start, and starts from it. */
+  weights?: WeightsKeeper;
 }
 
 /**
@@ -136,16 +142,32 @@ export class WarmPool {
 
   private async start(versionId: string, image: string, needsGpu: boolean): Promise<Entry> {
     const options = { ...(await this.o.startOptions(versionId, image, needsGpu)), versionId, image };
+    const startedAt = Date.now();
     let notice: string | undefined;
-    let started;
+    let started: Awaited<ReturnType<typeof startCogContainer>>;
+    let kept: { imageId: string; bytes: number } | null = null;
+    // From the version's kept weights when there are some for this start's key, else from its image.
+    const launch = async (o: StartOptions) => {
+      kept = (await this.o.weights?.find(this.weightsKey(o)).catch(() => null)) ?? null;
+      if (kept) {
+        try {
+          return await startCogContainer(this.o.docker, { ...o, image: kept.imageId });
+        } catch {
+          kept = null; // removed meanwhile, or unusable: the image itself still works
+        }
+      }
+      return startCogContainer(this.o.docker, o);
+    };
+    let used: StartOptions = options;
     try {
-      started = await startCogContainer(this.o.docker, options);
+      started = await launch(options);
     } catch (e) {
       const refused = options.gpus ? classifyGpuStartError(e) : null;
       if (!refused || !this.o.allowCpuFallback()) throw e;
       // Allowed in Settings: run it on the CPU, and say so on every prediction.
       notice = `No GPU: ${refused.message}. Running on the CPU instead (allowed in Settings); this is much slower.`;
-      started = await startCogContainer(this.o.docker, { ...options, gpus: undefined });
+      used = { ...options, gpus: undefined };
+      started = await launch(used);
     }
     const client = new CogClient(started.baseUrl);
     let runsOn: 'gpu' | 'cpu' = 'cpu';
@@ -169,10 +191,20 @@ export class WarmPool {
       await removeContainer(this.o.docker, started.id);
       throw e;
     }
-    const entry: Entry = { versionId, containerId: started.id, client, queued: 0, busy: false, runsOn, notice, tail: Promise.resolve() };
+    // Before any prediction reaches it: keep what setup wrote (never what a prediction writes).
+    const setupMs = Date.now() - startedAt;
+    const from = kept as { imageId: string; bytes: number } | null;
+    const startNote = from
+      ? `Started from kept weights (${formatBytes(from.bytes)}) in ${seconds(setupMs)}.`
+      : ((await this.o.weights?.keep(started.id, { versionId, image, key: this.weightsKey(used), setupMs }))?.note ?? undefined);
+    const entry: Entry = { versionId, containerId: started.id, client, queued: 0, busy: false, runsOn, notice, startNote, tail: Promise.resolve() };
     this.entries.set(versionId, entry);
     this.armIdle(entry);
     return entry;
+  }
+
+  private weightsKey(o: StartOptions): string {
+    return this.o.weights?.keyFor(o.versionId, o.image, o.env, Boolean(o.gpus)) ?? '';
   }
 
   private armIdle(entry: Entry): void {

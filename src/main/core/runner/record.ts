@@ -19,6 +19,8 @@ export interface RecordedRun {
   secrets: readonly string[];
   /** Why a model that wants a GPU runs on the CPU, when it does. */
   notice?: string;
+  /** How the container this prediction waited for started (from kept weights, or what setup wrote). */
+  startNote?: string;
   /** A disk-full failure found while it ran. */
   failure?: CogdeskError;
 }
@@ -84,9 +86,9 @@ export class PredictionRecorder {
       if (typeof out.logs === 'string') out.logs = maskSecretText(out.logs, run.secrets);
       if (typeof out.error === 'string') out.error = maskSecretText(out.error, run.secrets);
     }
-    if (!run.notice || out.logs === undefined) return out;
-    const line = `[cogdesk] ${run.notice}\n`;
-    return out.logs.startsWith(line) ? out : { ...out, logs: line + out.logs };
+    if (out.logs === undefined) return out;
+    const head = [run.notice, run.startNote].filter(Boolean).map((n) => `[cogdesk] ${n}\n`).join('');
+    return !head || out.logs.startsWith(head) ? out : { ...out, logs: head + out.logs };
   }
 }
 

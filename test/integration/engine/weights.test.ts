@@ -1,0 +1,176 @@
+/**
+ * Kept weights (issue 13): a model whose setup downloads its weights (the `weights` fixture: /src/weights and
+ * ~/.cache, from an HTTP server this test runs on the Docker bridge, counting requests) downloads them at its
+ * first start only; later cold starts make no request, give the same output, and work with the server gone.
+ * Nothing a prediction writes is kept; a failed setup keeps nothing; forgetting and deleting free the disk.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCore, type Core } from '../../../src/main/core';
+import { demuxLogs } from '../../../src/main/core/docker/containers';
+import { homePaths } from '../../../src/main/core/paths';
+import { WEIGHTS_LABELS } from '../../../src/main/core/runner/weights';
+import { fixtureImage } from '../../helpers/fixtures';
+import { docker, tempHome } from '../../helpers/core';
+
+const SIZES = [3 * 1024 * 1024, 1024 * 1024];
+const PORT = 5197; // the fixture's default FIXTURE_WEIGHTS_URL: host.docker.internal:5197
+const CLI = join(__dirname, '../../../bin/cogdesk.js');
+
+/** Deterministic bytes for weight file n. */
+const weightFile = (n: number) => {
+  const out = Buffer.alloc(SIZES[n]);
+  for (let i = 0; i < out.length; i += 32) createHash('sha256').update(`${n}:${i}`).digest().copy(out, i);
+  return out;
+};
+
+async function bridgeGateway(): Promise<string> {
+  const net = (await docker.getNetwork('bridge').inspect()) as { IPAM?: { Config?: Array<{ Gateway?: string }> } };
+  return net.IPAM?.Config?.find((c) => c.Gateway)?.Gateway ?? '172.17.0.1';
+}
+
+describe('weights a setup downloads are kept for the next start', () => {
+  const { home, cleanup } = tempHome();
+  let server: http.Server | null = null;
+  let requests = 0;
+  const startServer = async () => {
+    server = http.createServer((req, res) => {
+      requests++;
+      const n = Number(/^\/weights\/(\d)$/.exec(req.url ?? '')?.[1] ?? -1);
+      if (!(n in SIZES)) return void res.writeHead(404).end();
+      res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(weightFile(n));
+    });
+    await new Promise<void>((resolve, reject) => {
+      server!.once('error', reject);
+      server!.listen(PORT, gatewayAddress, () => resolve());
+    });
+    expect((server.address() as AddressInfo).port).toBe(PORT);
+  };
+  const stopServer = async () => {
+    await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+    server?.closeAllConnections();
+    server = null;
+  };
+  let gatewayAddress = '';
+  const open = () => createCore({ home, keepWeightsMinBytes: 1024 * 1024 });
+  const run = async (core: Core, text: string) => {
+    const version = await core.ensureVersion(fixtureImage('weights'));
+    return core.waitForPrediction((await core.createPrediction({ version: version.id, input: { text } })).id);
+  };
+  const keptImages = () => docker.listImages({ filters: { label: [`${WEIGHTS_LABELS.home}=${homePaths(home).homeId}`] } });
+
+  beforeAll(async () => {
+    gatewayAddress = await bridgeGateway();
+    await startServer();
+  });
+  afterAll(async () => {
+    await stopServer();
+    cleanup();
+  });
+
+  it('the first start downloads and keeps; the next ones start from what was kept, without the network', async () => {
+    const first = await open();
+    let expected = '';
+    try {
+      const p = await run(first, 'one');
+      expect(p.status, p.error ?? '').toBe('succeeded');
+      expect(requests).toBe(2);
+      expected = (p.output as string).split(' ')[1];
+      expect(p.logs).toMatch(/^\[cogdesk\] Setup wrote [\d.]+ MB in [\d.]+ s; kept for the next start\.\n/);
+      const kept = await first.listKeptWeights(p.versionId);
+      expect(kept).toHaveLength(1);
+      expect(kept[0].bytes).toBeGreaterThanOrEqual(SIZES[0] + SIZES[1]);
+      // A second prediction on the warm container says nothing about the start.
+      const warm = await run(first, 'warm');
+      expect(warm.logs).not.toContain('[cogdesk] ');
+    } finally {
+      await first.close();
+    }
+
+    const second = await open();
+    try {
+      const p = await run(second, 'two');
+      expect(p.status, p.error ?? '').toBe('succeeded');
+      expect(requests).toBe(2); // no download
+      expect(p.output).toBe(`two ${expected}`);
+      expect(p.logs).toMatch(/^\[cogdesk\] Started from kept weights \([\d.]+ MB\) in [\d.]+ s\.\n/);
+    } finally {
+      await second.close();
+    }
+
+    // The command line lists them, per version and in `models --json`.
+    const env = { ...process.env, COGDESK_HOME: home };
+    const listed = JSON.parse(execFileSync(process.execPath, [CLI, 'weights', 'list', '--json'], { env, encoding: 'utf8' })) as Array<{ versionId: string; bytes: number }>;
+    expect(listed).toHaveLength(1);
+    expect(listed[0].bytes).toBeGreaterThanOrEqual(SIZES[0] + SIZES[1]);
+    const models = JSON.parse(execFileSync(process.execPath, [CLI, 'models', '--json'], { env, encoding: 'utf8' })) as Array<{ versions: Array<{ id: string; keptWeightsBytes: number }> }>;
+    expect(models.flatMap((m) => m.versions).find((v) => v.id === listed[0].versionId)?.keptWeightsBytes).toBe(listed[0].bytes);
+
+    // What a prediction wrote (/src/weights/written-by-a-prediction.txt) was never kept.
+    const [image] = await keptImages();
+    const probe = await docker.createContainer({ Image: image.Id, Cmd: ['ls', '/src/weights'], Labels: { 'cogdesk.test': 'weights' } });
+    await probe.start();
+    await probe.wait();
+    const listing = demuxLogs((await probe.logs({ stdout: true, stderr: true })) as Buffer);
+    await probe.remove({ force: true });
+    expect(listing.trim().split('\n')).toEqual(['model.bin']);
+
+    await stopServer();
+    const offline = await open();
+    try {
+      const p = await run(offline, 'three');
+      expect(p.status, p.error ?? '').toBe('succeeded');
+      expect(p.output).toBe(`three ${expected}`);
+    } finally {
+      await offline.close();
+    }
+  }, 180_000);
+
+  it('forgetting frees the disk; a setup that fails (no network, nothing kept) keeps nothing', async () => {
+    let core = await open();
+    try {
+      const version = await core.ensureVersion(fixtureImage('weights'));
+      expect((await keptImages()).length).toBe(1);
+      await core.close();
+      // Forgotten from the command line: the disk is freed (Docker's own image list says so).
+      const said = execFileSync(process.execPath, [CLI, 'weights', 'rm', version.id], { env: { ...process.env, COGDESK_HOME: home }, encoding: 'utf8' });
+      expect(said).toMatch(/^Forgot the kept weights of .* MB freed\n$/);
+      expect(await keptImages()).toEqual([]);
+      core = await open();
+      expect(await core.listKeptWeights()).toEqual([]);
+
+      // The server is gone and nothing is kept: setup fails, and nothing is kept from it.
+      const failed = await run(core, 'four');
+      expect(failed.status).toBe('failed');
+      expect(await keptImages()).toEqual([]);
+    } finally {
+      await core.close();
+    }
+  }, 120_000);
+
+  it('deleting a version removes its kept weights too', async () => {
+    await startServer();
+    const core = await open();
+    try {
+      const p = await run(core, 'five');
+      expect(p.status, p.error ?? '').toBe('succeeded');
+      expect((await keptImages()).length).toBe(1);
+      await core.close().catch(() => undefined);
+    } catch (e) {
+      await core.close().catch(() => undefined);
+      throw e;
+    }
+    const again = await open();
+    try {
+      const version = again.resolveVersion(fixtureImage('weights'));
+      await again.deleteVersion(version.id);
+      expect(await keptImages()).toEqual([]);
+    } finally {
+      await again.close();
+    }
+  }, 120_000);
+});
