@@ -5,9 +5,6 @@
  * Nothing a prediction writes is kept; a failed setup keeps nothing; forgetting and deleting free the disk.
  */
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../../src/main/core';
@@ -16,46 +13,24 @@ import { homePaths } from '../../../src/main/core/paths';
 import { WEIGHTS_LABELS } from '../../../src/main/core/runner/weights';
 import { fixtureImage } from '../../helpers/fixtures';
 import { docker, tempHome } from '../../helpers/core';
+import { startWeightsServer, WEIGHT_SIZES, type WeightsServer } from '../../helpers/weights-server';
 
-const SIZES = [3 * 1024 * 1024, 1024 * 1024];
-const PORT = 5197; // the fixture's default FIXTURE_WEIGHTS_URL: host.docker.internal:5197
+const SIZES = WEIGHT_SIZES;
 const CLI = join(__dirname, '../../../bin/cogdesk.js');
-
-/** Deterministic bytes for weight file n. */
-const weightFile = (n: number) => {
-  const out = Buffer.alloc(SIZES[n]);
-  for (let i = 0; i < out.length; i += 32) createHash('sha256').update(`${n}:${i}`).digest().copy(out, i);
-  return out;
-};
-
-async function bridgeGateway(): Promise<string> {
-  const net = (await docker.getNetwork('bridge').inspect()) as { IPAM?: { Config?: Array<{ Gateway?: string }> } };
-  return net.IPAM?.Config?.find((c) => c.Gateway)?.Gateway ?? '172.17.0.1';
-}
 
 describe('weights a setup downloads are kept for the next start', () => {
   const { home, cleanup } = tempHome();
-  let server: http.Server | null = null;
-  let requests = 0;
+  let server: WeightsServer | null = null;
+  let served = 0;
   const startServer = async () => {
-    server = http.createServer((req, res) => {
-      requests++;
-      const n = Number(/^\/weights\/(\d)$/.exec(req.url ?? '')?.[1] ?? -1);
-      if (!(n in SIZES)) return void res.writeHead(404).end();
-      res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(weightFile(n));
-    });
-    await new Promise<void>((resolve, reject) => {
-      server!.once('error', reject);
-      server!.listen(PORT, gatewayAddress, () => resolve());
-    });
-    expect((server.address() as AddressInfo).port).toBe(PORT);
+    server = await startWeightsServer(docker);
   };
   const stopServer = async () => {
-    await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
-    server?.closeAllConnections();
+    served += server?.requests ?? 0;
+    await server?.close();
     server = null;
   };
-  let gatewayAddress = '';
+  const requestCount = () => served + (server?.requests ?? 0);
   const open = () => createCore({ home, keepWeightsMinBytes: 1024 * 1024 });
   const run = async (core: Core, text: string) => {
     const version = await core.ensureVersion(fixtureImage('weights'));
@@ -64,7 +39,6 @@ describe('weights a setup downloads are kept for the next start', () => {
   const keptImages = () => docker.listImages({ filters: { label: [`${WEIGHTS_LABELS.home}=${homePaths(home).homeId}`] } });
 
   beforeAll(async () => {
-    gatewayAddress = await bridgeGateway();
     await startServer();
   });
   afterAll(async () => {
@@ -78,7 +52,7 @@ describe('weights a setup downloads are kept for the next start', () => {
     try {
       const p = await run(first, 'one');
       expect(p.status, p.error ?? '').toBe('succeeded');
-      expect(requests).toBe(2);
+      expect(requestCount()).toBe(2);
       expected = (p.output as string).split(' ')[1];
       expect(p.logs).toMatch(/^\[cogdesk\] Setup wrote [\d.]+ MB in [\d.]+ s; kept for the next start\.\n/);
       const kept = await first.listKeptWeights(p.versionId);
@@ -95,7 +69,7 @@ describe('weights a setup downloads are kept for the next start', () => {
     try {
       const p = await run(second, 'two');
       expect(p.status, p.error ?? '').toBe('succeeded');
-      expect(requests).toBe(2); // no download
+      expect(requestCount()).toBe(2); // no download
       expect(p.output).toBe(`two ${expected}`);
       expect(p.logs).toMatch(/^\[cogdesk\] Started from kept weights \([\d.]+ MB\) in [\d.]+ s\.\n/);
     } finally {
