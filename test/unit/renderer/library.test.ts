@@ -1,7 +1,7 @@
 /**
- * The Library's table, pure (src/renderer/src/lib/library.ts): a row per model with its size, last use,
- * warmth and Cog server generation; filtering, sorting, and which models a clean-up of N days deletes and
- * the disk that frees.
+ * The Library's table, pure (src/renderer/src/lib/library.ts): a row per model with its size, the weights
+ * kept for its versions, last use, warmth and Cog server generation; filtering, sorting, and which models a
+ * clean-up of N days deletes and the disk that frees (kept weights included).
  */
 import { describe, expect, it } from 'vitest';
 import type { DiskUsage, EngineStatus, Model, Version } from '../../../src/shared/domain';
@@ -39,7 +39,9 @@ const status: EngineStatus = {
   warmContainers: [{ versionId: 'z1', containerId: 'c', url: 'http://127.0.0.1:1', busy: false, queued: 0, runsOn: 'cpu' }],
 };
 const lastUsed = { 'acme/old': daysAgo(40), 'acme/fresh': daysAgo(3), 'zed/warm': daysAgo(100) };
-const rows = libraryRows(models, versions, disk, status, lastUsed);
+// Kept weights: two versions of acme/fresh, one of acme/old; a version no longer listed counts nowhere.
+const kept = { f1: 4_000_000, f2: 6_000_000, o1: 100_000_000, gone: 1 };
+const rows = libraryRows(models, versions, disk, status, lastUsed, kept);
 const ids = (list: { model: Model }[]) => list.map((r) => r.model.id);
 
 describe('the Library table', () => {
@@ -64,6 +66,14 @@ describe('the Library table', () => {
     expect(by['acme/old'].warm).toBe(false);
   });
 
+  it('a model\'s kept weights are its versions\' added up; none kept is null, not zero', () => {
+    const by = Object.fromEntries(rows.map((r) => [r.model.id, r]));
+    expect(by['acme/fresh'].keptBytes).toBe(10_000_000);
+    expect(by['acme/old'].keptBytes).toBe(100_000_000);
+    expect(by['acme/never'].keptBytes).toBeNull();
+    expect(libraryRows(models, versions, disk, status, lastUsed).every((r) => r.keptBytes === null)).toBe(true);
+  });
+
   it('filters by every word of the text, in the name or the repository, ignoring case', () => {
     expect(ids(filterRows(rows, 'ACME  ne'))).toEqual(['acme/never', 'acme/new']);
     expect(ids(filterRows(rows, 'r8.im/zed'))).toEqual(['zed/warm']);
@@ -74,13 +84,16 @@ describe('the Library table', () => {
     expect(ids(sortRows(rows, 'lastUsed', 'desc'))).toEqual(['acme/fresh', 'acme/old', 'zed/warm', 'acme/never', 'acme/new']);
     expect(ids(sortRows(rows, 'size', 'desc'))).toEqual(['acme/old', 'acme/never', 'acme/fresh', 'zed/warm', 'acme/new']);
     expect(ids(sortRows(rows, 'name', 'asc'))).toEqual(['acme/fresh', 'acme/never', 'acme/new', 'acme/old', 'zed/warm']);
+    expect(ids(sortRows(rows, 'kept', 'desc'))).toEqual(['acme/old', 'acme/fresh', 'acme/never', 'acme/new', 'zed/warm']);
+    expect(ids(sortRows(rows, 'kept', 'asc'))).toEqual(['acme/never', 'acme/new', 'zed/warm', 'acme/fresh', 'acme/old']);
     expect(ids(sortRows(rows, 'versions', 'desc'))[0]).toBe('acme/fresh');
     expect(ids(sortRows(rows, 'warm', 'desc'))[0]).toBe('zed/warm');
   });
 
   it('a clean-up of N days takes models last used before then, or never used and added before then; never a warm one', () => {
     expect(ids(unusedFor(rows, 30, NOW))).toEqual(['acme/old', 'acme/never']);
-    expect(bytesFreed(unusedFor(rows, 30, NOW))).toBe(4_900_000_000);
+    // Their images and the weights kept for them (deleting a version removes those too).
+    expect(bytesFreed(unusedFor(rows, 30, NOW))).toBe(4_900_000_000 + 100_000_000);
     expect(ids(unusedFor(rows, 50, NOW))).toEqual(['acme/never']);
     expect(ids(unusedFor(rows, 0, NOW))).toEqual(['acme/old', 'acme/fresh', 'acme/never', 'acme/new']);
     expect(unusedFor(rows, 365, NOW)).toEqual([]);

@@ -1,7 +1,7 @@
 /**
- * The Library as one table, pure: a row per local model (versions, image size, last used, warm or cold,
- * the Cog server generation its latest version runs), sorted, filtered, and the models not used for N days
- * with the disk their deletion frees.
+ * The Library as one table, pure: a row per local model (versions, image size, the weights kept for its
+ * versions, last used, warm or cold, the Cog server generation its latest version runs), sorted, filtered,
+ * and the models not used for N days with the disk their deletion frees.
  */
 import type { DiskUsage, EngineStatus, Model, Version } from '../../../shared/domain';
 
@@ -10,6 +10,8 @@ export interface LibraryRow {
   versions: Version[];
   /** The images' bytes (Docker's count, each image once), else the versions' sizes added up; null when unknown. */
   sizeBytes: number | null;
+  /** What setup downloaded and Cogdesk kept, its versions' added up; null when none is kept. */
+  keptBytes: number | null;
   /** When its newest prediction was made; null when it never ran here. */
   lastUsed: string | null;
   warm: boolean;
@@ -17,7 +19,7 @@ export interface LibraryRow {
   server: string | null;
 }
 
-export type SortKey = 'name' | 'versions' | 'size' | 'lastUsed' | 'warm' | 'server';
+export type SortKey = 'name' | 'versions' | 'size' | 'kept' | 'lastUsed' | 'warm' | 'server';
 export type SortDir = 'asc' | 'desc';
 
 /**
@@ -41,16 +43,20 @@ export function libraryRows(
   disk: DiskUsage | null,
   status: EngineStatus | null,
   lastUsed: Record<string, string | null>,
+  /** Kept weights' bytes by version id (keptByVersion). */
+  kept: Record<string, number> = {},
 ): LibraryRow[] {
   const warmIds = new Set(status?.warmContainers.map((w) => w.versionId) ?? []);
   return models.map((model) => {
     const list = versions[model.id] ?? [];
     const known = list.map((v) => v.sizeBytes).filter((n): n is number => typeof n === 'number');
     const fromDisk = disk?.models.find((d) => d.modelId === model.id)?.imagesBytes;
+    const keptOf = list.map((v) => kept[v.id]).filter((n): n is number => typeof n === 'number');
     return {
       model,
       versions: list,
       sizeBytes: fromDisk ?? (known.length ? known.reduce((a, b) => a + b, 0) : null),
+      keptBytes: keptOf.length ? keptOf.reduce((a, b) => a + b, 0) : null,
       lastUsed: lastUsed[model.id] ?? null,
       warm: list.some((v) => warmIds.has(v.id)),
       server: list[0] ? serverGeneration(list[0]) : null,
@@ -78,6 +84,8 @@ function value(r: LibraryRow, key: SortKey): number | string {
       return r.versions.length;
     case 'size':
       return r.sizeBytes ?? -1;
+    case 'kept':
+      return r.keptBytes ?? -1;
     case 'lastUsed':
       return time(r.lastUsed);
     case 'warm':
@@ -107,7 +115,10 @@ export function unusedFor(rows: LibraryRow[], days: number, now = Date.now()): L
   return rows.filter((r) => !r.warm && (r.lastUsed ? Date.parse(r.lastUsed) : Date.parse(r.model.createdAt)) < line);
 }
 
-/** The disk deleting these rows' images frees (at most: layers other images share stay). */
+/**
+ * The disk deleting these rows' versions frees: their images (at most: layers other images share stay) and
+ * the weights kept for them (deleting a version removes those too).
+ */
 export function bytesFreed(rows: LibraryRow[]): number {
-  return rows.reduce((sum, r) => sum + (r.sizeBytes ?? 0), 0);
+  return rows.reduce((sum, r) => sum + (r.sizeBytes ?? 0) + (r.keptBytes ?? 0), 0);
 }

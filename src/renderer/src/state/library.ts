@@ -4,6 +4,7 @@ import type { DiskUsage, LocalImageScan, Model, PullProgress, Version } from '..
 import type { ErrorInfo } from '../../../shared/errors';
 import { api } from '../api';
 import { errorInfo } from '../lib/errors';
+import { keptByVersion } from '../lib/weights';
 
 export interface PullTask {
   taskId: string;
@@ -23,6 +24,8 @@ interface Library {
   skipped: LocalImageScan['skipped'];
   /** When each model's newest prediction was made (null: never run here), by model id. */
   lastUsed: Record<string, string | null>;
+  /** The bytes of weights kept for each version's next start, by version id (none without Docker). */
+  kept: Record<string, number>;
   loaded: boolean;
   error: ErrorInfo | null;
   tasks: PullTask[];
@@ -34,6 +37,8 @@ interface Library {
   cancelTask(taskId: string): Promise<void>;
   dismissTask(taskId: string): void;
   deleteVersion(versionId: string): Promise<void>;
+  /** Forgets a version's kept weights (its next start downloads them again). */
+  forgetKeptWeights(versionId: string): Promise<void>;
   /** Deletes every version of these models, one after another; answers what could not be deleted, with why. */
   deleteModels(modelIds: string[]): Promise<Array<{ modelId: string; error: ErrorInfo }>>;
 }
@@ -45,6 +50,7 @@ export const useLibrary = create<Library>((set, get) => ({
   disk: null,
   skipped: [],
   lastUsed: {},
+  kept: {},
   loaded: false,
   error: null,
   tasks: [],
@@ -65,7 +71,9 @@ export const useLibrary = create<Library>((set, get) => ({
         loaded: true,
         error: null,
       });
-      set({ disk: await api.getDiskUsage() });
+      // Kept weights are Docker images: without Docker none can be listed (the Docker banner says why).
+      const kept = await api.listKeptWeights().catch(() => []);
+      set({ kept: keptByVersion(kept), disk: await api.getDiskUsage() });
     } catch (e) {
       set({ error: errorInfo(e), loaded: true });
     }
@@ -107,6 +115,10 @@ export const useLibrary = create<Library>((set, get) => ({
   },
   async deleteVersion(versionId) {
     await api.deleteVersion(versionId);
+    await get().refresh();
+  },
+  async forgetKeptWeights(versionId) {
+    await api.forgetKeptWeights(versionId);
     await get().refresh();
   },
   async deleteModels(modelIds) {

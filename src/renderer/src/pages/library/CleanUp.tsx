@@ -61,13 +61,15 @@ export function CleanUp({ rows }: { rows: LibraryRow[] }) {
           <ul className="compact-list">
             {stale.map((r) => (
               <li key={r.model.id} data-stale-model={r.model.id}>
-                <span className="mono">{r.model.id}</span> · {formatBytes(r.sizeBytes)} ·{' '}
+                <span className="mono">{r.model.id}</span> · {formatBytes(r.sizeBytes)}
+                {r.keptBytes !== null && ` + ${formatBytes(r.keptBytes)} of kept weights`} ·{' '}
                 <span className="muted">{r.lastUsed ? `last used ${formatAgo(r.lastUsed)}` : `never used, added ${formatAgo(r.model.createdAt)}`}</span>
               </li>
             ))}
           </ul>
           <p>
-            Deleting their images frees up to <strong data-testid="clean-up-total">{formatBytes(freed)}</strong> (layers that other images share stay).
+            Deleting their images and kept weights frees up to <strong data-testid="clean-up-total">{formatBytes(freed)}</strong> (layers that other images
+            share stay).
             Their predictions and outputs are kept.
           </p>
           <div className="row">

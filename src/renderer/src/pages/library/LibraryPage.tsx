@@ -19,10 +19,10 @@ import { SkippedImages } from './SkippedImages';
  * disk use and freeing it, and pulling images with progress.
  */
 export function LibraryPage() {
-  const { models, versions, disk, skipped, lastUsed, loaded, error, tasks, refresh } = useLibrary();
+  const { models, versions, disk, skipped, lastUsed, kept, loaded, error, tasks, refresh } = useLibrary();
   const { status, refreshStatus } = useEngine();
   const go = useNavigation((s) => s.go);
-  const rows = useMemo(() => libraryRows(models, versions, disk, status, lastUsed), [models, versions, disk, status, lastUsed]);
+  const rows = useMemo(() => libraryRows(models, versions, disk, status, lastUsed, kept), [models, versions, disk, status, lastUsed, kept]);
   useEffect(() => {
     void refresh();
     void refreshStatus();
@@ -44,7 +44,7 @@ export function LibraryPage() {
           ))}
         </ul>
       )}
-      {disk && <DiskUsageSummary disk={disk} />}
+      {disk && <DiskUsageSummary disk={disk} keptBytes={Object.values(kept).reduce((a, b) => a + b, 0)} />}
       {error && <ErrorNotice error={error} />}
       {skipped.length > 0 && <SkippedImages skipped={skipped} />}
       {!loaded && <Loading text="Loading the library…" />}

@@ -7,13 +7,14 @@ const COLUMNS: Array<{ key: SortKey; label: string; numeric?: boolean }> = [
   { key: 'name', label: 'Model' },
   { key: 'versions', label: 'Versions', numeric: true },
   { key: 'size', label: 'Size', numeric: true },
+  { key: 'kept', label: 'Kept weights', numeric: true },
   { key: 'lastUsed', label: 'Last used' },
   { key: 'warm', label: 'Now' },
   { key: 'server', label: 'Server' },
 ];
 
 /** Newest, biggest, most first; names A to Z. */
-const FIRST_DIR: Record<SortKey, SortDir> = { name: 'asc', versions: 'desc', size: 'desc', lastUsed: 'desc', warm: 'desc', server: 'asc' };
+const FIRST_DIR: Record<SortKey, SortDir> = { name: 'asc', versions: 'desc', size: 'desc', kept: 'desc', lastUsed: 'desc', warm: 'desc', server: 'asc' };
 
 /** Every local model in one compact table: filter by name, sort by any column, a model's versions a click away. */
 export function LibraryTable({ rows, status }: { rows: LibraryRow[]; status: EngineStatus | null }) {

@@ -32,6 +32,9 @@ export function ModelRows({ row, status }: { row: LibraryRow; status: EngineStat
           </button>
         </td>
         <td className="num">{formatBytes(row.sizeBytes)}</td>
+        <td className="num" data-testid="kept-weights-column" title="What the versions' setups downloaded, kept for their next start">
+          {row.keptBytes === null ? <span className="muted">—</span> : formatBytes(row.keptBytes)}
+        </td>
         <td title={row.lastUsed ?? undefined}>{row.lastUsed ? formatAgo(row.lastUsed) : <span className="muted">never</span>}</td>
         <td>
           <WarmBadge warm={warm} />
@@ -47,7 +50,7 @@ export function ModelRows({ row, status }: { row: LibraryRow; status: EngineStat
       </tr>
       {open && (
         <tr className="versions-row" id={listId}>
-          <td colSpan={7}>
+          <td colSpan={8}>
             <table aria-label={`Versions of ${model.id}`} className="versions">
               <thead>
                 <tr>

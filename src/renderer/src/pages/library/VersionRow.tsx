@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { Version } from '../../../../shared/domain';
 import type { ErrorInfo } from '../../../../shared/errors';
 import { ConfirmButton } from '../../components/ConfirmButton';
+import { KeptWeights } from '../../components/KeptWeights';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { errorInfo } from '../../lib/errors';
 import { formatBytes, formatTime, shortId } from '../../lib/format';
@@ -14,9 +15,14 @@ import { PushLinks } from './PushLinks';
 import { WarmBadge, type WarmContainer } from '../../components/WarmBadge';
 
 
-/** One local version: image, size, whether it is warm now; run it, delete it (container and image). */
+/**
+ * One local version: image, size, the weights kept for its next start (forget them), whether it is warm now;
+ * run it, delete it (container, image and kept weights).
+ */
 export function VersionRow({ version, warm, latest }: { version: Version; warm: WarmContainer | undefined; latest: boolean }) {
   const deleteVersion = useLibrary((s) => s.deleteVersion);
+  const forgetKept = useLibrary((s) => s.forgetKeptWeights);
+  const kept = useLibrary((s) => s.kept[version.id]);
   const go = useNavigation((s) => s.go);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorInfo | null>(null);
@@ -40,6 +46,7 @@ export function VersionRow({ version, warm, latest }: { version: Version; warm: 
         </span>{' '}
         {latest && <span className="badge">latest</span>}
         <div className="mono muted small">{version.imageRef}</div>
+        <KeptWeights bytes={kept} onForget={() => forgetKept(version.id)} />
         <PushLinks versionId={version.id} />
         {pushing && <PushDialog version={version} />}
         {error && <ErrorNotice error={error} onDismiss={() => setError(null)} />}

@@ -11,14 +11,15 @@ import { LocalVersionItem } from './LocalVersionItem';
 import { schemaDescription, useLocalModel } from './useLocalModel';
 
 /**
- * A local model's page: its name and description, versions (newest first) with image, size, created date,
- * whether warm, the fit for this machine and where each was pushed; the latest version's inputs; the
- * model's examples. Run any version in the Playground, or push it to Replicate.
+ * A local model's page: its name and description, versions (newest first) with image, size, the weights kept
+ * for its next start, created date, whether warm, the fit for this machine and where each was pushed; the
+ * latest version's inputs; the model's examples. Run any version in the Playground, or push it to Replicate;
+ * forget a version's kept weights.
  */
 export function LocalModelPage({ route }: { route: Route }) {
   const id = route.modelId ?? '';
   const go = useNavigation((s) => s.go);
-  const { model, versions, examples, disk, loaded, error } = useLocalModel(id);
+  const { model, versions, examples, disk, kept, loaded, error, forgetKept } = useLocalModel(id);
   const { status, refreshStatus } = useEngine();
   useEffect(() => {
     void refreshStatus();
@@ -27,6 +28,7 @@ export function LocalModelPage({ route }: { route: Route }) {
   }, [refreshStatus]);
 
   const latest = versions[0];
+  const keptTotal = versions.reduce((n, v) => n + (kept[v.id] ?? 0), 0);
   const description = schemaDescription(latest);
   return (
     <>
@@ -43,6 +45,7 @@ export function LocalModelPage({ route }: { route: Route }) {
           {description && <p className="lead">{description}</p>}
           <p className="muted small" data-testid="local-model-summary">
             {versions.length} version(s) · images {formatBytes(disk ? disk.imagesBytes : versions.reduce((n, v) => n + (v.sizeBytes ?? 0), 0))}
+            {keptTotal > 0 && ` · weights kept ${formatBytes(keptTotal)}`}
             {disk && ` · outputs ${formatBytes(disk.outputsBytes)} · ${disk.predictions} prediction(s)`}
             {model && ` · in the library since ${formatTime(model.createdAt)}`}
             {model?.repository && (
@@ -56,7 +59,14 @@ export function LocalModelPage({ route }: { route: Route }) {
             <h2 id="local-versions-title">Versions</h2>
             <ul className="local-versions" aria-label="Versions">
               {versions.map((v, i) => (
-                <LocalVersionItem key={v.id} version={v} latest={i === 0} warm={status?.warmContainers.find((w) => w.versionId === v.id)} />
+                <LocalVersionItem
+                  key={v.id}
+                  version={v}
+                  latest={i === 0}
+                  warm={status?.warmContainers.find((w) => w.versionId === v.id)}
+                  keptBytes={kept[v.id]}
+                  onForgetKept={() => forgetKept(v.id)}
+                />
               ))}
             </ul>
           </section>

@@ -1,4 +1,5 @@
 import type { Version } from '../../../../shared/domain';
+import { KeptWeights } from '../../components/KeptWeights';
 import { formatBytes, formatTime, shortId } from '../../lib/format';
 import { useNavigation } from '../../state/navigation';
 import { usePush } from '../../state/push';
@@ -8,8 +9,23 @@ import { LocalFit } from './LocalFit';
 import { WarmBadge, type WarmContainer } from '../../components/WarmBadge';
 
 
-/** One version of a local model: image and size, created, warm or cold, the fit here, where it was pushed; run it, push it. */
-export function LocalVersionItem({ version, latest, warm }: { version: Version; latest: boolean; warm: WarmContainer | undefined }) {
+/**
+ * One version of a local model: image and size, the weights kept for its next start (forget them), created,
+ * warm or cold, the fit here, where it was pushed; run it, push it.
+ */
+export function LocalVersionItem({
+  version,
+  latest,
+  warm,
+  keptBytes,
+  onForgetKept,
+}: {
+  version: Version;
+  latest: boolean;
+  warm: WarmContainer | undefined;
+  keptBytes: number | undefined;
+  onForgetKept: () => Promise<void>;
+}) {
   const go = useNavigation((s) => s.go);
   const pushing = usePush((s) => s.versionId === version.id);
   const short = shortId(version.id);
@@ -39,6 +55,10 @@ export function LocalVersionItem({ version, latest, warm }: { version: Version; 
         <div>
           <dt>Size</dt>
           <dd data-testid="image-size">{formatBytes(version.sizeBytes)}</dd>
+        </div>
+        <div>
+          <dt>Kept weights</dt>
+          <dd data-testid="kept-weights-fact">{keptBytes === undefined ? <span className="muted">none</span> : <KeptWeights bare bytes={keptBytes} onForget={onForgetKept} />}</dd>
         </div>
         <div>
           <dt>Created</dt>

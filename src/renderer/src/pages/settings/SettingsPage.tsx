@@ -11,6 +11,7 @@ import { useEngine } from '../../state/engine';
 import { useNotifier } from '../../state/notifier';
 import { ApiTokenSection } from './ApiTokenSection';
 import { GpuChoice } from './GpuChoice';
+import { KeptWeightsSection } from './KeptWeightsSection';
 import { NotificationsSection } from './NotificationsSection';
 import { OpenDataFolder } from './OpenDataFolder';
 
@@ -33,7 +34,10 @@ function Row({ label, htmlFor, help, errors, children }: { label: string; htmlFo
   );
 }
 
-/** Idle timeout, network mode, Docker host, GPUs, CPU fallback, the local API, notifications, and where the data lives. */
+/**
+ * Idle timeout, network mode, Docker host, GPUs, CPU fallback, the local API, kept weights, notifications, and
+ * where the data lives.
+ */
 export function SettingsPage() {
   const [saved, setSaved] = useState<Settings | null>(null);
   const [draft, setDraft] = useState<Editable | null>(null);
@@ -138,6 +142,8 @@ export function SettingsPage() {
             <input id="s-port" type="number" min={1024} max={65535} value={Number.isNaN(draft.apiServerPort) ? '' : draft.apiServerPort} onChange={(e) => set('apiServerPort', e.target.value === '' ? NaN : Number(e.target.value))} disabled={!draft.apiServerEnabled} />
           </Row>
         </section>
+
+        <KeptWeightsSection checked={draft.keepWeights} onChange={(on) => set('keepWeights', on)} />
 
         <NotificationsSection checked={draft.notifyWhenDone} onChange={(on) => set('notifyWhenDone', on)} />
 
