@@ -28,14 +28,23 @@ export async function bridgeGateway(docker: Docker): Promise<string> {
   return net.IPAM?.Config?.find((c) => c.Gateway)?.Gateway ?? '172.17.0.1';
 }
 
-/** `files` replaces the two default files (the benchmark serves hundreds of MB). */
-export async function startWeightsServer(docker: Docker, files: Buffer[] = WEIGHT_SIZES.map((_, n) => weightFile(n))): Promise<WeightsServer> {
+/**
+ * `files` replaces the two default files (the benchmark serves hundreds of MB); `stallMs` holds every answer
+ * that long (a setup that is still downloading when its process is killed).
+ */
+export async function startWeightsServer(
+  docker: Docker,
+  files: Buffer[] = WEIGHT_SIZES.map((_, n) => weightFile(n)),
+  o: { stallMs?: number } = {},
+): Promise<WeightsServer> {
   let requests = 0;
   const server = http.createServer((req, res) => {
     requests++;
     const n = Number(/^\/weights\/(\d)$/.exec(req.url ?? '')?.[1] ?? -1);
     if (!(n in files)) return void res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(files[n]);
+    const send = () => res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(files[n]);
+    if (o.stallMs) setTimeout(send, o.stallMs).unref();
+    else send();
   });
   const address = await bridgeGateway(docker);
   await new Promise<void>((resolve, reject) => {

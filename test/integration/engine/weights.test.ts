@@ -4,7 +4,7 @@
  * first start only; later cold starts make no request, give the same output, and work with the server gone.
  * Nothing a prediction writes is kept; a failed setup keeps nothing; forgetting and deleting free the disk.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../../src/main/core';
@@ -12,7 +12,7 @@ import { demuxLogs } from '../../../src/main/core/docker/containers';
 import { homePaths } from '../../../src/main/core/paths';
 import { WEIGHTS_LABELS } from '../../../src/main/core/runner/weights';
 import { fixtureImage } from '../../helpers/fixtures';
-import { docker, tempHome } from '../../helpers/core';
+import { docker, tempHome, waitFor } from '../../helpers/core';
 import { startWeightsServer, WEIGHT_SIZES, type WeightsServer } from '../../helpers/weights-server';
 
 const SIZES = WEIGHT_SIZES;
@@ -23,7 +23,7 @@ describe('weights a setup downloads are kept for the next start', () => {
   let server: WeightsServer | null = null;
   let served = 0;
   const startServer = async () => {
-    server = await startWeightsServer(docker);
+    server ??= await startWeightsServer(docker);
   };
   const stopServer = async () => {
     served += server?.requests ?? 0;
@@ -125,6 +125,58 @@ describe('weights a setup downloads are kept for the next start', () => {
       await core.close();
     }
   }, 120_000);
+
+  it('a process killed during setup keeps nothing: the next start downloads afresh', async () => {
+    await stopServer();
+    const { home: killedHome, cleanup: cleanKilled } = tempHome();
+    const slow = await startWeightsServer(docker, undefined, { stallMs: 1_500 });
+    try {
+      // The child waits for setup (stalled on the download) and is killed with SIGKILL before it ends.
+      const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/run-and-die.ts', fixtureImage('weights'), '{"text":"k"}', '--until-done'], {
+        env: { ...process.env, COGDESK_HOME: killedHome },
+        stdio: 'ignore',
+      });
+      await waitFor(() => slow.requests > 0, 'setup to start downloading', 60_000);
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+      // The setup goes on without its process and succeeds; with nobody to keep it, nothing is kept.
+      const [left] = await docker.listContainers({ filters: { label: [`cogdesk.home=${homePaths(killedHome).homeId}`] } });
+      await waitFor(async () => demuxLogs((await docker.getContainer(left.Id).logs({ stdout: true, stderr: true })) as Buffer).includes('weights: ready'), 'the orphaned setup to finish', 30_000);
+      const kept = () => docker.listImages({ filters: { label: [`${WEIGHTS_LABELS.home}=${homePaths(killedHome).homeId}`] } });
+      expect(await kept()).toEqual([]);
+    } finally {
+      await slow.close();
+      for (const c of await docker.listContainers({ all: true, filters: { label: [`cogdesk.home=${homePaths(killedHome).homeId}`] } })) {
+        await docker.getContainer(c.Id).remove({ force: true });
+      }
+    }
+    await startServer();
+    const core = await createCore({ home: killedHome, keepWeightsMinBytes: 1024 * 1024 });
+    try {
+      const before = requestCount();
+      const version = await core.ensureVersion(fixtureImage('weights'));
+      const p = await core.waitForPrediction((await core.createPrediction({ version: version.id, input: { text: 'after' } })).id);
+      expect(p.status, p.error ?? '').toBe('succeeded');
+      expect(requestCount() - before).toBe(2); // downloaded afresh
+    } finally {
+      await core.close();
+      cleanKilled();
+    }
+  }, 120_000);
+
+  it('a setup that writes (almost) nothing keeps nothing: weights inside the image are never copied', async () => {
+    // The default threshold (32 MiB): echo's setup writes only Python's caches.
+    const core = await createCore({ home });
+    try {
+      const echo = await core.ensureVersion(fixtureImage('echo'));
+      const p = await core.waitForPrediction((await core.createPrediction({ version: echo.id, input: { text: 'baked' } })).id);
+      expect(p.status).toBe('succeeded');
+      expect(p.logs).not.toContain('[cogdesk]');
+      expect(await core.listKeptWeights(echo.id)).toEqual([]);
+    } finally {
+      await core.close();
+    }
+  }, 60_000);
 
   it('deleting a version removes its kept weights too', async () => {
     await startServer();
