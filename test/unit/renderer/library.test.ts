@@ -1,11 +1,23 @@
 /**
  * The Library's table, pure (src/renderer/src/lib/library.ts): a row per model with its size, the weights
  * kept for its versions, last use, warmth and Cog server generation; filtering, sorting, and which models a
- * clean-up of N days deletes and the disk that frees (kept weights included).
+ * clean-up of N days deletes and the disk that frees (kept weights included); kept weights added up per
+ * version (a version may have several, one per environment or GPU request) and in all, and their lines.
  */
 import { describe, expect, it } from 'vitest';
-import type { DiskUsage, EngineStatus, Model, Version } from '../../../src/shared/domain';
-import { bytesFreed, filterRows, libraryRows, serverGeneration, sortRows, unusedFor } from '../../../src/renderer/src/lib/library';
+import type { DiskUsage, EngineStatus, KeptWeightsInfo, Model, Version } from '../../../src/shared/domain';
+import {
+  bytesFreed,
+  filterRows,
+  keptByVersion,
+  keptLine,
+  keptSummary,
+  keptTotal,
+  libraryRows,
+  serverGeneration,
+  sortRows,
+  unusedFor,
+} from '../../../src/renderer/src/lib/library';
 
 const NOW = Date.parse('2026-06-30T12:00:00Z');
 const daysAgo = (n: number) => new Date(NOW - n * 86_400_000).toISOString();
@@ -97,5 +109,29 @@ describe('the Library table', () => {
     expect(ids(unusedFor(rows, 50, NOW))).toEqual(['acme/never']);
     expect(ids(unusedFor(rows, 0, NOW))).toEqual(['acme/old', 'acme/fresh', 'acme/never', 'acme/new']);
     expect(unusedFor(rows, 365, NOW)).toEqual([]);
+  });
+});
+
+const at = '2026-06-30T12:00:00.000Z';
+const list: KeptWeightsInfo[] = [
+  { versionId: 'v1', bytes: 4_200_000, setupMs: 3000, createdAt: at },
+  { versionId: 'v2', bytes: 1_000_000_000, setupMs: 190_000, createdAt: at },
+  { versionId: 'v1', bytes: 800_000, setupMs: 2000, createdAt: at },
+];
+
+describe('kept weights as the window shows them', () => {
+  it('adds up per version and in all', () => {
+    expect(keptByVersion(list)).toEqual({ v1: 5_000_000, v2: 1_000_000_000 });
+    expect(keptTotal(list)).toEqual({ bytes: 1_005_000_000, versions: 2 });
+    expect(keptByVersion([])).toEqual({});
+    expect(keptTotal([])).toEqual({ bytes: 0, versions: 0 });
+  });
+
+  it('a version reads "weights kept: 4.2 MB"; Settings the total, or that nothing is kept', () => {
+    expect(keptLine(4_200_000)).toBe('weights kept: 4.2 MB');
+    expect(keptLine(4_200_000_000)).toBe('weights kept: 4.2 GB');
+    expect(keptSummary(list)).toBe('1.0 GB kept for 2 versions.');
+    expect(keptSummary(list.slice(0, 1))).toBe('4.2 MB kept for 1 version.');
+    expect(keptSummary([])).toBe('No weights are kept now.');
   });
 });

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { ErrorInfo } from '../../../shared/errors';
 import { errorInfo } from '../lib/errors';
 import { formatBytes } from '../lib/format';
-import { keptLine } from '../lib/weights';
+import { keptLine } from '../lib/library';
 import { ConfirmButton } from './ConfirmButton';
 import { ErrorNotice } from './ErrorNotice';
 

@@ -1,9 +1,12 @@
 /**
  * The Library as one table, pure: a row per local model (versions, image size, the weights kept for its
  * versions, last used, warm or cold, the Cog server generation its latest version runs), sorted, filtered,
- * and the models not used for N days with the disk their deletion frees.
+ * and the models not used for N days with the disk their deletion frees. Kept weights (what a version's setup
+ * downloaded, kept for its next cold start) added up per version and in all, as the Library, a model's page
+ * and Settings show them.
  */
-import type { DiskUsage, EngineStatus, Model, Version } from '../../../shared/domain';
+import type { DiskUsage, EngineStatus, KeptWeightsInfo, Model, Version } from '../../../shared/domain';
+import { formatBytes } from './format';
 
 export interface LibraryRow {
   model: Model;
@@ -121,4 +124,29 @@ export function unusedFor(rows: LibraryRow[], days: number, now = Date.now()): L
  */
 export function bytesFreed(rows: LibraryRow[]): number {
   return rows.reduce((sum, r) => sum + (r.sizeBytes ?? 0) + (r.keptBytes ?? 0), 0);
+}
+
+/** Bytes kept per version id (a version may have several: one per environment or GPU request). */
+export function keptByVersion(list: KeptWeightsInfo[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of list) out[k.versionId] = (out[k.versionId] ?? 0) + k.bytes;
+  return out;
+}
+
+/** All that is kept: the bytes and how many versions they belong to. */
+export function keptTotal(list: KeptWeightsInfo[]): { bytes: number; versions: number } {
+  const by = keptByVersion(list);
+  return { bytes: Object.values(by).reduce((a, b) => a + b, 0), versions: Object.keys(by).length };
+}
+
+/** A version's line: "weights kept: 4.2 MB". */
+export function keptLine(bytes: number): string {
+  return `weights kept: ${formatBytes(bytes)}`;
+}
+
+/** Settings' one line of the total: "4.2 MB kept for 1 version" or that nothing is kept. */
+export function keptSummary(list: KeptWeightsInfo[]): string {
+  const { bytes, versions } = keptTotal(list);
+  if (versions === 0) return 'No weights are kept now.';
+  return `${formatBytes(bytes)} kept for ${versions} version${versions === 1 ? '' : 's'}.`;
 }

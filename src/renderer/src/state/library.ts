@@ -4,7 +4,8 @@ import type { DiskUsage, LocalImageScan, Model, PullProgress, Version } from '..
 import type { ErrorInfo } from '../../../shared/errors';
 import { api } from '../api';
 import { errorInfo } from '../lib/errors';
-import { keptByVersion } from '../lib/weights';
+import { keptByVersion } from '../lib/library';
+import { useEngine } from './engine';
 
 export interface PullTask {
   taskId: string;
@@ -120,6 +121,8 @@ export const useLibrary = create<Library>((set, get) => ({
   async forgetKeptWeights(versionId) {
     await api.forgetKeptWeights(versionId);
     await get().refresh();
+    void useEngine.getState().refreshStatus(); // a container started from them was stopped
+
   },
   async deleteModels(modelIds) {
     const failed: Array<{ modelId: string; error: ErrorInfo }> = [];

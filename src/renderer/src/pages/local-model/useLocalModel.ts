@@ -3,7 +3,8 @@ import type { DiskUsage, Example, Model, Version } from '../../../../shared/doma
 import type { ErrorInfo } from '../../../../shared/errors';
 import { api } from '../../api';
 import { errorInfo } from '../../lib/errors';
-import { keptByVersion } from '../../lib/weights';
+import { keptByVersion } from '../../lib/library';
+import { useEngine } from '../../state/engine';
 
 export interface LocalModelData {
   model: Model | null;
@@ -45,6 +46,7 @@ export function useLocalModel(modelId: string): LocalModelData {
     async (versionId: string) => {
       await api.forgetKeptWeights(versionId);
       await reload();
+      void useEngine.getState().refreshStatus(); // a container started from them was stopped
     },
     [reload],
   );

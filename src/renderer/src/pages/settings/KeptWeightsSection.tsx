@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { KeptWeightsInfo } from '../../../../shared/domain';
 import { api } from '../../api';
 import { errorInfo } from '../../lib/errors';
-import { keptSummary } from '../../lib/weights';
+import { keptSummary } from '../../lib/library';
 import { useNavigation } from '../../state/navigation';
 
 /** The keepWeights setting, what is kept now in all, and the way to the Library, where each version's can be forgotten. */
@@ -20,9 +20,8 @@ export function KeptWeightsSection({ checked, onChange }: { checked: boolean; on
         <input type="checkbox" checked={checked} onChange={(e) => onChange(e.target.checked)} /> Keep downloaded weights
       </label>
       <p className="help">
-        What a model's setup downloads (its weights) is kept for the next start of the same version, which then skips the download, starts faster
-        and works offline; kept only while Docker's disk has room. Off: every start downloads again, and what is kept stays unused until you forget
-        it.
+        Keeps what a model's setup downloads (its weights) for the next start of the same version, which then skips the download, starts faster and
+        works offline (only while Docker's disk has room; turned off, every start downloads again).
       </p>
       <div className="row">
         <p className="small" role="status" data-testid="kept-weights-summary">
