@@ -7,8 +7,8 @@ const COLUMNS: Array<{ key: SortKey; label: string; numeric?: boolean }> = [
   { key: 'name', label: 'Model' },
   { key: 'versions', label: 'Versions', numeric: true },
   { key: 'size', label: 'Size', numeric: true },
-  { key: 'kept', label: 'Kept weights', numeric: true },
   { key: 'lastUsed', label: 'Last used' },
+  { key: 'kept', label: 'Kept weights', numeric: true },
   { key: 'warm', label: 'Now' },
   { key: 'server', label: 'Server' },
 ];

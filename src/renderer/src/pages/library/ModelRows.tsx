@@ -32,10 +32,10 @@ export function ModelRows({ row, status }: { row: LibraryRow; status: EngineStat
           </button>
         </td>
         <td className="num">{formatBytes(row.sizeBytes)}</td>
+        <td title={row.lastUsed ?? undefined}>{row.lastUsed ? formatAgo(row.lastUsed) : <span className="muted">never</span>}</td>
         <td className="num" data-testid="kept-weights-column" title="What the versions' setups downloaded, kept for their next start">
           {row.keptBytes === null ? <span className="muted">—</span> : formatBytes(row.keptBytes)}
         </td>
-        <td title={row.lastUsed ?? undefined}>{row.lastUsed ? formatAgo(row.lastUsed) : <span className="muted">never</span>}</td>
         <td>
           <WarmBadge warm={warm} />
         </td>
