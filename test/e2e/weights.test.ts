@@ -90,6 +90,8 @@ describe('kept weights in the window', { timeout: 180_000 }, () => {
     await nav(page, 'Library');
     const model = page.locator(`tbody[data-model-id="${MODEL}"]`);
     await expect.poll(() => model.getByTestId('kept-weights-column').textContent()).toBe(size);
+    // The kept image carries the version's Cog labels, yet it is no model of its own.
+    expect(await page.locator('tbody[data-model-id*="cogdesk-weights"]').count()).toBe(0);
     const others = page.locator(`tbody[data-model-id]:not([data-model-id="${MODEL}"])`);
     expect(await others.count()).toBeGreaterThan(0); // the other fixture images are listed too, with none kept
     expect(await others.first().getByTestId('kept-weights-column').textContent()).toBe('—');

@@ -1,7 +1,8 @@
 /**
  * Local models from Docker's images: every tagged image with Cog labels (`run.cog.openapi_schema`, or the
  * older `org.cogmodel.openapi_schema`) is a local model version, whether `cog build` made it, it was
- * pulled, or tagged by hand. A scan lists the ones the library does not know yet.
+ * pulled, or tagged by hand (kept weights excepted: they are a version's, not a model). A scan lists the ones
+ * the library does not know yet.
  */
 import type Docker from 'dockerode';
 import type { LocalImageScan, Version } from '../../shared/domain';
@@ -9,6 +10,7 @@ import { dockerErrorToCogdesk, dockerTarget } from './docker/connection';
 import { isImageRef, parseImageRef } from './docker/image-ref';
 import { COG_LABELS } from './docker/labels';
 import { registerImage } from './models';
+import { WEIGHTS_LABELS } from './runner/weights';
 import type { Store } from './store';
 
 /**
@@ -33,6 +35,8 @@ export async function scanLocalImages(docker: Docker, store: Store): Promise<Loc
   const added: Version[] = [];
   const skipped: LocalImageScan['skipped'] = [];
   for (const image of images) {
+    // Kept weights carry their version's Cog labels but are no model of their own (runner/weights.ts).
+    if (image.Labels?.[WEIGHTS_LABELS.version]) continue;
     if (store.library.findVersionByImage(image.Id)) continue;
     const tag = (image.RepoTags ?? []).find((t) => t && t !== '<none>:<none>' && isImageRef(t));
     if (!tag) continue;

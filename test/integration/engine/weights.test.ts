@@ -158,6 +158,10 @@ describe('weights a setup downloads are kept for the next start', () => {
       const p = await core.waitForPrediction((await core.createPrediction({ version: version.id, input: { text: 'after' } })).id);
       expect(p.status, p.error ?? '').toBe('succeeded');
       expect(requestCount() - before).toBe(2); // downloaded afresh
+      // What it kept is a version's, never a model of its own in the library.
+      await core.scanLocalImages();
+      expect((await core.listModels()).map((m) => m.id).filter((id) => id.includes('cogdesk-weights'))).toEqual([]);
+      await core.forgetKeptWeights(version.id);
     } finally {
       await core.close();
       cleanKilled();
