@@ -70,7 +70,9 @@ export function createPredictionService(d: PredictionDeps): PredictionService {
       const schema = d.library.schemaOf(version);
       // Local paths: any from the CLI (the person names their own files); from the window or the local API
       // only files Cogdesk keeps for predictions (uploads, kept inputs, outputs), never its secrets or database.
-      const roots = request.source === 'cli' ? undefined : await inputRoots(paths);
+      // (Resolved only for a model that takes files: three realpath calls are a tenth of a warm prediction.)
+      const hasFiles = schema.inputs.some((f) => f.isFile || f.items?.isFile);
+      const roots = request.source === 'cli' || !hasFiles ? undefined : await inputRoots(paths);
       const { stored, sent } = await prepareInput(schema, request.input, paths.inputs, roots);
       assertValidInput(schema, sent);
       await d.engine.ready();
