@@ -69,12 +69,18 @@ describe('the objects of the local API against the fields the official clients r
       next = more.next as string | null;
     }
     expect(all.length).toBe(5);
+    // Each model's run_count is its runs in the history here: together, the whole history.
+    let runs = 0;
     for (const m of all) {
       const model = await get('Model', 'GET', `/v1/models/${m.owner}/${m.name}`);
       expect(model.run_count).toEqual(expect.any(Number));
+      runs += model.run_count as number;
       const versions = await get('Page<Version>', 'GET', `/v1/models/${m.owner}/${m.name}/versions`);
       for (const version of versions.results as Array<{ id: string }>) await get('Version', 'GET', `/v1/models/${m.owner}/${m.name}/versions/${version.id}`);
     }
+    const history = (await core.listPredictions({ limit: 1000 })).length;
+    expect(history).toBeGreaterThan(0);
+    expect(runs).toBe(history);
   });
 
   it('files, hardware, the account and the webhook secret', async () => {

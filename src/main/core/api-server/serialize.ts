@@ -173,7 +173,7 @@ export class Serializer {
       license_url: null,
       cover_image_url: null,
       is_official: false,
-      // Replicate's count of runs in the cloud; the clients require the field (test/fixtures/client-fields.json).
+      // Runs of this model here (the history's count); the clients require the field (test/fixtures/client-fields.json).
       run_count: runCount,
       default_example: defaultExample,
       latest_version: latest ? this.version(latest) : null,

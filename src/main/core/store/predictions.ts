@@ -158,6 +158,11 @@ export class PredictionStore {
     return stmt.all(...where.args, limit) as PredictionRow[];
   }
 
+  /** How many predictions a model has in the history (a model's `run_count` in the local API). */
+  countForModel(modelId: string): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM predictions WHERE model_id = ?').get(modelId) as { n: number }).n;
+  }
+
   /** Unfinished predictions with the process that runs them (null when none was recorded). */
   unfinished(): Array<{ prediction: Prediction; runnerPid: number | null }> {
     const rows = this.db

@@ -9,7 +9,7 @@ async function modelJson(ctx: RequestContext, s: ServerState, m: Model): Promise
   const latest = m.latestVersionId ? await s.core.getVersion(m.latestVersionId) : null;
   const example = (await s.core.listExamples(m.id).catch(() => [])).find((e) => e.isDefault);
   const defaultExample = example ? await s.serializer.prediction(example.prediction, ctx.links) : null;
-  return s.serializer.model(m, ctx.links, latest, defaultExample);
+  return s.serializer.model(m, ctx.links, latest, defaultExample, s.core.store.predictions.countForModel(m.id));
 }
 
 const offsetCursor = (n: number) => Buffer.from(String(n)).toString('base64url');
