@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createCore } from '../src/main/core';
 import { fixtureImage } from '../test/helpers/fixtures';
-import { ms, percentile, table } from './stats';
+import { healthReady, ms, percentile, table } from './stats';
 
 const { values: args } = parseArgs({
   options: { warm: { type: 'string', default: '200' }, cold: { type: 'string', default: '15' }, pull: { type: 'string', default: '3' } },
@@ -34,18 +34,6 @@ function post(url: string, body: unknown): Promise<number> {
     });
     req.on('error', reject);
     req.end(payload);
-  });
-}
-/** One health check with plain http (the same client stack the engine uses). */
-function healthReady(url: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = http.get(url, { timeout: 1000 }, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => (body += c.toString()));
-      res.on('end', () => resolve(body.includes('"READY"')));
-    });
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(false));
   });
 }
 

@@ -10,7 +10,6 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +20,7 @@ import { homePaths } from '../src/main/core/paths';
 import { WEIGHTS_LABELS } from '../src/main/core/runner/weights';
 import { fixtureImage } from '../test/helpers/fixtures';
 import { startWeightsServer } from '../test/helpers/weights-server';
-import { ms, percentile, table } from './stats';
+import { healthReady, ms, percentile, table } from './stats';
 
 const { values: args } = parseArgs({ options: { mb: { type: 'string', default: '200' }, starts: { type: 'string', default: '7' } } });
 const MB = Number(args.mb);
@@ -30,17 +29,6 @@ const dockerApi = new Docker({ socketPath: '/var/run/docker.sock' });
 const docker = (...a: string[]) => execFileSync('docker', a, { encoding: 'utf8' }).trim();
 const sleep = (n: number) => new Promise((r) => setTimeout(r, n));
 
-function healthReady(url: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = http.get(url, { timeout: 1000 }, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => (body += c.toString()));
-      res.on('end', () => resolve(body.includes('"READY"')));
-    });
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(false));
-  });
-}
 
 /** From "run" to READY (the prediction leaves `starting`), through a fresh core: always a cold start. */
 async function coldStart(home: string): Promise<{ ms: number; logs: string }> {

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { HardwareOverview } from '../../../src/shared/hardware';
 import { registerHardwareCommands } from '../../../src/main/cli/hardware';
-import { TOOLKIT_INSTALL_URL, TOOLKIT_MISSING } from '../../../src/main/core/hardware/docker-gpu';
+import { TOOLKIT_INSTALL_URL, TOOLKIT_MISSING } from '../../../src/main/core/hardware/gpu-request';
 import { homePaths } from '../../../src/main/core/paths';
 import { openStore } from '../../../src/main/core/store';
 import { fixtureImage } from '../../helpers/fixtures';

@@ -10,15 +10,12 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CogdeskError } from '../../../src/shared/errors';
 import { LABELS } from '../../../src/main/core/docker/containers';
 import {
-  TOOLKIT_INSTALL_URL,
-  TOOLKIT_MISSING,
   checkContainerGpu,
-  classifyGpuStartError,
   dockerGpuSupport,
-  gpuDeviceRequests,
   probeDockerGpu,
   runCheckContainer,
 } from '../../../src/main/core/hardware/docker-gpu';
+import { TOOLKIT_INSTALL_URL, TOOLKIT_MISSING, classifyGpuStartError, gpuDeviceRequests } from '../../../src/main/core/hardware/gpu-request';
 import { docker } from '../../helpers/core';
 import { fixtureImage } from '../../helpers/fixtures';
 

@@ -1,13 +1,8 @@
 /** Docker's GPU requests, the hints of GET /info, and the engine's exact refusals turned into errors. */
 import { describe, expect, it } from 'vitest';
 import { CogdeskError } from '../../../src/shared/errors';
-import {
-  TOOLKIT_INSTALL_URL,
-  TOOLKIT_MISSING,
-  classifyGpuStartError,
-  gpuDeviceRequests,
-  gpuSupportFromInfo,
-} from '../../../src/main/core/hardware/docker-gpu';
+import { gpuSupportFromInfo } from '../../../src/main/core/hardware/docker-gpu';
+import { TOOLKIT_INSTALL_URL, TOOLKIT_MISSING, classifyGpuStartError, gpuDeviceRequests } from '../../../src/main/core/hardware/gpu-request';
 
 /** An error as dockerode gives it for the engine's 500 answer. */
 const engineError = (message: string) =>

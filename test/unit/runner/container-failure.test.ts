@@ -7,7 +7,7 @@ describe('why a container stopped answering', () => {
     const gone = new Docker({ socketPath: '/nonexistent/docker.sock' });
     const why = await explainContainerFailure(gone, 'abc', 100);
     expect(why.alive).toBe(false);
-    expect(why.message).toMatch(/Docker stopped answering during the prediction/);
+    expect(why.message).toMatch(/Docker stopped answering during the prediction.*Start Docker again/);
     expect(why.message).not.toMatch(/exit code|setup/);
   });
 });

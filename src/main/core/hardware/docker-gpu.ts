@@ -23,19 +23,6 @@ import {
 } from './gpu-request';
 import { parseGpuList } from './nvidia-smi';
 
-// The GPU request and the refusal's classifier live in gpu-request.ts (docker/containers.ts needs them
-// without this file); they stay importable from here, the GPU side's one door.
-export {
-  CDI_SPEC_FIX,
-  classifyGpuStartError,
-  gpuDeviceRequests,
-  TOOLKIT_FIX,
-  TOOLKIT_INSTALL_URL,
-  TOOLKIT_MISSING,
-  type GpuErrorContext,
-  type GpuSelection,
-} from './gpu-request';
-
 /** The parts of `GET /info` (and `GET /version`) that say something about GPUs. */
 export interface EngineInfo {
   ServerVersion?: string;

@@ -23,18 +23,20 @@ export { checkFit, requirementFromCogConfig, requirementFromSku } from './fit';
 export {
   gpuSupportFromInfo,
   dockerGpuSupport,
-  gpuDeviceRequests,
-  classifyGpuStartError,
   checkContainerGpu,
   probeDockerGpu,
   runCheckContainer,
-  TOOLKIT_INSTALL_URL,
-  TOOLKIT_MISSING,
-  type GpuSelection,
-  type GpuErrorContext,
   type EngineInfo,
   type EngineVersion,
   type ProbeOptions,
   type SupportOptions,
 } from './docker-gpu';
+export {
+  classifyGpuStartError,
+  gpuDeviceRequests,
+  TOOLKIT_INSTALL_URL,
+  TOOLKIT_MISSING,
+  type GpuErrorContext,
+  type GpuSelection,
+} from './gpu-request';
 export { hardwareOverview, missingParts, type OverviewOptions } from './overview';

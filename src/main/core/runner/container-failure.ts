@@ -24,7 +24,7 @@ export async function explainContainerFailure(docker: Docker, containerId: strin
   if (!engineUp) {
     return {
       alive: false,
-      message: "Docker stopped answering during the prediction (the engine was stopped or restarted), and the model's container went with it.",
+      message: "Docker stopped answering during the prediction (the engine was stopped or restarted), and the model's container went with it. Start Docker again, then run the prediction again.",
     };
   }
   const deadline = Date.now() + settleMs;
@@ -33,14 +33,16 @@ export async function explainContainerFailure(docker: Docker, containerId: strin
     await sleep(100);
     state = await containerState(docker, containerId);
   }
-  if (!state) return { alive: false, message: "The model's container was removed during the prediction." };
+  if (!state) return { alive: false, message: "The model's container was removed during the prediction. Run it again: a fresh container starts." };
   if (state.running) {
-    return { alive: true, message: "The connection to the model's container broke during the prediction, though the container still runs." };
+    return { alive: true, message: "The connection to the model's container broke during the prediction, though the container still runs. Run it again." };
   }
   const how = state.oomKilled ? 'out of memory' : SIGNALS[state.exitCode];
   return {
     alive: false,
-    message: `The model's container stopped during the prediction (exit code ${state.exitCode}${how ? `, ${how}` : ''}).`,
+    message: `The model's container stopped during the prediction (exit code ${state.exitCode}${how ? `, ${how}` : ''}). ${
+      state.oomKilled ? 'Give Docker more memory (or run a smaller input), then run it again.' : 'Run it again: a fresh container starts.'
+    }`,
   };
 }
 
