@@ -15,7 +15,7 @@ import { fixtureImage } from '../helpers/fixtures';
 import { startBridge, type TestBridge } from './bridge/server';
 import { openApp, screenshot, type Browser } from './helpers/browser';
 import { ensureLocalImage, pushFreshVariant } from './helpers/images';
-import { nav, progressSeen, recordProgress, versionRows } from './helpers/page';
+import { nav, pickModel as pickModelById, progressSeen, recordProgress, versionRows } from './helpers/page';
 
 const RUN = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 const ECHO_NAME = `echo-${RUN}`;
@@ -32,8 +32,7 @@ async function pickModel(idEnd: string): Promise<void> {
   const select = page.getByLabel('Model', { exact: true });
   const value = (await select.locator('option').allTextContents()).find((id) => id.endsWith(idEnd)) ?? '';
   expect(value, `a model ending in ${idEnd}`).not.toBe('');
-  await select.selectOption(value);
-  await page.locator(`[data-field]`).first().waitFor();
+  await pickModelById(page, value);
 }
 
 async function waitForStatus(status: string, timeout = 60_000): Promise<void> {

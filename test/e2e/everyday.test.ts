@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureImage, OPEN_REGISTRY } from '../helpers/fixtures';
 import { startBridge, type TestBridge } from './bridge/server';
 import { openApp, screenshot, type Browser } from './helpers/browser';
-import { nav, setEnv } from './helpers/page';
+import { nav, pickModel, setEnv } from './helpers/page';
 
 let restoreEnv: (() => void) | undefined;
 let home: string;
@@ -39,11 +39,6 @@ afterAll(async () => {
   if (home) rmSync(home, { recursive: true, force: true });
 });
 
-async function pickModel(id: string): Promise<void> {
-  await page.getByLabel('Model', { exact: true }).selectOption(id);
-  await page.locator('[data-field]').first().waitFor();
-}
-
 /** Clicks a Copy as code button and answers what it put on the clipboard. */
 async function copyCode(where: 'local API' | 'Replicate', language: 'curl' | 'JavaScript' | 'Python'): Promise<string> {
   await page.evaluate("navigator.clipboard.writeText('')");
@@ -61,7 +56,7 @@ describe('the everyday window', () => {
     await page.locator('[data-model-id="fixtures/echo"]').waitFor();
     const echo = (await bridge.core.listVersions('fixtures/echo'))[0];
     await nav(page, 'Playground');
-    await pickModel('fixtures/echo');
+    await pickModel(page, 'fixtures/echo');
     await page.locator('textarea#field-text').fill("it's a fox");
 
     const js = await copyCode('local API', 'JavaScript');
@@ -80,7 +75,7 @@ describe('the everyday window', () => {
     expect(curl).toContain(`"version": "${echo.id}"`);
 
     // A picked file goes as its data: URI.
-    await pickModel('fixtures/file');
+    await pickModel(page, 'fixtures/file');
     await page.locator('input#field-image').setInputFiles({ name: 'hello.txt', mimeType: 'text/plain', buffer: Buffer.from('hello file') });
     await page.locator('[data-field="image"]').getByText('hello.txt').first().waitFor();
     const withFile = await copyCode('local API', 'JavaScript');

@@ -21,7 +21,7 @@ import { fixtureImage, OPEN_REGISTRY } from '../helpers/fixtures';
 import { startWeightsServer, type WeightsServer } from '../helpers/weights-server';
 import { startBridge, type TestBridge } from './bridge/server';
 import { openApp, screenshot, type Browser } from './helpers/browser';
-import { nav, setEnv, versionRows } from './helpers/page';
+import { nav, pickModel, setEnv, versionRows } from './helpers/page';
 
 const MODEL = 'fixtures/weights';
 let restoreEnv: (() => void) | undefined;
@@ -64,10 +64,8 @@ async function versionCell(n: number): Promise<string | null> {
 /** Runs the weights model from the Playground and waits for it to succeed. */
 async function runInPlayground(text: string): Promise<void> {
   await nav(page, 'Playground');
-  await page.getByLabel('Model', { exact: true }).selectOption(MODEL);
-  // The weights model's form, loaded (not the form of the model shown before).
-  await expect.poll(() => page.locator('#pick-version').inputValue()).toBe(version.id);
-  await expect.poll(() => page.getByText("Loading the model's form…").count()).toBe(0);
+  await pickModel(page, MODEL);
+  expect(await page.locator('#pick-version').inputValue()).toBe(version.id);
   await page.locator('#field-text').fill(text);
   expect(await page.locator('#field-text').inputValue()).toBe(text);
   await page.getByRole('button', { name: 'Run', exact: true }).click();

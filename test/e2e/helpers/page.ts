@@ -13,6 +13,15 @@ export async function nav(page: Page, name: string): Promise<void> {
 }
 
 /**
+ * Picks a model in the Playground's model select and waits for ITS form, loaded: until then a fill could
+ * land in the form shown before, which the loaded one replaces.
+ */
+export async function pickModel(page: Page, modelId: string): Promise<void> {
+  await page.getByLabel('Model', { exact: true }).selectOption(modelId);
+  await page.locator(`form[aria-label="Input"][data-model-id="${modelId}"][aria-busy="false"]`).waitFor();
+}
+
+/**
  * A local model's version rows in the Library's table (opened first: the table shows one row per model);
  * one version's row when `versionId` is given.
  */

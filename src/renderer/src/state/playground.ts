@@ -42,6 +42,8 @@ interface Playground {
 }
 
 let checkSeq = 0;
+/** Only the last open() shows its form: an earlier, slower one (the first model, then a pick) never wins. */
+let openSeq = 0;
 let checkTimer: ReturnType<typeof setTimeout> | undefined;
 
 /** The Playground: one version's form, its drafts and errors, and the prediction it ran. */
@@ -81,17 +83,21 @@ export const usePlayground = create<Playground>((set, get) => {
     predictionId: null,
 
     async open(route) {
+      const mine = ++openSeq;
+      const latest = () => mine === openSeq;
       set({ loading: true, loadError: null });
       try {
         const shown = route.predictionId ? (usePredictions.getState().byId[route.predictionId] ?? (await usePredictions.getState().fetch(route.predictionId))) : null;
         let modelId = route.modelId ?? shown?.modelId ?? get().modelId;
         if (!modelId) modelId = (await api.listModels())[0]?.id ?? null;
+        if (!latest()) return;
         if (!modelId) {
           set({ loading: false, modelId: null, version: null, schema: null, fields: [], predictionId: null });
           return;
         }
         const versionId = route.versionId ?? shown?.versionId ?? (modelId === get().modelId ? get().version?.id : undefined) ?? (await api.listVersions(modelId))[0]?.id;
         const version = versionId ? await api.getVersion(versionId) : null;
+        if (!latest()) return;
         if (!version) {
           set({
             loading: false,
@@ -125,6 +131,7 @@ export const usePlayground = create<Playground>((set, get) => {
             input = example.prediction.input;
           }
         }
+        if (!latest()) return;
         clearTimeout(checkTimer);
         checkSeq++;
         set({
@@ -144,7 +151,7 @@ export const usePlayground = create<Playground>((set, get) => {
         });
         scheduleCheck();
       } catch (e) {
-        set({ loading: false, loadError: errorInfo(e), fields: [], schema: null });
+        if (latest()) set({ loading: false, loadError: errorInfo(e), fields: [], schema: null });
       }
     },
 

@@ -58,7 +58,13 @@ export function PlaygroundPage({ route }: { route: Route }) {
       {pg.loading && <Loading text="Loading the model's form…" />}
       {pg.loadError && <ErrorNotice error={pg.loadError} />}
       <div className="playground">
-        <form className="panel" aria-label="Input" onSubmit={(e) => void submit(e)} onKeyDown={onKeyDown} noValidate>
+        <form
+          className="panel"
+          aria-label="Input"
+          aria-busy={pg.loading}
+          data-model-id={pg.version?.modelId}
+          data-version-id={pg.version?.id}
+          onSubmit={(e) => void submit(e)} onKeyDown={onKeyDown} noValidate>
           <div className="section-head">
             <h2>Input</h2>
             {pg.version && <PrefillNote prefill={pg.prefill} />}
