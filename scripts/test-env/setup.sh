@@ -359,6 +359,7 @@ for dir in "$FIXTURES_DIR"/*/; do
   count=$((count + 1))
 done
 [ "$count" -gt 0 ] || die "no fixtures under $FIXTURES_DIR"
+node "$HERE/managed-weights.mjs" "$OPEN_REGISTRY" || die "the managed-weights fixture (an OCI index with weights) failed"
 
 # echo again, behind basic auth.
 [ -n "${HASHES[echo]:-}" ] || die "the echo fixture ($FIXTURES_DIR/echo) is missing"
