@@ -14,6 +14,13 @@ REPO_ROOT=$(cd "$HERE/../.." && pwd)
 HELPER="$HERE/lib/testenv.py"
 DOCKERFILE="$HERE/fixture.Dockerfile"
 SERVER_PY="$REPO_ROOT/test/fixtures/cog-server/server.py"
+# The newer servers (fixture.conf server=coglet|go): their modules beside server.py, and their Dockerfile.
+SERVER_DIR="$REPO_ROOT/test/fixtures/cog-server"
+MODERN_DOCKERFILE="$HERE/fixture-modern.Dockerfile"
+MODERN_SOURCES=(modern.py coglet_server.py go_server.py)
+# What the newer-server fixture images say they were built with.
+COGLET_VERSION=0.22.0
+GO_RUNTIME_COG_VERSION=0.16.8
 FIXTURES_DIR="$REPO_ROOT/test/fixtures/cog-images"
 
 STATE_DIR=/var/lib/cogdesk-test
@@ -261,6 +268,12 @@ fixture_hash() { # fixture dir
       echo "== $(basename "$f")"
       cat "$f"
     done
+    # Only newer-server fixtures depend on these (the legacy fixtures' hashes stay as they were).
+    if [ -n "$(conf_value "$1/fixture.conf" server)" ]; then
+      echo "== modern coglet=$COGLET_VERSION go=$GO_RUNTIME_COG_VERSION"
+      cat "$MODERN_DOCKERFILE"
+      for f in "${MODERN_SOURCES[@]}"; do cat "$SERVER_DIR/$f"; done
+    fi
   } | sha256sum | cut -d' ' -f1
 }
 
@@ -292,17 +305,43 @@ build_fixture() { # name dir predictor labels hash ref
     [ -f "$dir/openapi-label.txt" ] || die "$dir/openapi-label.txt missing (the broken schema label)"
     label_args+=(--label "run.cog.openapi_schema=$(cat "$dir/openapi-label.txt")" --label "run.cog.config=$config"
       --label "run.cog.version=0.15.5") ;;
+  coglet)
+    # A coglet image: built by Cog >= 0.17, with coglet in its pip freeze.
+    label_args+=(--label "run.cog.openapi_schema=$schema" --label "run.cog.config=$config"
+      --label "run.cog.version=$COGLET_VERSION"
+      --label "run.cog.pip_freeze=coglet==$COGLET_VERSION
+cog==$COGLET_VERSION
+typing_extensions==4.12.2") ;;
+  go)
+    # A Go cog-runtime image: cog.yaml says build.cog_runtime: true (env R8_COG_VERSION=coglet, from fixture.conf).
+    label_args+=(--label "run.cog.openapi_schema=$schema" --label "run.cog.config=$config"
+      --label "run.cog.version=$GO_RUNTIME_COG_VERSION") ;;
   none) ;;
-  *) die "$dir/fixture.conf: unknown labels=$labels (current|legacy|bad|none)" ;;
+  *) die "$dir/fixture.conf: unknown labels=$labels (current|legacy|bad|coglet|go|none)" ;;
   esac
   ctx=$(mktemp -d /var/tmp/cogdesk-fixture.XXXXXX)
-  cp "$DOCKERFILE" "$ctx/Dockerfile"
+  local server main
+  local -a build_args=()
+  server=$(conf_value "$dir/fixture.conf" server)
   cp "$SERVER_PY" "$ctx/server.py"
   cp "$dir/openapi.json" "$ctx/openapi.json"
+  case "$server" in
+  "") cp "$DOCKERFILE" "$ctx/Dockerfile" ;;
+  coglet | go)
+    main=coglet_server.py
+    [ "$server" = go ] && main=go_server.py
+    cp "$MODERN_DOCKERFILE" "$ctx/Dockerfile"
+    for f in "${MODERN_SOURCES[@]}"; do cp "$SERVER_DIR/$f" "$ctx/$f"; done
+    sed -n 's/^env=//p' "$dir/fixture.conf" | while IFS= read -r kv; do printf 'ENV %s\n' "$kv"; done >>"$ctx/Dockerfile"
+    build_args+=(--build-arg "COG_FIXTURE_MAIN=$main") ;;
+  *)
+    rm -rf "$ctx"
+    die "$dir/fixture.conf: unknown server=$server (coglet|go, or none for the legacy server)" ;;
+  esac
   local old_id
   old_id=$(docker image inspect --format '{{.Id}}' "$ref" 2>/dev/null || true)
   log "building $ref"
-  if ! docker build --pull=false -t "$ref" --build-arg "COG_FIXTURE_PREDICTOR=$predictor" "${label_args[@]}" "$ctx" \
+  if ! docker build --pull=false -t "$ref" --build-arg "COG_FIXTURE_PREDICTOR=$predictor" "${build_args[@]}" "${label_args[@]}" "$ctx" \
     >"$LOG_DIR/build-$name.log" 2>&1; then
     rm -rf "$ctx"
     tail -n 20 "$LOG_DIR/build-$name.log" >&2

@@ -20,7 +20,13 @@ export const FIXTURE_MANIFEST = process.env.COGDESK_FIXTURES ?? '/var/lib/cogdes
  *   /work/shared/reference/cog-v0.15.5/predict.py.txt, labelled like Cog 0.15.5 (`run.cog.*`);
  * - legacy: echo labelled only with the Cog <= 0.8 names (`org.cogmodel.*`, cog_version 0.8.6);
  * - no-labels: echo without any Cog label;
- * - bad-schema: echo whose `run.cog.openapi_schema` label is truncated, not JSON.
+ * - bad-schema: echo whose `run.cog.openapi_schema` label is truncated, not JSON;
+ * - coglet-<predictor> and go-<predictor> (echo, stream, file, fail, setup-fail, slow-setup): the same
+ *   predictors served like Rust coglet 0.22 (test/fixtures/cog-server/coglet_server.py) and like the Go
+ *   cog-runtime (go_server.py), labelled as those images are. Their echo also takes `sleep` (seconds) and
+ *   `crash` (the worker dies: coglet turns UNHEALTHY, the Go runtime DEFUNCT);
+ * - coglet-echo-c4: coglet echo with COG_MAX_CONCURRENCY=4 (and `concurrency.max: 4` in run.cog.config);
+ * - coglet-slow-health: coglet echo whose health check takes 2.5 s once READY.
  */
 export type FixtureName =
   | 'echo'
@@ -34,7 +40,52 @@ export type FixtureName =
   | 'legacy'
   | 'no-labels'
   | 'bad-schema'
-  | 'gpu';
+  | 'gpu'
+  | `${'coglet' | 'go'}-${GenerationPredictor}`
+  | 'coglet-echo-c4'
+  | 'coglet-slow-health';
+
+/** The predictors every Cog server generation has a fixture image of. */
+export type GenerationPredictor = 'echo' | 'stream' | 'file' | 'fail' | 'setup-fail' | 'slow-setup';
+
+/** The three Cog servers inside model images (reference/cog-generations.md). */
+export type CogGeneration = 'python' | 'coglet' | 'go';
+
+export interface CogServerFixture {
+  generation: CogGeneration;
+  /** For test names. */
+  label: string;
+  /** The fixture image of a predictor served by this generation. */
+  image: (predictor: GenerationPredictor) => string;
+}
+
+/**
+ * The legacy Python server (Cog 0.15.5), Rust coglet 0.22 and the Go cog-runtime, for suites that exercise
+ * the container protocol: `describe.each(COG_SERVERS)('... ($label)', (server) => ...)`.
+ */
+export const COG_SERVERS: readonly CogServerFixture[] = [
+  { generation: 'python', label: 'Python server (Cog 0.15.5)', image: (p) => fixtureImage(p) },
+  { generation: 'coglet', label: 'Rust coglet 0.22', image: (p) => fixtureImage(`coglet-${p}`) },
+  { generation: 'go', label: 'Go cog-runtime', image: (p) => fixtureImage(`go-${p}`) },
+];
+
+/**
+ * What a coglet or Go fixture container counts (a fixture-only route, `GET /_fixture/stats`; real servers
+ * have none): predictions in flight now, the most in flight at once, and how many ran. `DELETE` resets it.
+ */
+export interface FixtureStats {
+  inflight: number;
+  max_inflight: number;
+  total: number;
+  max_concurrency: number;
+}
+
+/** Reads (or with reset, resets and reads) a coglet/Go fixture container's counters; `baseUrl` is its http://host:port. */
+export async function fixtureStats(baseUrl: string, reset = false): Promise<FixtureStats> {
+  const res = await fetch(new URL('/_fixture/stats', baseUrl), { method: reset ? 'DELETE' : 'GET' });
+  if (!res.ok) throw new Error(`${baseUrl}/_fixture/stats answered HTTP ${res.status}: is it a coglet or Go fixture image?`);
+  return (await res.json()) as FixtureStats;
+}
 
 /** Keys of `FixtureManifest.images`: every FixtureName plus `private-echo` (echo in the auth registry). */
 export type FixtureKey = FixtureName | 'private-echo';
@@ -66,8 +117,8 @@ export interface FixtureImage {
   imageId: string;
   /** Which built-in predictor the container runs (COG_FIXTURE_PREDICTOR). */
   predictor: 'echo' | 'stream' | 'file' | 'fail' | 'setup-fail' | 'slow-setup' | 'types' | 'weights';
-  /** Which label set the image carries. */
-  labels: 'current' | 'legacy' | 'none' | 'bad';
+  /** Which label set the image carries (coglet and go: also which server it runs). */
+  labels: 'current' | 'legacy' | 'none' | 'bad' | 'coglet' | 'go';
   requiresAuth: boolean;
   /** sha256 of the fixture's sources (label `cogdesk.fixture-hash`). */
   fixtureHash: string;
