@@ -1,6 +1,7 @@
 import { openDatabase, type Db, type OpenOptions } from './db';
 import { ExampleStore } from './examples';
 import { LibraryStore } from './library';
+import { ModelSettingsStore } from './model-settings';
 import { PredictionStore } from './predictions';
 import { EngineStateStore, SettingsStore } from './settings';
 
@@ -10,6 +11,8 @@ export interface Store {
   predictions: PredictionStore;
   examples: ExampleStore;
   settings: SettingsStore;
+  /** A person's own settings per local model (its concurrency). */
+  modelSettings: ModelSettingsStore;
   engineState: EngineStateStore;
   close(): void;
 }
@@ -23,6 +26,7 @@ export function openStore(file: string, options: OpenOptions = {}): Store {
     predictions,
     examples: new ExampleStore(db, predictions),
     settings: new SettingsStore(db),
+    modelSettings: new ModelSettingsStore(db),
     engineState: new EngineStateStore(db),
     close: () => db.close(),
   };

@@ -151,4 +151,14 @@ export const MIGRATIONS: readonly string[] = [
   DELETE FROM predictions_fts;
   INSERT OR REPLACE INTO predictions_fts (rowid, input) SELECT seq, ${inputText('input')} FROM predictions;
   `,
+
+  // 6: a person's own settings for a local model: how many predictions its container runs at once
+  // (NULL: what the image says). Goes with its model.
+  `
+  CREATE TABLE IF NOT EXISTS model_settings (
+    model_id    TEXT PRIMARY KEY REFERENCES models(id) ON DELETE CASCADE,
+    concurrency INTEGER CHECK (concurrency IS NULL OR concurrency >= 1),
+    updated_at  TEXT NOT NULL
+  );
+  `,
 ];
