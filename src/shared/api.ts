@@ -9,6 +9,7 @@ import type {
   Example,
   LocalImageScan,
   Model,
+  ModelSettings,
   Prediction,
   PredictionFile,
   PredictionQuery,
@@ -44,6 +45,10 @@ export interface CogdeskApi {
   getEngineStatus(): Promise<EngineStatus>;
   getSettings(): Promise<Settings>;
   updateSettings(patch: Partial<Settings>): Promise<Settings>;
+  /** A person's own settings for a local model, with what its image says about the same. */
+  getModelSettings(modelId: string): Promise<ModelSettings>;
+  /** Changes them (`concurrency: null` goes back to the image's); a warm container with nothing to do restarts with them. */
+  updateModelSettings(modelId: string, patch: { concurrency?: number | null }): Promise<ModelSettings>;
 
   listModels(): Promise<Model[]>;
   listVersions(modelId: string): Promise<Version[]>;
@@ -153,6 +158,8 @@ export const API_METHODS = [
   'getEngineStatus',
   'getSettings',
   'updateSettings',
+  'getModelSettings',
+  'updateModelSettings',
   'listModels',
   'listVersions',
   'getVersion',

@@ -104,7 +104,30 @@ export interface PredictionQuery {
 export interface EngineStatus {
   docker: { ok: true; version: string; apiVersion: string } | { ok: false; message: string; hint?: string };
   dataDir: string;
-  warmContainers: Array<{ versionId: string; containerId: string; url: string; busy: boolean; queued: number; runsOn: 'gpu' | 'cpu' }>;
+  warmContainers: Array<{
+    versionId: string;
+    containerId: string;
+    url: string;
+    busy: boolean;
+    /** Predictions for it, waiting or running. */
+    queued: number;
+    /** Predictions running on it now, at most `limit` at once. */
+    running?: number;
+    limit?: number;
+    runsOn: 'gpu' | 'cpu';
+  }>;
+}
+
+/** Where a model's concurrency limit comes from: the person's setting, the image's env, cog.yaml, the Go runtime's health check, or the default of 1. */
+export type ConcurrencySource = 'setting' | 'env' | 'cog-config' | 'health' | 'default';
+
+/** A person's own settings for a local model. */
+export interface ModelSettings {
+  modelId: string;
+  /** How many predictions its container runs at once; null: what the image says (else 1). */
+  concurrency: number | null;
+  /** What its newest version's image says, for the page to show beside the setting (answers only). */
+  imageConcurrency?: { limit: number; source: Exclude<ConcurrencySource, 'setting'> };
 }
 
 export interface Settings {

@@ -96,6 +96,7 @@ export function createRunEngine(o: RunEngineOptions): RunEngine {
       };
     },
     allowCpuFallback: () => store.settings.get().allowCpuFallback,
+    concurrencySetting: (versionId) => store.modelSettings.concurrencyOfVersion(versionId),
   });
   const lifecycle = new Lifecycle({
     get docker() {

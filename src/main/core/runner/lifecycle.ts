@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import type { Prediction, PredictionStatus, Version } from '../../../shared/domain';
 import { CogdeskError, toErrorInfo } from '../../../shared/errors';
-import { CogBusyError, CogConnectionError, CogHttpError } from '../cog/client';
+import { CogConnectionError, CogHttpError } from '../cog/client';
 import { explainInputDownloadError } from '../cog/input-errors';
 import type { CogPredictionResponse, WebhookEvent } from '../cog/protocol';
 import type { WebhookReceiver } from '../cog/webhooks';
@@ -13,6 +13,8 @@ import { diskFullError, isDiskFullError } from './disk-full';
 import { saveOutputFiles } from './outputs';
 import { NoWarmContainerError, type WarmContainer, type WarmPool } from './pool';
 import { PredictionRecorder, type RecordedRun } from './record';
+import { newRunning, type Running } from './running';
+import { crashedWorker, sendPrediction, StuckWorkerError } from './worker-health';
 import { fullest } from './state';
 
 export interface LifecycleDeps {
@@ -27,34 +29,8 @@ export interface LifecycleDeps {
   timeoutMs: () => number;
   /** How long a canceled prediction may take to stop before its container is stopped (default 10 s). */
   cancelGraceMs?: () => number;
-}
-
-interface Running {
-  id: string;
-  /** Re-attached after a restart: the result comes by the `completed` webhook, not a response. */
-  reattached?: boolean;
-  canceled: boolean;
-  timedOut: boolean;
-  finished: boolean;
-  container?: WarmContainer;
-  /** When it reached the container (ISO): the container's logs from then on are this prediction's. */
-  sentAt?: string;
-  live: CogPredictionResponse | null;
-  writes: Promise<unknown>;
-  done: Promise<Prediction>;
-  resolveDone: (p: Prediction) => void;
-  timer?: NodeJS.Timeout;
-  forceTimer?: NodeJS.Timeout;
-  /** Its container was stopped because the model did not stop after a cancel. */
-  forced?: boolean;
-  /** A failure found outside the request (the disk filled up): it decides how the prediction ends. */
-  failure?: CogdeskError;
-  /** Secret input values, masked wherever logs or errors are kept. */
-  secrets: readonly string[];
-  /** The input as sent, to name the input URL a model could not download. */
-  input?: Record<string, unknown>;
-  /** How the container it waited for started: said at the top of its logs. */
-  startNote?: string;
+  /** How long a container may answer BUSY with none of our predictions on it before it is restarted (default 10 s). */
+  busyGraceMs?: () => number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -149,21 +125,7 @@ export class Lifecycle {
   }
 
   private track(id: string, o: { secrets?: readonly string[]; reattached?: boolean; container?: WarmContainer }): Running {
-    let resolveDone!: (p: Prediction) => void;
-    const done = new Promise<Prediction>((r) => (resolveDone = r));
-    const run: Running = {
-      id,
-      reattached: o.reattached,
-      container: o.container,
-      canceled: false,
-      timedOut: false,
-      finished: false,
-      live: null,
-      writes: Promise.resolve(),
-      done,
-      resolveDone,
-      secrets: o.secrets ?? [],
-    };
+    const run = newRunning(id, o);
     this.running.set(id, run);
     return run;
   }
@@ -201,7 +163,7 @@ export class Lifecycle {
         run.container = container;
         run.input = input;
         // The prediction that waited for a cold start says how it went; the next ones on this container do not.
-        if (container.startNote) [run.startNote, container.startNote] = [container.startNote, undefined];
+        if (container.startNote) [run.startNote, container.startNote] = [[run.startNote, container.startNote].filter(Boolean).join('\n'), undefined];
         run.sentAt = new Date().toISOString();
         this.write(run, { status: 'processing', startedAt: run.sentAt, containerId: container.containerId });
         const hook = this.d.webhooks.register(run.id, (state) => this.onWebhook(run, state));
@@ -210,9 +172,22 @@ export class Lifecycle {
           // Cog sends them before it answers, so each one costs the prediction a round trip: a model
           // whose output does not stream gets its output with the answer, not by webhook.
           const events: WebhookEvent[] = streamsOutput ? ['output', 'logs', 'completed'] : ['logs', 'completed'];
-          const final = await this.send(run, container, { id: run.id, input, webhook: this.d.webhookBase() + hook, webhook_events_filter: events });
-          await this.finishFrom(run, final);
+          const body = { id: run.id, input, webhook: this.d.webhookBase() + hook, webhook_events_filter: events };
+          const final = await sendPrediction(container, () => container.client.predict(body), {
+            canceled: () => run.canceled,
+            busyGraceMs: this.d.busyGraceMs?.() ?? 10_000,
+          });
+          // A failure may be the worker's death (coglet: UNHEALTHY, legacy: DEFUNCT), not the model's error.
+          const crash = final.status === 'failed' && !run.canceled ? await crashedWorker(container.client, final.error) : null;
+          if (crash) await this.d.pool.discard(version.id, container.containerId, crash);
+          await this.finishFrom(run, container.broken ? { ...final, error: container.broken } : final);
         } catch (e) {
+          if (e instanceof StuckWorkerError) {
+            // It never reached the model: restart the container and send it to a fresh one.
+            run.startNote = `The model's previous container was restarted: ${e.reason}.`;
+            await this.d.pool.discard(version.id, container.containerId, `The model's worker crashed: ${e.reason}.`);
+            return 'retry';
+          }
           // Settled while the container is still this prediction's: a dead one is discarded before the next
           // prediction in the queue gets its turn, so that one starts a fresh container instead.
           await this.fail(run, version, e);
@@ -224,19 +199,6 @@ export class Lifecycle {
     } catch (e) {
       if (e instanceof NoWarmContainerError) return 'retry';
       throw e;
-    }
-  }
-
-  /** Sends the prediction; a 409 (someone else's prediction on the container) waits and tries again. */
-  private async send(run: Running, container: WarmContainer, body: Parameters<WarmContainer['client']['predict']>[0]): Promise<CogPredictionResponse> {
-    for (;;) {
-      if (run.canceled) throw new CogdeskError({ code: 'canceled', message: 'Canceled before it reached the model' });
-      try {
-        return await container.client.predict(body);
-      } catch (e) {
-        if (!(e instanceof CogBusyError) || run.canceled) throw e;
-        await sleep(250);
-      }
     }
   }
 
@@ -333,7 +295,10 @@ export class Lifecycle {
     let message = toErrorInfo(e).message;
     const container = run.container;
     const append = (text: string) => (logs += `${logs && !logs.endsWith('\n') ? '\n' : ''}${text}`);
-    if (container && (e instanceof CogConnectionError || e instanceof CogHttpError) && !run.forced) {
+    if (container?.broken && !run.forced) {
+      // Its worker crashed (found by this prediction or another on the same container): that is why.
+      message = container.broken;
+    } else if (container && (e instanceof CogConnectionError || e instanceof CogHttpError) && !run.forced) {
       // The container broke under the prediction: find out how from Docker, keep what it printed while this
       // prediction ran (never an earlier one's), and start fresh next time unless it is still healthy.
       const broke = await whyContainerBroke(this.d.docker, container, e, run.sentAt ?? null);

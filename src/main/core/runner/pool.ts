@@ -5,6 +5,7 @@ import { removeContainer, startCogContainer, type StartOptions } from '../docker
 import { checkContainerGpu } from '../hardware/docker-gpu';
 import { classifyGpuStartError } from '../hardware/gpu-request';
 import { formatBytes } from '../../../shared/format';
+import { concurrencyFromHealth, imageConcurrency, resolveConcurrency, type ConcurrencyLimit, type ConcurrencySource } from './concurrency';
 import { waitUntilReady } from './ready';
 import { seconds, type WeightsKeeper } from './weights';
 
@@ -12,15 +13,24 @@ export interface WarmContainer {
   versionId: string;
   containerId: string;
   client: CogClient;
-  /** Predictions waiting for this container (the running one included). */
+  /** Predictions for this container, waiting or running. */
   queued: number;
+  /** Predictions running on it now (at most `limit`). */
+  running: number;
+  /** How many predictions it runs at once, and who said so (concurrency.ts); the rest wait their turn. */
+  limit: number;
+  limitSource: ConcurrencySource;
   busy: boolean;
+  /** When a prediction last started or ended on it (ms since the epoch); the least recently used is stopped first. */
+  lastUsedAt: number;
   /** Where the model runs: checked from inside the container, never assumed. */
   runsOn: 'gpu' | 'cpu';
   /** Why a model that wants a GPU runs on the CPU (shown on its predictions), else undefined. */
   notice?: string;
   /** Set once the container was discarded (it died or was stopped): jobs still queued on it must start a fresh one. */
   gone?: boolean;
+  /** Why its model's worker is broken (crashed, or BUSY with nothing running), told to every prediction it takes down. */
+  broken?: string;
   /** How it started ("Started from kept weights…", "Setup wrote 4.2 GB…"), told to the prediction that waited for it. */
   startNote?: string;
 }
@@ -34,7 +44,10 @@ export class NoWarmContainerError extends Error {
 }
 
 interface Entry extends WarmContainer {
-  tail: Promise<unknown>;
+  /** Jobs waiting for a free slot, first come first served. */
+  waiters: Array<() => void>;
+  /** What the image and the server say about the limit (the person's setting is read at each turn). */
+  said: { env: number | null; config: number | null; health: number | null };
   idleTimer?: NodeJS.Timeout;
 }
 
@@ -47,11 +60,14 @@ export interface PoolOptions {
   allowCpuFallback: () => boolean;
   /** Keeps what setups download for the next cold start, and starts from it. */
   weights?: WeightsKeeper;
+  /** The person's own concurrency setting for the version's model, if any (read at each turn, so a change applies at once). */
+  concurrencySetting?: (versionId: string) => number | null;
 }
 
 /**
  * Warm containers, one per version: started on first use, reused while warm, stopped after the idle
- * timeout or at exit. Each runs one prediction at a time; the rest wait in its queue.
+ * timeout or at exit. Each runs as many predictions at once as its model allows (concurrency.ts); the
+ * rest wait in its queue, in order.
  */
 export class WarmPool {
   private readonly entries = new Map<string, Entry>();
@@ -60,14 +76,18 @@ export class WarmPool {
   constructor(private readonly o: PoolOptions) {}
 
   list(): WarmContainer[] {
-    return [...this.entries.values()].map(({ versionId, containerId, client, queued, busy, runsOn, notice }) => ({
-      versionId,
-      containerId,
-      client,
-      queued,
-      busy,
-      runsOn,
-      notice,
+    return [...this.entries.values()].map((e) => ({
+      versionId: e.versionId,
+      containerId: e.containerId,
+      client: e.client,
+      queued: e.queued,
+      running: e.running,
+      limit: this.limitOf(e).limit,
+      limitSource: this.limitOf(e).source,
+      busy: e.busy,
+      lastUsedAt: e.lastUsedAt,
+      runsOn: e.runsOn,
+      notice: e.notice,
     }));
   }
 
@@ -89,42 +109,77 @@ export class WarmPool {
 
   /** Takes over a container that is already running (started by an earlier run of Cogdesk). */
   adopt(versionId: string, containerId: string, baseUrl: string, runsOn: 'gpu' | 'cpu' = 'cpu'): WarmContainer {
-    const entry: Entry = { versionId, containerId, client: new CogClient(baseUrl), queued: 0, busy: false, runsOn, tail: Promise.resolve() };
+    const entry = this.entry({ versionId, containerId, client: new CogClient(baseUrl), runsOn, said: { env: null, config: null, health: null } });
     this.entries.set(versionId, entry);
+    // Its limit is in the container's own env (what it was started with): until read, one at a time.
+    void imageConcurrency(this.o.docker, { containerId }).then((said) => Object.assign(entry.said, said), () => undefined);
     this.armIdle(entry);
     return entry;
   }
 
-  /** Runs `job` when the container has nothing else to do; jobs run one at a time, in order. */
-  run<T>(versionId: string, job: (c: WarmContainer) => Promise<T>): Promise<T> {
+  /**
+   * Runs `job` when the container has a free slot: at most its limit at once, the rest in the order they
+   * came. `job` sees `gone` when the container was discarded while it waited.
+   */
+  async run<T>(versionId: string, job: (c: WarmContainer) => Promise<T>): Promise<T> {
     const entry = this.entries.get(versionId);
-    if (!entry) return Promise.reject(new NoWarmContainerError(versionId));
+    if (!entry) throw new NoWarmContainerError(versionId);
     entry.queued++;
     clearTimeout(entry.idleTimer);
-    const result = entry.tail.then(async () => {
+    try {
+      await this.slot(entry);
       entry.busy = true;
+      entry.lastUsedAt = Date.now();
       try {
         return await job(entry);
       } finally {
-        entry.busy = false;
-        entry.queued--;
-        if (entry.queued === 0) this.armIdle(entry);
+        entry.running--;
+        entry.busy = entry.running > 0;
+        entry.lastUsedAt = Date.now();
+        this.admit(entry);
       }
-    });
-    entry.tail = result.catch(() => undefined);
-    return result;
+    } finally {
+      entry.queued--;
+      if (entry.queued === 0) this.armIdle(entry);
+    }
+  }
+
+  /** The limit now: the person's setting for the model, else what the image and its server say, else 1. */
+  limitOf(entry: WarmContainer): ConcurrencyLimit {
+    const said = (entry as Entry).said ?? { env: null, config: null, health: null };
+    return resolveConcurrency({ setting: this.o.concurrencySetting?.(entry.versionId), ...said });
+  }
+
+  /** Takes a slot (counted in `running` at once, so two jobs never both see the last one free). */
+  private slot(entry: Entry): Promise<void> {
+    if (entry.gone || (entry.waiters.length === 0 && entry.running < this.limitOf(entry).limit)) {
+      entry.running++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => entry.waiters.push(resolve));
+  }
+
+  /** Hands free slots to the jobs waiting longest; a discarded container lets them all go (to start a fresh one). */
+  private admit(entry: Entry): void {
+    const limit = entry.gone ? Infinity : this.limitOf(entry).limit;
+    while (entry.waiters.length > 0 && entry.running < limit) {
+      entry.running++;
+      entry.waiters.shift()!();
+    }
   }
 
   /**
    * Forgets a container that died (or must be stopped) and removes it; the jobs still queued on it see
    * `gone` and the next prediction starts a fresh one.
    */
-  async discard(versionId: string, containerId: string): Promise<void> {
+  async discard(versionId: string, containerId: string, broken?: string): Promise<void> {
     const entry = this.entries.get(versionId);
     if (entry?.containerId === containerId) {
       clearTimeout(entry.idleTimer);
       entry.gone = true;
+      entry.broken ??= broken;
       this.entries.delete(versionId);
+      this.admit(entry);
     }
     await removeContainer(this.o.docker, containerId);
   }
@@ -136,14 +191,22 @@ export class WarmPool {
       all.map((e) => {
         clearTimeout(e.idleTimer);
         e.gone = true;
+        this.admit(e);
         return removeContainer(this.o.docker, e.containerId);
       }),
     );
   }
 
   private async start(versionId: string, image: string, needsGpu: boolean): Promise<Entry> {
-    const options = { ...(await this.o.startOptions(versionId, image, needsGpu)), versionId, image };
+    const [base, fromImage] = await Promise.all([this.o.startOptions(versionId, image, needsGpu), imageConcurrency(this.o.docker, { image })]);
+    const options = { ...base, versionId, image };
     const startedAt = Date.now();
+    // The server is told the limit Cogdesk keeps to (coglet reads COG_MAX_CONCURRENCY), so a person's own
+    // setting needs no new image. Not part of the kept-weights key: what setup downloads does not depend on it.
+    const said = { ...fromImage, health: null as number | null };
+    const limit = resolveConcurrency({ setting: this.o.concurrencySetting?.(versionId), ...said });
+    const withLimit = (o: StartOptions): StartOptions =>
+      limit.source === 'default' ? o : { ...o, env: { ...o.env, COG_MAX_CONCURRENCY: String(limit.limit) } };
     let notice: string | undefined;
     let started: Awaited<ReturnType<typeof startCogContainer>>;
     let kept: { imageId: string; bytes: number } | null = null;
@@ -152,12 +215,12 @@ export class WarmPool {
       kept = (await this.o.weights?.find(this.weightsKey(o)).catch(() => null)) ?? null;
       if (kept) {
         try {
-          return await startCogContainer(this.o.docker, { ...o, image: kept.imageId });
+          return await startCogContainer(this.o.docker, withLimit({ ...o, image: kept.imageId }));
         } catch {
           kept = null; // removed meanwhile, or unusable: the image itself still works
         }
       }
-      return startCogContainer(this.o.docker, o);
+      return startCogContainer(this.o.docker, withLimit(o));
     };
     let used: StartOptions = options;
     try {
@@ -173,7 +236,7 @@ export class WarmPool {
     const client = new CogClient(started.baseUrl);
     let runsOn: 'gpu' | 'cpu' = 'cpu';
     try {
-      await waitUntilReady(this.o.docker, started.id, client);
+      said.health = concurrencyFromHealth(await waitUntilReady(this.o.docker, started.id, client));
       if (options.gpus && !notice) {
         // Never claim a GPU from the request alone: look from inside the container.
         const check = await checkContainerGpu(this.o.docker, started.id);
@@ -198,10 +261,14 @@ export class WarmPool {
     const startNote = from
       ? `Started from kept weights (${formatBytes(from.bytes)}) in ${seconds(setupMs)}.`
       : ((await this.o.weights?.keep(started.id, { versionId, image, key: this.weightsKey(used), setupMs }))?.note ?? undefined);
-    const entry: Entry = { versionId, containerId: started.id, client, queued: 0, busy: false, runsOn, notice, startNote, tail: Promise.resolve() };
+    const entry = this.entry({ versionId, containerId: started.id, client, runsOn, notice, startNote, said });
     this.entries.set(versionId, entry);
     this.armIdle(entry);
     return entry;
+  }
+
+  private entry(o: Pick<Entry, 'versionId' | 'containerId' | 'client' | 'runsOn' | 'said' | 'notice' | 'startNote'>): Entry {
+    return { ...o, queued: 0, running: 0, limit: 1, limitSource: 'default', busy: false, lastUsedAt: Date.now(), waiters: [] };
   }
 
   private weightsKey(o: StartOptions): string {

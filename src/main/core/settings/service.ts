@@ -5,11 +5,12 @@
 import type { CogdeskApi } from '../../../shared/api';
 import type { DockerAccess } from '../docker/access';
 import type { HomePaths } from '../paths';
+import { createModelSettingsCalls, type ModelSettingsCalls } from '../runner/model-settings';
 import type { WarmPool } from '../runner/pool';
 import { validateSettings } from '../settings';
 import type { Store } from '../store';
 
-export type SettingsCalls = Pick<CogdeskApi, 'getSettings' | 'updateSettings' | 'getEngineStatus' | 'showDataFolder'>;
+export type SettingsCalls = Pick<CogdeskApi, 'getSettings' | 'updateSettings' | 'getEngineStatus' | 'showDataFolder'> & ModelSettingsCalls;
 
 export interface SettingsDeps {
   store: Store;
@@ -22,6 +23,8 @@ export interface SettingsDeps {
 
 export function createSettingsService(d: SettingsDeps): SettingsCalls {
   return {
+    ...createModelSettingsCalls(d),
+
     async getSettings() {
       return d.store.settings.get();
     },
@@ -42,6 +45,8 @@ export function createSettingsService(d: SettingsDeps): SettingsCalls {
           url: c.client.baseUrl,
           busy: c.busy,
           queued: c.queued,
+          running: c.running,
+          limit: c.limit,
           runsOn: c.runsOn,
         })),
       };
