@@ -79,6 +79,18 @@ export interface HardwareReport {
   reason: string | null;
   hint: string | null;
   detectedAt: string;
+  /** The highest CUDA version the driver supports; null or absent when there is no GPU or it cannot be told. */
+  driverCuda?: DriverCuda | null;
+}
+
+/** The highest CUDA version an NVIDIA driver supports, and where that was read. */
+export interface DriverCuda {
+  /** `major.minor`, e.g. `12.2`. */
+  version: string;
+  /** The driver version, e.g. `535.104.05`. */
+  driver: string | null;
+  /** nvidia-smi: the "CUDA Version" of its header; driver-table: NVIDIA's minimum-driver table for the driver version. */
+  source: 'nvidia-smi' | 'driver-table';
 }
 
 /** One of Replicate's hardware SKUs (`GET /v1/hardware` gives `[{name, sku}]`; the rest is from the pricing pages). */
@@ -138,6 +150,8 @@ export interface HardwareRequirement {
   gpuCount: number;
   /** Memory each GPU needs, in GB; null when not known (a local version only says "gpu: true"). */
   gpuMemoryGB: number | null;
+  /** The CUDA version the image was built for (`major.minor`: `build.cuda`, or the base image's CUDA_VERSION); absent when unknown. */
+  cuda?: string;
 }
 
 export type FitKind = 'gpu' | 'needs_gpu' | 'cpu' | 'unknown';
@@ -145,7 +159,8 @@ export type FitKind = 'gpu' | 'needs_gpu' | 'cpu' | 'unknown';
 export interface Fit {
   /** gpu: runs here on GPU; needs_gpu: needs a GPU this machine cannot give; cpu: CPU only; unknown: cannot tell. */
   kind: FitKind;
-  reason: 'no_gpu' | 'not_enough_memory' | 'not_enough_gpus' | 'docker_cannot_use_gpu' | null;
+  /** cuda_too_old: the image needs a newer CUDA than the driver supports (update the driver). */
+  reason: 'no_gpu' | 'not_enough_memory' | 'not_enough_gpus' | 'docker_cannot_use_gpu' | 'cuda_too_old' | null;
   requiredGB: number | null;
   requiredCount: number;
   sentence: string;

@@ -39,7 +39,9 @@ const cpuOnly = report([], 'nvidia-smi was not found (looked in PATH, /usr/lib/w
 
 describe('requirements', () => {
   it('from cog.yaml: build.gpu true needs a GPU of any size; false or absent is CPU; no label is unknown', () => {
-    expect(requirementFromCogConfig({ build: { gpu: true, cuda: '12.1' } })).toEqual({ source: 'cog-config', sku: null, gpu: true, gpuCount: 1, gpuMemoryGB: null });
+    expect(requirementFromCogConfig({ build: { gpu: true, cuda: '12.1' } })).toEqual({ source: 'cog-config', sku: null, gpu: true, gpuCount: 1, gpuMemoryGB: null, cuda: '12.1' });
+    expect(requirementFromCogConfig({ build: { gpu: true } }, ['PATH=/usr/bin', 'CUDA_VERSION=11.8.0'])).toMatchObject({ gpu: true, cuda: '11.8' });
+    expect(requirementFromCogConfig({ build: { gpu: true } })).not.toHaveProperty('cuda');
     expect(requirementFromCogConfig({ build: { gpu: false, python_version: '3.11' }, predict: 'predict.py:Predictor' }).gpu).toBe(false);
     expect(requirementFromCogConfig({ predict: 'predict.py:Predictor' }).gpu).toBe(false);
     expect(requirementFromCogConfig(null).gpu).toBeNull();

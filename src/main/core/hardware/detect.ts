@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import si from 'systeminformation';
 import type { HardwareReport, OtherGpu } from '../../../shared/hardware';
+import { queryDriverCuda } from './cuda';
 import { DEFAULT_TIMEOUT_MS, queryNvidiaGpus, type QueryOptions } from './nvidia-smi';
 
 export interface DetectOptions extends QueryOptions {
@@ -24,6 +25,10 @@ export async function detectHardware(o: DetectOptions = {}): Promise<HardwareRep
     useSi ? withTimeout(si.cpu(), timeoutMs) : Promise.resolve(null),
     useSi ? withTimeout(si.mem(), timeoutMs) : Promise.resolve(null),
   ]);
+
+  const smiPath = nvidia.report.path;
+  const driverCuda =
+    nvidia.gpus.length && smiPath ? await queryDriverCuda(smiPath, nvidia.gpus[0]!.driverVersion, timeoutMs, o.env ?? process.env) : null;
 
   let otherGpus: OtherGpu[] = [];
   // Only where the search found no nvidia-smi: systeminformation would run a present (maybe hanging) one
@@ -55,6 +60,7 @@ export async function detectHardware(o: DetectOptions = {}): Promise<HardwareRep
     reason,
     hint: nvidia.gpus.length === 0 ? nvidia.report.hint : null,
     detectedAt: new Date().toISOString(),
+    driverCuda,
   };
 }
 

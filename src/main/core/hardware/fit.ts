@@ -3,16 +3,22 @@
  * (a local version's `cog.yaml` `build.gpu`, or the hardware SKU a Replicate model runs on).
  */
 import type { DockerGpuSupport, Fit, Gpu, HardwareReport, HardwareRequirement } from '../../../shared/hardware';
+import { cudaMismatchSentence, imageCuda } from './cuda';
 import { formatGB, memoryFits } from './match';
 import { BUILTIN_SKUS, findSku, parseSku, type SkuTable } from './skus';
 
-/** From a version's `run.cog.config` (Version.cogConfig): `build.gpu: true` needs a GPU of any size. */
-export function requirementFromCogConfig(cogConfig: Record<string, unknown> | null | undefined): HardwareRequirement {
+/**
+ * From a version's `run.cog.config` (Version.cogConfig): `build.gpu: true` needs a GPU of any size, with the
+ * CUDA version of `build.cuda` (else of `CUDA_VERSION` in the image's environment `env`, when given).
+ */
+export function requirementFromCogConfig(cogConfig: Record<string, unknown> | null | undefined, env?: readonly string[] | null): HardwareRequirement {
   if (!cogConfig || typeof cogConfig !== 'object') return { source: 'cog-config', sku: null, gpu: null, gpuCount: 0, gpuMemoryGB: null };
   const build = (cogConfig as { build?: unknown }).build;
   const gpu = build && typeof build === 'object' ? (build as { gpu?: unknown }).gpu : undefined;
   // cog.yaml without `gpu` means false (Cog's default).
-  return gpu === true ? { source: 'cog-config', sku: null, gpu: true, gpuCount: 1, gpuMemoryGB: null } : { source: 'cog-config', sku: null, gpu: false, gpuCount: 0, gpuMemoryGB: null };
+  if (gpu !== true) return { source: 'cog-config', sku: null, gpu: false, gpuCount: 0, gpuMemoryGB: null };
+  const cuda = imageCuda(cogConfig, env);
+  return { source: 'cog-config', sku: null, gpu: true, gpuCount: 1, gpuMemoryGB: null, ...(cuda ? { cuda } : {}) };
 }
 
 /** From a Replicate hardware SKU (`gpu-a40-large`, `gpu-2x-l40s`, `cpu`); unknown `gpu-*` names are read as well as they can be. */
@@ -59,6 +65,8 @@ export function checkFit(report: HardwareReport, req: HardwareRequirement, docke
 
   const use = eligible.slice(0, req.gpuMemoryGB === null ? eligible.length : count);
   const on = describeGpus(use);
+  const cuda = cudaMismatchSentence(req.cuda, report.driverCuda);
+  if (cuda) return { kind: 'needs_gpu', reason: 'cuda_too_old', ...base, sentence: cuda };
   const dockerSays = docker ? dockerVerdict(docker) : null;
   if (dockerSays && !dockerSays.ok) {
     return {

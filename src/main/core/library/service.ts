@@ -11,6 +11,7 @@ import type { DockerAccess } from '../docker/access';
 import { listManagedContainers, removeContainer } from '../docker/containers';
 import { parseImageRef } from '../docker/image-ref';
 import { pullImage } from '../docker/pull';
+import { refuseCudaBeforePull } from '../hardware/cuda-gate';
 import type { EventBus } from '../events';
 import { scanLocalImages } from '../local-images';
 import { registerImage, removeVersionImage } from '../models';
@@ -75,6 +76,8 @@ export function createLibraryService(d: LibraryDeps): LibraryService {
   const pull = async (ref: string, o: PullOptions = {}): Promise<Version> => {
     const parsed = parseImageRef(ref);
     const docker = await d.access.docker();
+    // An image for a newer CUDA than the driver's is refused before anything is downloaded.
+    await refuseCudaBeforePull(parsed.full);
     // Credentials come from the user's Docker config (auths or a credential helper) inside pullImage.
     const result = await pullImage(docker, parsed.full, { onProgress: o.onProgress, signal: o.signal });
     return registerImage(docker, store, parsed.full, parsed.digest ?? result.digest);

@@ -12,6 +12,7 @@ import { CogdeskError } from '../../../shared/errors';
 import { parseVersionSchema } from '../../../shared/schema';
 import { cogLabelsFromInspect, type CogImageLabels } from '../docker/labels';
 import { pullImage } from '../docker/pull';
+import { refuseCudaBeforePull } from '../hardware/cuda-gate';
 import { replicateRegistry } from '../models';
 import type { Store } from '../store';
 import { isRemoteError } from './client';
@@ -202,6 +203,7 @@ export async function runRemoteModel(
 
 async function ensureImage(docker: Docker, ref: string, modelId: string, versionId: string, o: ResolveOptions): Promise<boolean> {
   if (await docker.getImage(ref).inspect().then(() => true, () => false)) return false;
+  await refuseCudaBeforePull(ref, { env: o.env });
   try {
     await pullImage(docker, ref, { onProgress: o.onProgress, signal: o.signal });
     return true;

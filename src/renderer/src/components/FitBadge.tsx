@@ -10,7 +10,11 @@ const TEXT: Record<FitKind, string> = {
 
 /** The short text and the full sentence for a fit check's state. */
 export function describeFit(entry: FitEntry): { kind: FitKind | 'checking'; text: string; sentence: string } {
-  if (entry.state === 'done') return { kind: entry.fit.kind, text: TEXT[entry.fit.kind], sentence: entry.fit.sentence };
+  if (entry.state === 'done') {
+    // The GPU is there, its driver is too old for the image's CUDA: the fix is a driver, not a GPU.
+    const text = entry.fit.reason === 'cuda_too_old' ? 'Needs newer driver' : TEXT[entry.fit.kind];
+    return { kind: entry.fit.kind, text, sentence: entry.fit.sentence };
+  }
   if (entry.state === 'failed') {
     const e = entry.error;
     return { kind: 'unknown', text: TEXT.unknown, sentence: `Could not check whether it fits this machine: ${e.message.replace(/[.\s]+$/, '')}.${e.hint ? ` ${e.hint}` : ''}` };
