@@ -1,5 +1,6 @@
 import { openDatabase, type Db, type OpenOptions } from './db';
 import { ExampleStore } from './examples';
+import { GpuStore } from './gpu';
 import { LibraryStore } from './library';
 import { ModelSettingsStore } from './model-settings';
 import { PredictionStore } from './predictions';
@@ -14,6 +15,8 @@ export interface Store {
   /** A person's own settings per local model (its concurrency). */
   modelSettings: ModelSettingsStore;
   engineState: EngineStateStore;
+  /** What each version holds on a GPU once warm, and the GPUs a person pinned a model to. */
+  gpu: GpuStore;
   close(): void;
 }
 
@@ -28,6 +31,7 @@ export function openStore(file: string, options: OpenOptions = {}): Store {
     settings: new SettingsStore(db),
     modelSettings: new ModelSettingsStore(db),
     engineState: new EngineStateStore(db),
+    gpu: new GpuStore(db),
     close: () => db.close(),
   };
 }

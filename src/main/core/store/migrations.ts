@@ -161,4 +161,21 @@ export const MIGRATIONS: readonly string[] = [
     updated_at  TEXT NOT NULL
   );
   `,
+
+  // 7: GPUs. The most GPU memory each version was seen to hold while warm (MiB; measured from nvidia-smi's
+  // processes), so its next cold start goes where it fits and room is made for it; and the GPUs a person
+  // pinned a model to (a JSON list of uuids, `GPU-...` or `MIG-...`). Both go with their version or model.
+  `
+  CREATE TABLE IF NOT EXISTS gpu_memory (
+    version_id  TEXT PRIMARY KEY REFERENCES versions(id) ON DELETE CASCADE,
+    used_mib    INTEGER NOT NULL CHECK (used_mib >= 0),
+    gpu_name    TEXT,
+    measured_at TEXT NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS gpu_pins (
+    model_id   TEXT PRIMARY KEY REFERENCES models(id) ON DELETE CASCADE,
+    gpu_ids    TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  `,
 ];
