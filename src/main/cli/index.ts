@@ -9,7 +9,8 @@ import { explainInputDownloadError } from '../core/cog/input-errors';
 import { print, printJson, withCore } from './context';
 import { exitWhenFlushed, quietOnClosedPipe } from './exit';
 import { formatError, formatExamples, formatModels, formatPrediction, formatPredictions } from './format';
-import { registerCatalogCommands, resolveRemoteArg } from './catalog';
+import { registerCatalogCommands } from './catalog';
+import { localExampleInput, localModelId, modelArg, resolveArg } from './resolve';
 import { progressReporter } from './progress-bar';
 import { registerHardwareCommands } from './hardware';
 import { registerPushCommands } from './push';
@@ -47,11 +48,13 @@ export function buildProgram(): Command {
       await withCore('passive', async (core) => {
         const bar = progressReporter();
         const onProgress = (p: PullProgress) => bar.update(p);
-        const remote = await resolveRemoteArg(core, image, { onProgress });
-        const version = remote?.version ?? (await core.pull(image, { onProgress }));
+        const resolved = await resolveArg(core, image, { onProgress });
+        const remote = resolved.remote;
+        // A name of something here pulls its image again, as `docker pull` does (a tag may have moved).
+        const version = remote?.version ?? (await core.pull(resolved.local?.imageRef ?? resolved.ref, { onProgress }));
         bar.end();
         if (o.json) printJson(version);
-        else print(`Pulled ${remote?.ref ?? image}\nModel:   ${version.modelId}\nVersion: ${version.id}`);
+        else print(`Pulled ${remote?.ref ?? version.imageRef}\nModel:   ${version.modelId}\nVersion: ${version.id}`);
       });
     });
 
@@ -65,12 +68,10 @@ export function buildProgram(): Command {
     .action(async (image: string, o: { input: string[]; json?: boolean; example?: string }) => {
       await withCore('passive', async (core) => {
         const bar = progressReporter();
-        const remote = await resolveRemoteArg(core, image, { onProgress: (p) => bar.update(p), example: o.example });
+        const resolved = await resolveArg(core, image, { onProgress: (p) => bar.update(p), example: o.example });
         bar.end();
-        if (o.example && !remote) {
-          throw new CogdeskError({ code: 'bad_request', message: '--example needs a Replicate model (owner/name)', hint: 'See its examples with: cogdesk model OWNER/NAME' });
-        }
-        const final = await runCommand(core, remote?.ref ?? image, { ...o, baseInput: remote?.startingInput });
+        const baseInput = resolved.remote ? resolved.remote.startingInput : o.example ? await localExampleInput(core, resolved, o.example) : undefined;
+        const final = await runCommand(core, resolved.ref, { ...o, baseInput });
         if (final.status !== 'succeeded') {
           throw new CogdeskError({
             code: final.status === 'canceled' ? 'canceled' : 'prediction_failed',
@@ -94,7 +95,7 @@ export function buildProgram(): Command {
     .option('--json', 'print JSON')
     .action(async (o: { model?: string; status?: PredictionStatus; limit: number; json?: boolean }) => {
       await withCore('passive', async (core) => {
-        const modelId = o.model ? (core.store.library.findModel(o.model)?.id ?? o.model) : undefined;
+        const modelId = o.model ? await modelArg(core, o.model, { orInHistory: true }) : undefined;
         const list = await core.listPredictions({ modelId, status: o.status, limit: o.limit });
         if (o.json) printJson(list);
         else print(formatPredictions(list));
@@ -155,7 +156,7 @@ export function buildProgram(): Command {
     .option('--json', 'print JSON')
     .action(async (model: string, o: { json?: boolean }) => {
       await withCore('passive', async (core) => {
-        const list = await core.listExamples(model);
+        const list = await core.listExamples(localModelId(core, model));
         if (o.json) printJson(list);
         else print(formatExamples(list));
       });

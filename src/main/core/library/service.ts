@@ -21,6 +21,9 @@ import type { WeightsKeeper } from '../runner/weights';
 import type { Store } from '../store';
 import type { Tasks } from '../tasks';
 import { notFound } from './not-found';
+import { resolveLocalVersion } from './resolve-name';
+import { ManagedWeights } from './managed-weights';
+import { pullWithWeights } from './managed-pull';
 import { startPullTask } from './pull-task';
 
 export type PullOptions = { onProgress?: (p: PullProgress) => void; signal?: AbortSignal };
@@ -51,25 +54,18 @@ export interface LibraryDeps {
   weights: WeightsKeeper;
 }
 
-const HEX64 = /^(?:sha256:)?([a-f0-9]{64})$/;
-
 export function createLibraryService(d: LibraryDeps): LibraryService {
   const { store } = d;
   const schemas = new Map<string, VersionSchema>();
+  const managed = new ManagedWeights(d.paths.weights);
 
   const resolveVersion = (ref: string): Version => {
-    const trimmed = ref.trim();
-    const hex = HEX64.exec(trimmed);
-    const byId = hex ? store.library.getVersion(hex[1]) : null;
-    if (byId) return byId;
-    const byImage = store.library.findVersionByImage(trimmed) ?? safeNormalized(trimmed, (n) => store.library.findVersionByImage(n));
-    if (byImage) return byImage;
-    const model = store.library.findModel(trimmed) ?? safeNormalized(trimmed, (n) => store.library.findModel(parseImageRef(n).name));
-    if (model?.latestVersionId) return store.library.getVersion(model.latestVersionId)!;
+    const version = resolveLocalVersion(store.library, ref);
+    if (version) return version;
     throw new CogdeskError({
       code: 'not_found',
-      message: `No local model or version "${trimmed}"`,
-      hint: `Pull it first: cogdesk pull ${trimmed}`,
+      message: `No local model or version "${ref.trim()}"`,
+      hint: `Pull it first: cogdesk pull ${ref.trim()}`,
     });
   };
 
@@ -79,8 +75,14 @@ export function createLibraryService(d: LibraryDeps): LibraryService {
     // An image for a newer CUDA than the driver's is refused before anything is downloaded.
     await refuseCudaBeforePull(parsed.full);
     // Credentials come from the user's Docker config (auths or a credential helper) inside pullImage.
-    const result = await pullImage(docker, parsed.full, { onProgress: o.onProgress, signal: o.signal });
-    return registerImage(docker, store, parsed.full, parsed.digest ?? result.digest);
+    let digest: string | undefined;
+    // Managed weights (an OCI index with weight manifests) are fetched with the image, in the same progress.
+    const plan = await pullWithWeights(managed, parsed.full, o, async (p) => {
+      digest = (await pullImage(docker, parsed.full, p)).digest;
+    });
+    const version = await registerImage(docker, store, parsed.full, parsed.digest ?? digest);
+    if (plan) await managed.record(version.id, plan);
+    return version;
   };
 
   return {
@@ -137,6 +139,7 @@ export function createLibraryService(d: LibraryDeps): LibraryService {
       for (const c of await listManagedContainers(docker, d.paths.homeId)) if (c.versionId === version.id) await removeContainer(docker, c.id);
       await d.weights.forget(version.id);
       await removeVersionImage(docker, version);
+      await managed.forgetVersion(version.id);
       store.library.deleteVersion(version.id);
       schemas.delete(version.id);
     },
@@ -165,12 +168,4 @@ export function createLibraryService(d: LibraryDeps): LibraryService {
       return { freedBytes: await d.weights.forget(version.id) };
     },
   };
-}
-
-function safeNormalized<T>(ref: string, find: (normalized: string) => T | null): T | null {
-  try {
-    return find(parseImageRef(ref).full);
-  } catch {
-    return null;
-  }
 }
