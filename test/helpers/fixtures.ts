@@ -159,3 +159,33 @@ export function fixtureEntry(key: FixtureKey, manifest: FixtureManifest = readFi
   if (!image) throw new Error(`${FIXTURE_MANIFEST} has no "${key}" image: run scripts/test-env/setup.sh first`);
   return image;
 }
+
+/** The managed-weights fixture: the model and its weights pushed as an OCI index (scripts/test-env/managed-weights.mjs). */
+export interface ManagedWeightsFixture {
+  /** `127.0.0.1:5100/fixtures/managed-weights:weights` */
+  ref: string;
+  registry: string;
+  /** `fixtures/managed-weights` */
+  repository: string;
+  indexDigest: string;
+  imageManifestDigest: string;
+  weights: Array<{
+    name: string;
+    target: string;
+    setDigest: string;
+    manifestDigest: string;
+    layers: Array<{ digest: string; size: number; mediaType: string }>;
+    /** Path (relative to the target) to the file's sha256 digest. */
+    files: Record<string, string>;
+  }>;
+  /** What fetching every weight downloads. */
+  weightBytes: number;
+}
+
+export function readManagedWeightsFixture(path = process.env.COGDESK_MANAGED_WEIGHTS_JSON ?? '/var/lib/cogdesk-test/managed-weights.json'): ManagedWeightsFixture {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as ManagedWeightsFixture;
+  } catch (e) {
+    throw new Error(`Cannot read ${path} (${(e as Error).message}): run \`sudo bash scripts/test-env/setup.sh\` first`);
+  }
+}

@@ -23,6 +23,8 @@ export interface HomePaths {
   inputs: string;
   /** Uploads through the local API's Files API (`POST /v1/files`). */
   apiFiles: string;
+  /** Managed weights (Cog's `weights:`), fetched once and kept by digest, with a record per version. */
+  weights: string;
   /** A short stable id of this home, put on containers so homes never touch each other's. */
   homeId: string;
 }
@@ -35,6 +37,7 @@ export function homePaths(home: string): HomePaths {
     outputs: join(abs, 'outputs'),
     inputs: join(abs, 'inputs'),
     apiFiles: join(abs, 'api-files'),
+    weights: join(abs, 'weights'),
     homeId: createHash('sha256').update(abs).digest('hex').slice(0, 16),
   };
 }

@@ -12,6 +12,13 @@ export const LABELS = {
   port: 'cogdesk.port',
 } as const;
 
+/** A folder of this machine, seen by the container at `target` (read-only when asked). */
+export interface BindMount {
+  source: string;
+  target: string;
+  readOnly: boolean;
+}
+
 export interface StartOptions {
   image: string;
   versionId: string;
@@ -23,6 +30,8 @@ export interface StartOptions {
   extraHosts?: string[];
   /** GPUs for a model built with `gpu: true`: all or chosen ones, through the nvidia driver or CDI. */
   gpus?: { selection: GpuSelection; method: 'nvidia' | 'cdi' };
+  /** Bind mounts, such as the version's managed weights (read-only at their targets). */
+  mounts?: BindMount[];
 }
 
 export interface StartedContainer {
@@ -53,6 +62,7 @@ export async function startCogContainer(docker: Docker, o: StartOptions): Promis
       ShmSize: SHM_SIZE,
       Privileged: false,
       ExtraHosts: o.hostNetwork ? undefined : o.extraHosts,
+      ...(o.mounts?.length ? { Mounts: o.mounts.map((m) => ({ Type: 'bind' as const, Source: m.source, Target: m.target, ReadOnly: m.readOnly })) } : {}),
       ...(o.gpus ? gpuDeviceRequests(o.gpus.selection, o.gpus.method) : {}),
     },
   });

@@ -12,9 +12,11 @@ import type { HomePaths } from '../paths';
 import type { Store } from '../store';
 import { Lifecycle } from './lifecycle';
 import { orphanWebhookHandler } from './orphan-webhooks';
+import { createGpuRoom } from './gpu-room';
 import { WarmPool } from './pool';
 import { recover, type RecoverReport } from './recover';
 import { WeightsKeeper } from './weights';
+import { ManagedWeights } from '../library/managed-weights';
 
 export interface RunEngineOptions {
   paths: HomePaths;
@@ -73,15 +75,21 @@ export function createRunEngine(o: RunEngineOptions): RunEngine {
     enabled: () => store.settings.get().keepWeights,
     minBytes: o.keepWeightsMinBytes,
   });
+  const managedWeights = new ManagedWeights(paths.weights);
+  // Which GPU a GPU model's cold start gets, and room made there (idle warm models stopped, LRU first).
+  const gpuRoom = createGpuRoom({ store, events, pool: () => pool, docker: () => access.docker() });
   const pool = new WarmPool({
     weights,
     get docker() {
       return dockerForPool!;
     },
     idleTimeoutMs: () => store.settings.get().idleTimeoutSeconds * 1000,
-    startOptions: async (_versionId, _image, needsGpu) => {
+    startOptions: async (versionId, _image, needsGpu) => {
       const settings = store.settings.get();
+      const version = store.library.getVersion(versionId);
       return {
+        // The version's managed weights, read-only at their targets (fetched again if deleted by hand).
+        mounts: version ? await managedWeights.mountsFor(version) : undefined,
         homeId: paths.homeId,
         hostNetwork: settings.hostNetwork,
         // Live logs and streamed output within 0.5 s: Cog throttles webhooks to this interval.
@@ -89,7 +97,7 @@ export function createRunEngine(o: RunEngineOptions): RunEngine {
         extraHosts: settings.hostNetwork ? undefined : ['host.docker.internal:host-gateway'],
         gpus: needsGpu
           ? {
-              selection: settings.gpuDeviceIds.length ? { uuids: settings.gpuDeviceIds } : 'all',
+              selection: await gpuRoom.place(versionId, settings.gpuDeviceIds.length ? { uuids: settings.gpuDeviceIds } : 'all'),
               method: (await access.gpuSupport()).method === 'cdi' ? 'cdi' : 'nvidia',
             }
           : undefined,
