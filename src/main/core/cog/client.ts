@@ -1,6 +1,16 @@
 import http from 'node:http';
 import { CogdeskError, type FieldError } from '../../../shared/errors';
 import type { CogHealth, CogPredictionRequest, CogPredictionResponse, CogValidationBody } from './protocol';
+import { serverFromHealth, type CogServer } from './server-kind';
+import { awaitTerminalWebhook } from './webhooks';
+
+/**
+ * How long a health check may take. coglet runs the model's own health check once READY, which may take up
+ * to 10 s (reference/cog-generations.md): never take a slow answer for a dead server.
+ */
+export const HEALTH_TIMEOUT_MS = 12_000;
+/** While a Go runtime prediction runs (its result comes by webhook), how often the server is asked whether it lives. */
+const WATCH_EVERY_MS = 2_000;
 
 /** One keep-alive agent for every container: a warm prediction costs no TCP handshake. */
 const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
@@ -11,9 +21,17 @@ interface RawResponse {
   body: string;
 }
 
+/** All the server's prediction slots are busy (409 `Already running a prediction`, coglet's `At capacity`): try again. */
 export class CogBusyError extends CogdeskError {
-  constructor() {
-    super({ code: 'container_failed', message: 'The model is already running a prediction', hint: 'Wait for it to finish.' });
+  constructor(what = 'The model is already running a prediction') {
+    super({ code: 'container_failed', message: what, hint: 'Wait for it to finish.' });
+  }
+}
+
+/** coglet's 503 `Setup has not finished yet` (it also comes a moment after READY): not ready, so try again like a busy one. */
+export class CogNotReadyError extends CogBusyError {
+  constructor(what: string) {
+    super(`The model's server is not ready yet (${what})`);
   }
 }
 
@@ -23,7 +41,12 @@ export class CogConnectionError extends CogdeskError {}
 /** The model's server answered a prediction with an unexpected HTTP status (a 500 from a dying server, say). */
 export class CogHttpError extends CogdeskError {
   constructor(readonly status: number, body: string) {
-    super({ code: 'container_failed', message: `The model's server answered HTTP ${status}`, details: body.slice(0, 4000) });
+    const said = errorText({ body });
+    super({
+      code: 'container_failed',
+      message: `The model's server answered HTTP ${status}${said && said.length <= 300 ? ` (${said})` : ''}`,
+      details: body.slice(0, 4000),
+    });
   }
 }
 
@@ -45,7 +68,8 @@ function request(
         signal: options.signal,
         timeout: options.timeoutMs,
         headers: {
-          ...(payload ? { 'content-type': 'application/json', 'content-length': String(payload.length) } : {}),
+          // Exactly this: the Go runtime answers 415 to anything else, and coglet reads no body without it.
+          ...(payload || method !== 'GET' ? { 'content-type': 'application/json', 'content-length': String(payload?.length ?? 0) } : {}),
           ...options.headers,
         },
       },
@@ -89,6 +113,22 @@ function parseJson<T>(raw: RawResponse, what: string): T {
   }
 }
 
+/**
+ * What an error answer says: pydantic's `detail`, coglet's `error`, or the Go runtime's plain text (and
+ * nothing for coglet's empty 404).
+ */
+export function errorText(raw: Pick<RawResponse, 'body'>): string {
+  const text = raw.body.trim();
+  try {
+    const body = JSON.parse(text) as { detail?: unknown; error?: unknown };
+    if (typeof body?.error === 'string') return body.error;
+    if (typeof body?.detail === 'string') return body.detail;
+  } catch {
+    // plain text (the Go runtime's http.Error)
+  }
+  return text.slice(0, 2000);
+}
+
 /** Turns pydantic's 422 detail into Cogdesk's field errors. */
 export function fieldErrorsFrom422(body: CogValidationBody): FieldError[] {
   if (!Array.isArray(body.detail)) return [{ field: '', code: 'invalid', message: String(body.detail) }];
@@ -107,25 +147,35 @@ export function fieldErrorsFrom422(body: CogValidationBody): FieldError[] {
 
 /** A client for one running Cog container's HTTP server. */
 export class CogClient {
+  /**
+   * Which server answers (from its health check; null until one was read). The Go runtime takes a webhook only
+   * with `Prefer: respond-async`, so its predictions are sent async and their result comes by webhook.
+   */
+  server: CogServer | null = null;
+
   constructor(readonly baseUrl: string) {}
 
-  async health(timeoutMs = 2000): Promise<CogHealth> {
+  async health(timeoutMs = HEALTH_TIMEOUT_MS): Promise<CogHealth> {
+    // Read whatever the status (coglet answers 503 while it starts), plain-text Content-Type included (the Go runtime).
     const raw = await request(this.baseUrl, 'GET', '/health-check', undefined, { timeoutMs });
-    return parseJson<CogHealth>(raw, 'the health check');
+    const health = parseJson<CogHealth>(raw, 'the health check');
+    this.server = serverFromHealth(health) ?? this.server;
+    return health;
   }
 
-  /** A synchronous prediction: resolves with the final state (succeeded, failed or canceled). */
+  /**
+   * A prediction; resolves with the final state (succeeded, failed or canceled). Sync, except on the Go
+   * runtime with a webhook: sent async there, and its terminal webhook is the answer. Never sends the same
+   * prediction twice: the Go runtime's PUT is not idempotent, and a repeated POST would run it again.
+   */
   async predict(body: CogPredictionRequest, signal?: AbortSignal): Promise<CogPredictionResponse> {
+    if (this.server === 'go' && body.webhook) return this.predictByWebhook(body, signal);
     const raw = await request(this.baseUrl, 'POST', '/predictions', body, { signal });
-    return this.readPrediction(raw);
-  }
-
-  /** The idempotent create: for an id still running, answers its current state. */
-  async put(id: string, body: CogPredictionRequest): Promise<CogPredictionResponse> {
-    const raw = await request(this.baseUrl, 'PUT', `/predictions/${encodeURIComponent(id)}`, body, {
-      headers: { prefer: 'respond-async' },
-      timeoutMs: 10_000,
-    });
+    if (raw.status === 400 && /respond-async and webhook mismatch/i.test(raw.body) && body.webhook) {
+      // The Go runtime, found out from its answer (a container adopted without a health check): it ran nothing.
+      this.server = 'go';
+      return this.predictByWebhook(body, signal);
+    }
     return this.readPrediction(raw);
   }
 
@@ -137,15 +187,39 @@ export class CogClient {
     return raw.status === 200;
   }
 
-  async openapi(): Promise<Record<string, unknown>> {
-    return parseJson(await request(this.baseUrl, 'GET', '/openapi.json', undefined, { timeoutMs: 10_000 }), 'the schema');
+  /** The Go runtime's way: 202 at once, the result by the `completed` webhook; the server is watched meanwhile. */
+  private async predictByWebhook(body: CogPredictionRequest, signal?: AbortSignal): Promise<CogPredictionResponse> {
+    if (!body.id) throw new Error('a prediction sent async needs an id');
+    const events = body.webhook_events_filter;
+    const sent = events && !events.includes('completed') ? { ...body, webhook_events_filter: [...events, 'completed' as const] } : body;
+    const waiter = awaitTerminalWebhook(body.id);
+    try {
+      const raw = await request(this.baseUrl, 'POST', '/predictions', sent, { signal, headers: { prefer: 'respond-async' } });
+      if (raw.status !== 202) return this.readPrediction(raw);
+      for (;;) {
+        let timer: NodeJS.Timeout | undefined;
+        const tick = new Promise<null>((r) => (timer = setTimeout(() => r(null), WATCH_EVERY_MS)));
+        const state = await Promise.race([waiter.state, tick]).finally(() => clearTimeout(timer));
+        if (state) return state;
+        if (signal?.aborted) throw Object.assign(new Error('The prediction was aborted'), { name: 'AbortError' });
+        // No result yet: a server that stopped answering (or whose worker died) never sends one.
+        const health = await this.health();
+        if (health.status === 'DEFUNCT' || health.status === 'UNHEALTHY') throw new CogHttpError(503, `server is ${health.status.toLowerCase()}`);
+      }
+    } finally {
+      waiter.cancel();
+    }
   }
 
   private readPrediction(raw: RawResponse): CogPredictionResponse {
     if (raw.status === 200 || raw.status === 202) return parseJson<CogPredictionResponse>(raw, 'the prediction');
-    if (raw.status === 409) throw new CogBusyError();
+    const said = errorText(raw);
+    if (raw.status === 409 && !/prediction exists/i.test(said)) throw new CogBusyError(said ? `The model is busy (${said})` : undefined);
+    if (raw.status === 503 && !/defunct|shutting down|setup failed/i.test(said)) throw new CogNotReadyError(said || 'HTTP 503');
     if (raw.status === 422) {
-      const fields = fieldErrorsFrom422(parseJson<CogValidationBody>(raw, 'the input check'));
+      const fields = /^\s*[{[]/.test(raw.body)
+        ? fieldErrorsFrom422(parseJson<CogValidationBody>(raw, 'the input check'))
+        : [{ field: '', code: 'invalid' as const, message: said }];
       throw new CogdeskError({
         code: 'input_invalid',
         message: `The model refused the input: ${fields.map((f) => f.message).join('; ')}`,

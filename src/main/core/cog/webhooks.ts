@@ -4,6 +4,41 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { CogPredictionResponse } from './protocol';
 
 export type WebhookListener = (state: CogPredictionResponse) => void;
+
+const TERMINAL = new Set(['succeeded', 'failed', 'canceled']);
+
+/**
+ * The rule for webhooks out of order: coglet sends each on its own, so a `logs` or `output` event can arrive
+ * after `completed`. Once a prediction's terminal state has arrived, a later non-terminal one changes
+ * nothing (true: drop it).
+ */
+export function isLateWebhook(terminalSeen: boolean, state: Pick<CogPredictionResponse, 'status'>): boolean {
+  return terminalSeen && !TERMINAL.has(state.status);
+}
+
+/** Ids of the predictions whose terminal webhook has arrived (the latest few thousand). */
+const finishedIds = new Set<string>();
+/** Who waits for a prediction's terminal webhook (a Go runtime prediction's result comes only that way). */
+const terminalWaiters = new Map<string, (state: CogPredictionResponse) => void>();
+
+function noteTerminal(predictionId: string, state: CogPredictionResponse): void {
+  finishedIds.add(predictionId);
+  if (finishedIds.size > 5000) finishedIds.delete(finishedIds.values().next().value as string);
+  const waiter = terminalWaiters.get(predictionId);
+  terminalWaiters.delete(predictionId);
+  waiter?.(state);
+}
+
+/**
+ * Waits for a prediction's terminal webhook (its listener must be registered with a WebhookReceiver of this
+ * process). `cancel` stops waiting. Register before sending: the webhook may beat the answer.
+ */
+export function awaitTerminalWebhook(predictionId: string): { state: Promise<CogPredictionResponse>; cancel: () => void } {
+  let resolve!: (s: CogPredictionResponse) => void;
+  const state = new Promise<CogPredictionResponse>((r) => (resolve = r));
+  terminalWaiters.set(predictionId, resolve);
+  return { state, cancel: () => terminalWaiters.get(predictionId) === resolve && terminalWaiters.delete(predictionId) };
+}
 /**
  * For an authentic webhook of a prediction no listener runs here (its process died): true when it was
  * taken care of (answered 200), false to answer 503 so that Cog tries again later (it retries `completed`).
@@ -60,6 +95,7 @@ export class WebhookReceiver {
   /** Registers a prediction; returns the path its webhooks go to. */
   register(predictionId: string, listener: WebhookListener): string {
     this.listeners.set(predictionId, listener);
+    finishedIds.delete(predictionId);
     return `/webhook/${predictionId}/${this.token(predictionId)}`;
   }
 
@@ -105,6 +141,17 @@ export class WebhookReceiver {
         res.writeHead(400).end();
         return;
       }
+      if (!state || typeof state !== 'object') {
+        res.writeHead(400).end();
+        return;
+      }
+      const id = match[1];
+      if (isLateWebhook(finishedIds.has(id), state)) {
+        // Taken (so it is not sent again), and dropped: the prediction has finished.
+        res.writeHead(200).end();
+        return;
+      }
+      if (TERMINAL.has(state.status)) noteTerminal(id, state);
       if (listener) {
         res.writeHead(200).end();
         listener(state);

@@ -3,6 +3,7 @@ import { CogdeskError } from '../../../shared/errors';
 import { dockerErrorToCogdesk, dockerTarget } from './connection';
 import { isImageRef, repoDigestFor } from './image-ref';
 import { parseJsonObject } from '../util/json';
+import { serverFromLabels, type CogServer } from '../cog/server-kind';
 
 export const COG_LABELS = {
   schema: 'run.cog.openapi_schema',
@@ -22,6 +23,11 @@ export interface CogImageLabels {
   /** `cog.yaml` as JSON; null when absent or not JSON. */
   config: Record<string, unknown> | null;
   cogVersion: string | null;
+  /**
+   * Which Cog server the image runs (Python, the Go cog-runtime or Rust coglet), as its labels and env tell
+   * before it starts (a running container's health check confirms it: CogClient.server); null when they don't.
+   */
+  server: CogServer | null;
   /** True when the schema came from the old `org.cogmodel.*` labels (Cog 0.8 and older). */
   legacyLabels: boolean;
   sizeBytes: number;
@@ -66,6 +72,7 @@ export function cogLabelsFromInspect(info: Docker.ImageInspectInfo, imageRef: st
     openapiSchema,
     config: parseJsonObject(configText),
     cogVersion,
+    server: serverFromLabels(labels, parseJsonObject(configText), info.Config?.Env),
     legacyLabels,
     sizeBytes: typeof info.Size === 'number' ? info.Size : 0,
     createdAt: info.Created,

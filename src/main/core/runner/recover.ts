@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import type { Prediction } from '../../../shared/domain';
-import { CogClient } from '../cog/client';
+import { CogClient, HEALTH_TIMEOUT_MS } from '../cog/client';
+import type { CogHealth } from '../cog/protocol';
 import { containerUrl, listManagedContainers, removeContainer } from '../docker/containers';
 import type { EventBus } from '../events';
 import type { Store } from '../store';
@@ -63,7 +64,7 @@ export async function recover(d: RecoverDeps): Promise<RecoverReport> {
       try {
         const client = new CogClient(await containerUrl(d.docker, container.id));
         const health = await patientHealth(client);
-        if (health.status === 'BUSY') {
+        if (runsPredictions(health)) {
           if (d.mode === 'full' && !d.pool.get(container.versionId)) {
             d.store.predictions.setRunner(prediction.id, process.pid);
             d.reattach(prediction, d.pool.adopt(container.versionId, container.id, client.baseUrl));
@@ -132,13 +133,23 @@ function whyLost(p: Prediction, o: { stopped: boolean; docker: boolean; containe
 }
 
 /**
+ * Whether a container still runs predictions: BUSY, or (the Go runtime, whose slots may not all be taken)
+ * `concurrency.current` above 0. Nothing here asks with a PUT: the Go runtime's is not idempotent (it would
+ * answer 409, or start the prediction again); a re-attached prediction's state comes by its webhooks.
+ */
+export function runsPredictions(health: CogHealth): boolean {
+  const current = (health as { concurrency?: { current?: unknown } }).concurrency?.current;
+  return health.status === 'BUSY' || (typeof current === 'number' && current > 0);
+}
+
+/**
  * A container's health, asked patiently: a model busy with a prediction on a loaded machine can take seconds
  * to answer, and a container that is wrongly taken for dead loses its prediction.
  */
 async function patientHealth(client: CogClient): Promise<Awaited<ReturnType<CogClient['health']>>> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await client.health(5_000);
+      return await client.health(HEALTH_TIMEOUT_MS);
     } catch (e) {
       if (attempt >= 3) throw e;
       await new Promise((r) => setTimeout(r, 500));
