@@ -158,6 +158,11 @@ export interface Settings {
    * starts faster and offline. Kept only when there is room on Docker's disk.
    */
   keepWeights: boolean;
+  /**
+   * How many GPU models may stay warm on one GPU at once (0: as many as fit in its memory). Starting one
+   * more stops the least recently used idle one on that GPU first.
+   */
+  maxWarmGpuModelsPerGpu: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -172,6 +177,7 @@ export const DEFAULT_SETTINGS: Settings = {
   replicateApiUrl: '',
   notifyWhenDone: true,
   keepWeights: true,
+  maxWarmGpuModelsPerGpu: 0,
 };
 
 /** What a version's setup downloaded, kept for its next cold start (a local image on top of the version's). */

@@ -223,3 +223,30 @@ export interface HardwareOverview {
   /** What stands between this machine and running models on its GPUs. */
   missing: Array<{ what: string; message: string; hint: string | null }>;
 }
+
+/** A GPU (or a MIG instance) as it is now: memory, load, heat, and what Cogdesk's warm models hold on it. */
+export interface GpuLive {
+  index: number;
+  /** `GPU-...`, or `MIG-...` for a MIG instance. */
+  uuid: string;
+  name: string;
+  memoryTotalMiB: number | null;
+  memoryUsedMiB: number | null;
+  memoryFreeMiB: number | null;
+  /** Percent; null where nvidia-smi cannot say (MIG instances, some drivers). */
+  utilization: number | null;
+  /** Degrees Celsius; null where nvidia-smi cannot say. */
+  temperatureC: number | null;
+  /** For a MIG instance: the index of the GPU it is part of. */
+  migParent?: number;
+  /** The warm models on this GPU and the memory each holds (MiB; measured from nvidia-smi's processes). */
+  models: Array<{ versionId: string; modelId: string | null; containerId: string; memoryMiB: number; busy: boolean }>;
+}
+
+/** The live GPU use: what the Hardware page and `cogdesk ps` show. */
+export interface GpuUsage {
+  gpus: GpuLive[];
+  /** Why there is nothing to show (no nvidia-smi, no GPU), else null. */
+  message: string | null;
+  at: string;
+}

@@ -35,6 +35,10 @@ export function validateSettings(patch: Partial<Settings>): void {
   if (patch.notifyWhenDone !== undefined && typeof patch.notifyWhenDone !== 'boolean') {
     fields.push({ field: 'notifyWhenDone', code: 'type', message: 'notifyWhenDone must be true or false' });
   }
+  const cap = patch.maxWarmGpuModelsPerGpu;
+  if (cap !== undefined && (!Number.isInteger(cap) || cap < 0 || cap > 64)) {
+    fields.push({ field: 'maxWarmGpuModelsPerGpu', code: 'range', message: 'maxWarmGpuModelsPerGpu must be a whole number from 0 (as many as fit) to 64' });
+  }
   const port = patch.apiServerPort;
   if (port !== undefined && (!Number.isInteger(port) || port < 1024 || port > 65535)) {
     fields.push({ field: 'apiServerPort', code: 'range', message: 'apiServerPort must be a whole number from 1024 to 65535' });
