@@ -169,13 +169,15 @@ async function pushWeight(w) {
 }
 
 /** The model image as an OCI manifest (Cog pushes OCI; the same blobs as Docker's own push of it). */
-async function pushImage(hash) {
+async function pushImage(hash, weights) {
   const ctx = mkdtempSync('/tmp/cogdesk-managed-weights-');
   try {
     writeFileSync(join(ctx, 'predict.py'), readFileSync(join(FIXTURE, 'predict.py')));
+    // What `cog build` writes into an image with managed weights (specs/weights.md 3.3).
+    writeFileSync(join(ctx, 'weights.json'), `${JSON.stringify({ weights: weights.map((w) => ({ name: w.name, target: w.target, setDigest: w.setDigest })) }, null, 2)}\n`);
     writeFileSync(
       join(ctx, 'Dockerfile'),
-      [`FROM ${BASE}`, 'COPY predict.py /opt/cog/predict.py', `LABEL cogdesk.fixture=managed-weights cogdesk.fixture-hash=${hash}`, 'CMD ["python3","-u","/opt/cog/predict.py"]', ''].join('\n'),
+      [`FROM ${BASE}`, 'COPY predict.py /opt/cog/predict.py', 'COPY weights.json /.cog/weights.json', `LABEL cogdesk.fixture=managed-weights cogdesk.fixture-hash=${hash}`, 'CMD ["python3","-u","/opt/cog/predict.py"]', ''].join('\n'),
     );
     log(`building ${IMAGE}`);
     execFileSync('docker', ['build', '--pull=false', '-q', '-t', IMAGE, ctx], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DOCKER_BUILDKIT: '0' } });
@@ -210,9 +212,9 @@ async function main() {
     log(`up to date (${REGISTRY}/${REPO}:${TAG}@${have.digest.slice(0, 19)})`);
     return;
   }
-  const image = await pushImage(hash);
   const weights = [];
   for (const w of WEIGHTS) weights.push(await pushWeight(w));
+  const image = await pushImage(hash, weights.map((w) => w.record));
   const index = { schemaVersion: 2, mediaType: T.index, manifests: [image, ...weights.map((w) => w.descriptor)], annotations: { 'cogdesk.fixture-hash': hash } };
   const put = await putManifest(TAG, T.index, index);
   const record = {

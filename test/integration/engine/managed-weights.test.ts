@@ -6,10 +6,12 @@
  * read-only at their targets, a second pull fetches nothing, weights deleted by hand are fetched again at
  * the next start, a cancel mid-fetch keeps nothing, and deleting the version frees them.
  */
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskEvent } from '../../../src/shared/api';
 import type { PullProgress } from '../../../src/shared/domain';
@@ -163,6 +165,35 @@ describe('managed weights: an OCI index with weight manifests', () => {
       expect(readdirSync(join(paths.weights, 'sha256'))).toEqual([]);
       expect(readdirSync(join(paths.weights, 'versions'))).toEqual([]);
     } finally {
+      await core.close();
+      cleanup();
+    }
+  });
+
+  it('a version Docker had before (no weights fetched) gets them at its first start; with its registry gone, a clear error', async () => {
+    const { home, cleanup } = tempHome();
+    const paths = homePaths(home);
+    // Not execFileSync: the proxy it pulls through runs in this process.
+    await promisify(execFile)('docker', ['pull', '-q', ref]);
+    const core = await createCore({ home });
+    try {
+      // Found locally, not pulled by Cogdesk: nothing fetched, nothing recorded.
+      const version = await core.ensureVersion(ref);
+      expect(existsSync(join(paths.weights, 'versions', `${version.id}.json`))).toBe(false);
+
+      counting.proxy.goDown();
+      const failed = await core.waitForPrediction((await core.createPrediction({ version: version.id, input: { text: 'offline' } })).id);
+      expect(failed.status).toBe('failed');
+      expect(failed.error).toMatch(new RegExp(`^${ref.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} needs its managed weights \\(model, tokenizer\\), which Cogdesk has not fetched, and they could not be fetched now: Cannot reach ${counting.proxy.host}`));
+      expect(failed.error).not.toMatch(/FileNotFoundError/);
+
+      await counting.proxy.up();
+      const p = await core.waitForPrediction((await core.createPrediction({ version: version.id, input: { text: 'online' } })).id);
+      expect(p.status, `${p.error ?? ''}\n${p.logs ?? ''}`).toBe('succeeded');
+      expect(p.output).toMatch(/^online \| \/src\/weights: config\.json=\w+ model\.bin=\w+ \(read-only\); \/opt\/tokenizer: .* \(read-only\)$/);
+      expect(existsSync(join(paths.weights, 'versions', `${version.id}.json`))).toBe(true);
+    } finally {
+      await counting.proxy.up();
       await core.close();
       cleanup();
     }

@@ -109,7 +109,8 @@ export function parseWeightManifest(json: unknown, manifestDigest: string, ref: 
   if (!name) throw bad(`has no ${COG_WEIGHT.name} annotation`);
   const target = annotations[COG_WEIGHT.target];
   if (typeof target !== 'string' || !target) throw bad(`has no ${COG_WEIGHT.target} annotation (where it goes in the container)`);
-  if (!posix.isAbsolute(target) || posix.normalize(target) !== target.replace(/\/+$/, '') || target === '/' || target.split('/').includes('..')) {
+  const trimmed = target.replace(/\/+$/, '');
+  if (!posix.isAbsolute(target) || !trimmed || posix.normalize(trimmed) !== trimmed || target.split('/').includes('..')) {
     throw bad(`has the target "${target}", which is not an absolute folder in the container`);
   }
   if (!Array.isArray(m.layers) || m.layers.length === 0) throw bad('has no layers');
@@ -129,7 +130,7 @@ export function parseWeightManifest(json: unknown, manifestDigest: string, ref: 
   const set = annotations[COG_WEIGHT.setDigest];
   return {
     name,
-    target: target.replace(/\/+$/, ''),
+    target: trimmed,
     setDigest: typeof set === 'string' && DIGEST.test(set) ? set : null,
     manifestDigest,
     layers,

@@ -10,6 +10,7 @@
  * - Forgetting a version removes its record and every weight no other record (or running pull) uses.
  * - Every container of a version gets each weight bind-mounted read-only at its target.
  */
+import type Docker from 'dockerode';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { lstat, mkdir, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
@@ -17,8 +18,9 @@ import { join } from 'node:path';
 import type { Version } from '../../../shared/domain';
 import { CogdeskError } from '../../../shared/errors';
 import type { BindMount } from '../docker/containers';
+import { readImageFile } from '../docker/image-file';
 import type { RegistryReadOptions } from '../docker/registry-session';
-import { weightSession, type ManagedWeight, type WeightPlan } from '../docker/weight-manifests';
+import { readWeightPlan, weightSession, type ManagedWeight, type WeightPlan } from '../docker/weight-manifests';
 import { fetchWeight, type FetchOptions } from './weight-fetch';
 
 export interface WeightsRecord {
@@ -93,37 +95,68 @@ export class ManagedWeights {
 
   /**
    * The read-only bind mounts every container of a version gets. A weight that is gone (deleted by hand) is
-   * fetched again; when that fails, or the version has managed weights Cogdesk never fetched (pulled before
-   * it knew them), a clear error instead of a setup failing on a missing file.
+   * fetched again, and so are the weights of a version pulled before Cogdesk knew managed weights (its image
+   * says so: `/.cog/weights.json`, or `weights:` in its cog.yaml); when that fails, a clear error saying to
+   * pull again instead of a setup failing on a missing file.
    */
-  async mountsFor(version: Pick<Version, 'id' | 'imageRef' | 'cogConfig'>, o: FetchOptions = {}): Promise<BindMount[]> {
-    const record = await this.recordOf(version.id);
+  async mountsFor(version: Pick<Version, 'id' | 'imageRef' | 'cogConfig'>, o: FetchOptions & { docker?: Docker } = {}): Promise<BindMount[]> {
+    let record: Pick<WeightsRecord, 'ref' | 'registry' | 'repository' | 'weights'> | null = await this.recordOf(version.id);
     if (!record) {
       const declared = declaredWeights(version.cogConfig);
-      if (declared.length === 0) return [];
-      throw new CogdeskError({
-        code: 'setup_failed',
-        message: `${version.imageRef} needs its managed weights (${declared.join(', ')}), and Cogdesk has not fetched them`,
-        hint: `Pull it again to fetch them: cogdesk pull ${version.imageRef}`,
-      });
-    }
-    if (this.missing(record).length > 0) {
+      const needed = declared.length ? declared : o.docker ? await this.declaredInImage(version, o.docker) : [];
+      if (needed.length === 0) return [];
+      record = await this.refetch(version, needed, o);
+    } else if (this.missing(record).length > 0) {
       try {
         await this.fetch(record, o);
       } catch (e) {
-        if (e instanceof CogdeskError && e.code === 'pull_canceled') throw e;
-        const why = e instanceof Error ? e.message : String(e);
-        throw new CogdeskError(
-          {
-            code: 'setup_failed',
-            message: `The managed weights of ${version.imageRef} are missing from ${join(this.root, 'sha256')} and could not be fetched again: ${why}`,
-            hint: `Pull it again when the registry can be reached: cogdesk pull ${record.ref}`,
-          },
-          { cause: e },
-        );
+        throw this.cannotFetch(record.ref, e, `The managed weights of ${version.imageRef} are missing from ${join(this.root, 'sha256')} and could not be fetched again`);
       }
     }
     return record.weights.map((w) => ({ source: this.dirOf(w), target: w.target, readOnly: true }));
+  }
+
+  /** A version with managed weights but no record: its weights read from the registry it came from, and fetched. */
+  private async refetch(version: Pick<Version, 'id' | 'imageRef'>, needed: string[], o: FetchOptions): Promise<WeightPlan> {
+    const what = `${version.imageRef} needs its managed weights (${needed.join(', ')}), which Cogdesk has not fetched`;
+    try {
+      const plan = await readWeightPlan(version.imageRef, { signal: o.signal });
+      if (!plan) throw new Error(`${version.imageRef} lists no weights in its registry`);
+      await this.fetch(plan, o);
+      await this.record(version.id, plan);
+      return plan;
+    } catch (e) {
+      throw this.cannotFetch(version.imageRef, e, `${what}, and they could not be fetched now`);
+    }
+  }
+
+  private cannotFetch(ref: string, e: unknown, message: string): CogdeskError {
+    if (e instanceof CogdeskError && e.code === 'pull_canceled') return e;
+    const why = e instanceof Error ? e.message : String(e);
+    return new CogdeskError(
+      { code: 'setup_failed', message: `${message}: ${why}`, hint: `Pull it again when its registry can be reached: cogdesk pull ${ref}` },
+      { cause: e },
+    );
+  }
+
+  /** What `/.cog/weights.json` in the version's image names (spec 3.3); an image without it is noted, once. */
+  private async declaredInImage(version: Pick<Version, 'id' | 'imageRef'>, docker: Docker): Promise<string[]> {
+    const none = join(this.root, 'checked', `${version.id.replace(/[^A-Za-z0-9-]/g, '')}.none`);
+    if (existsSync(none)) return [];
+    const file = await readImageFile(docker, version.imageRef, '/.cog/weights.json').catch(() => undefined);
+    if (file === undefined) return []; // the engine could not tell: the start goes on as before
+    let names: string[] = [];
+    try {
+      const list = (JSON.parse(file?.toString('utf8') ?? '{}') as { weights?: unknown }).weights;
+      names = declaredWeights({ weights: list });
+    } catch {
+      names = [];
+    }
+    if (names.length === 0) {
+      await mkdir(join(this.root, 'checked'), { recursive: true });
+      await writeFile(none, '').catch(() => undefined);
+    }
+    return names;
   }
 
   /** What each version's weights are and take (a weight two versions share is counted for both). */

@@ -89,7 +89,7 @@ export function createRunEngine(o: RunEngineOptions): RunEngine {
       const version = store.library.getVersion(versionId);
       return {
         // The version's managed weights, read-only at their targets (fetched again if deleted by hand).
-        mounts: version ? await managedWeights.mountsFor(version) : undefined,
+        mounts: version ? await managedWeights.mountsFor(version, { docker: await access.docker() }) : undefined,
         homeId: paths.homeId,
         hostNetwork: settings.hostNetwork,
         // Live logs and streamed output within 0.5 s: Cog throttles webhooks to this interval.
