@@ -34,3 +34,27 @@ export async function exitWhenFlushed(code: number): Promise<never> {
   await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
   process.exit(code);
 }
+
+/** Exit code after Ctrl-C (128 + SIGINT), as shells and docker give. */
+export const EXIT_INTERRUPTED = 130;
+
+let interrupted = false;
+/** Said by a command that caught Ctrl-C to cancel its work: the process then ends with 130. */
+export const markInterrupted = () => {
+  interrupted = true;
+};
+export const wasInterrupted = () => interrupted;
+
+/**
+ * A failure whose output was already printed (a report with a failed part, as `hardware --probe` of an image
+ * that is not here): `main` prints the one line `message` on stderr and exits with `exitCode`.
+ */
+export class ReportedFailure extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+    this.name = 'ReportedFailure';
+  }
+}

@@ -9,6 +9,22 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ')).join('\n');
 }
 
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/** An ISO 8601 (UTC) timestamp as this machine's local time, `2026-12-06 05:17:33`; '-' when there is none. */
+export function localTime(iso: string | null | undefined): string {
+  const d = iso ? new Date(iso) : null;
+  if (!d || Number.isNaN(d.getTime())) return iso ?? '-';
+  return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
+}
+
+/** This machine's offset from UTC, `UTC+01:00`. */
+export function utcOffset(at = new Date()): string {
+  const minutes = -at.getTimezoneOffset();
+  const abs = Math.abs(minutes);
+  return `UTC${minutes < 0 ? '-' : '+'}${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`;
+}
+
 export function formatModels(models: Model[]): string {
   if (models.length === 0) return 'No models yet. Pull one with: cogdesk pull IMAGE';
   return table([
@@ -20,12 +36,12 @@ export function formatModels(models: Model[]): string {
 export function formatPredictions(list: Prediction[]): string {
   if (list.length === 0) return 'No predictions yet. Run a model with: cogdesk run IMAGE -i key=value';
   return table([
-    ['ID', 'MODEL', 'STATUS', 'CREATED', 'PREDICT TIME', 'SOURCE'],
+    ['ID', 'MODEL', 'STATUS', 'CREATED (LOCAL TIME)', 'PREDICT TIME', 'SOURCE'],
     ...list.map((p) => [
       p.id,
       short(p.modelId, 40),
       p.status,
-      p.createdAt.replace('T', ' ').slice(0, 19),
+      localTime(p.createdAt),
       p.metrics?.predict_time !== undefined ? `${p.metrics.predict_time.toFixed(2)}s` : '-',
       p.source,
     ]),
@@ -50,9 +66,9 @@ export function formatPrediction(p: Prediction): string {
     `Version:   ${p.versionId}`,
     `Status:    ${p.status}`,
     `Source:    ${p.source}`,
-    `Created:   ${p.createdAt}`,
-    `Started:   ${p.startedAt ?? '-'}`,
-    `Completed: ${p.completedAt ?? '-'}`,
+    `Created:   ${localTime(p.createdAt)}  (local time, ${utcOffset(new Date(p.createdAt))})`,
+    `Started:   ${localTime(p.startedAt)}`,
+    `Completed: ${localTime(p.completedAt)}`,
   ];
   if (p.metrics?.predict_time !== undefined) lines.push(`Predict time: ${p.metrics.predict_time.toFixed(3)}s`);
   lines.push('', 'Input:', JSON.stringify(p.input, null, 2));

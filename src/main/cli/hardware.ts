@@ -13,6 +13,7 @@ import { hardwareOverview, missingParts } from '../core/hardware';
 import { homePaths, defaultHome } from '../core/paths';
 import { openStore } from '../core/store';
 import { print, printJson } from './context';
+import { ReportedFailure } from './exit';
 
 export function registerHardwareCommands(program: Command): void {
   program
@@ -36,6 +37,12 @@ export function registerHardwareCommands(program: Command): void {
       }
       if (o.json) printJson(overview);
       else print(formatHardware(overview));
+      const probe = overview.docker.probe;
+      // A probe that could not run (the image is not here, Docker stopped) answered nothing: a failure.
+      if (o.probe && probe && !probe.ok && !probe.conclusive) {
+        // The text report already says why ("Probe failed: ..."); JSON goes to a script, so stderr says it.
+        throw new ReportedFailure(o.json ? `Error: the GPU probe could not run: ${probe.error?.message ?? 'no reason given'}${probe.error?.hint ? `\n${probe.error.hint}` : ''}` : '');
+      }
     });
 }
 

@@ -6,8 +6,9 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import type { PredictionStatus, PullProgress } from '../../shared/domain';
 import { CogdeskError, toErrorInfo } from '../../shared/errors';
 import { explainInputDownloadError } from '../core/cog/input-errors';
+import { cliPrediction } from './json';
 import { print, printJson, withCore } from './context';
-import { exitWhenFlushed, quietOnClosedPipe } from './exit';
+import { EXIT_INTERRUPTED, exitWhenFlushed, quietOnClosedPipe, ReportedFailure, wasInterrupted } from './exit';
 import { formatError, formatExamples, formatModels, formatPrediction, formatPredictions } from './format';
 import { registerCatalogCommands } from './catalog';
 import { localExampleInput, localModelId, modelArg, resolveArg } from './resolve';
@@ -97,7 +98,7 @@ export function buildProgram(): Command {
       await withCore('passive', async (core) => {
         const modelId = o.model ? await modelArg(core, o.model, { orInHistory: true }) : undefined;
         const list = await core.listPredictions({ modelId, status: o.status, limit: o.limit });
-        if (o.json) printJson(list);
+        if (o.json) printJson(list.map(cliPrediction));
         else print(formatPredictions(list));
       });
     });
@@ -110,7 +111,7 @@ export function buildProgram(): Command {
       await withCore('passive', async (core) => {
         const p = await core.getPrediction(id);
         if (!p) throw new CogdeskError({ code: 'not_found', message: `No prediction "${id}"`, hint: 'List them with: cogdesk predictions list' });
-        if (o.json) printJson(p);
+        if (o.json) printJson(cliPrediction(p));
         else print(formatPrediction(p));
       });
     });
@@ -176,8 +177,13 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof ReportedFailure) {
+      if (e.message) process.stderr.write(visible(e.message) + '\n');
+      return e.exitCode;
+    }
     process.stderr.write(visible(formatError(toErrorInfo(e))) + '\n');
-    return 1;
+    // Ctrl-C that canceled the work: 130, as a shell gives a command SIGINT ended.
+    return wasInterrupted() ? EXIT_INTERRUPTED : 1;
   }
 }
 

@@ -11,6 +11,7 @@ import type { Core } from '../core';
 import { formatBytes } from '../../shared/format';
 import { CLI_TOKEN_PAGE, createPusher, type Pusher, type PushPlan, type PushProgress, type PushRequest, type PushResult } from '../core/push';
 import { print, printJson, readSecretLine, withCore } from './context';
+import { markInterrupted } from './exit';
 
 const note = (text: string) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
 
@@ -76,6 +77,7 @@ export function registerPushCommands(program: Command, hooks: PushCommandHooks =
           const bar = pushProgressReporter();
           const controller = new AbortController();
           const onSigint = () => {
+            markInterrupted();
             note('\nCanceling…');
             controller.abort();
           };

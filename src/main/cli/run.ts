@@ -2,7 +2,10 @@ import type { Prediction } from '../../shared/domain';
 import { parseInputArgs } from '../core/cog/input-parse';
 import { parseVersionSchema } from '../../shared/schema';
 import { requirementFromCogConfig } from '../core/hardware/fit';
+import { gpuRoomOf } from '../core/runner/gpu-room';
 import type { Core } from '../core';
+import { cliPrediction } from './json';
+import { markInterrupted } from './exit';
 import { formatOutput } from './format';
 import { progressReporter } from './progress-bar';
 import { safeJson, visible, visibleStream } from './visible';
@@ -12,6 +15,8 @@ export interface RunOptions {
   json?: boolean;
   /** The starting input (a Replicate model's default or chosen example); the -i values go on top of it. */
   baseInput?: Record<string, unknown>;
+  /** `--gpus 0,1` (nvidia-smi indices or uuids, or `all`), like `cog run --gpus`: the GPUs this run's cold start gets, together. */
+  gpus?: string;
 }
 
 /**
@@ -50,9 +55,11 @@ export async function runCommand(core: Core, image: string, o: RunOptions): Prom
     }
   };
   const off = core.on('prediction', show);
+  if (o.gpus) gpuRoomOf(core.store)?.pinFor(version.id, o.gpus.split(',').map((g) => g.trim()).filter(Boolean));
   const created = await core.createPrediction({ version: version.id, input, source: 'cli' });
   id = created.id;
   const onSigint = () => {
+    markInterrupted();
     process.stderr.write('\nCanceling…\n');
     void core.cancelPrediction(id).catch(() => undefined);
   };
@@ -64,7 +71,7 @@ export async function runCommand(core: Core, image: string, o: RunOptions): Prom
     process.stdout.write(tokenText.end());
     if (logsShown > 0 && !/[\r\n]$/.test(final.logs)) process.stderr.write('\n');
     if (o.json) {
-      process.stdout.write(safeJson(final) + '\n');
+      process.stdout.write(safeJson(cliPrediction(final)) + '\n');
     } else if (streamsText && tokensShown > 0) {
       process.stdout.write('\n');
     } else if (final.status === 'succeeded') {

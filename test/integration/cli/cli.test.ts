@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Example, Model, Prediction, Version } from '../../../src/shared/domain';
+import type { Example, Model, Version } from '../../../src/shared/domain';
+import type { ApiPrediction } from '../../../src/main/core/api-server/serialize';
 import { homePaths } from '../../../src/main/core/paths';
 import { openStore } from '../../../src/main/core/store';
 import { managedContainers } from '../../helpers/core';
@@ -120,8 +121,8 @@ async function cliJson<T>(args: string[], o: { env?: Record<string, string | und
 }
 
 /** Runs an echo prediction and answers it (via --json). */
-async function runEcho(text = 'hi'): Promise<Prediction> {
-  const p = await cliJson<Prediction>(['run', img('echo').ref, '-i', `text=${text}`, '--json']);
+async function runEcho(text = 'hi'): Promise<ApiPrediction> {
+  const p = await cliJson<ApiPrediction>(['run', img('echo').ref, '-i', `text=${text}`, '--json']);
   expect(p.status).toBe('succeeded');
   return p;
 }
@@ -135,7 +136,7 @@ async function runFail(): Promise<string> {
   return id!;
 }
 
-const listPredictions = (...extra: string[]) => cliJson<Prediction[]>(['predictions', 'list', '--json', ...extra]);
+const listPredictions = (...extra: string[]) => cliJson<ApiPrediction[]>(['predictions', 'list', '--json', ...extra]);
 
 /**
  * What a home's library holds, read from its database (`cogdesk models` would add every Cog image Docker
@@ -279,21 +280,25 @@ describe('cogdesk (the built CLI)', { timeout: CLI_TIMEOUT_MS }, () => {
     it('--json prints the whole prediction, kept as the history has it', async () => {
       const r = await cli(['run', img('echo').ref, '-i', 'text=hi', '-i', 'times=3', '-i', 'style=shout', '--json']);
       expect(r.code, r.stderr).toBe(0);
-      const p = JSON.parse(r.stdout) as Prediction;
+      const p = JSON.parse(r.stdout) as ApiPrediction;
+      // Replicate's prediction JSON, as the local API answers it (snake_case, ISO 8601 UTC), minus the urls.
       expect(p).toMatchObject({
         status: 'succeeded',
-        source: 'cli',
+        source: 'web',
         output: 'hello HI HI HI',
         input: { text: 'hi', times: 3, style: 'shout' },
-        modelId: img('echo').repository,
-        versionId: hexOf(img('echo').digest),
+        model: 'fixtures/echo',
+        version: hexOf(img('echo').digest),
         error: null,
+        data_removed: false,
       });
+      for (const at of [p.created_at, p.started_at, p.completed_at]) expect(at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      expect(Object.keys(p).filter((k) => /[A-Z]/.test(k))).toEqual([]);
       expect(p.id).toMatch(/^[a-z2-7]{26}$/);
       expect(typeof p.metrics?.predict_time).toBe('number');
       expect(p.metrics!.predict_time).toBeGreaterThanOrEqual(0);
       expect(p.logs).toContain("predicting text='hi' times=3");
-      expect(await cliJson<Prediction>(['predictions', 'show', p.id, '--json'])).toEqual(p);
+      expect(await cliJson<ApiPrediction>(['predictions', 'show', p.id, '--json'])).toEqual(p);
     });
 
     it.each([
@@ -370,14 +375,14 @@ describe('cogdesk (the built CLI)', { timeout: CLI_TIMEOUT_MS }, () => {
       expect(r.stderr).toContain('boom');
       const id = /cogdesk predictions show ([a-z2-7]{26})/.exec(r.stderr)?.[1];
       expect(id, r.stderr).toBeTruthy();
-      const p = await cliJson<Prediction>(['predictions', 'show', id!, '--json']);
-      expect(p).toMatchObject({ id, status: 'failed', source: 'cli', modelId: img('fail').repository });
+      const p = await cliJson<ApiPrediction>(['predictions', 'show', id!, '--json']);
+      expect(p).toMatchObject({ id, status: 'failed', model: 'fixtures/fail' });
       expect(p.error).toContain('boom');
       expect(p.logs).toContain('Traceback (most recent call last)');
       expect(p.logs).toContain('ValueError: boom');
     });
 
-    it('Ctrl-C cancels the running prediction: exit 1, the history says canceled and keeps the tokens so far', async () => {
+    it('Ctrl-C cancels the running prediction: exit 130, the history says canceled and keeps the tokens so far', async () => {
       let interrupted = false;
       const r = await cli(['run', img('stream').ref, '-i', 'prompt=x', '-i', 'n=100', '-i', 'delay=0.1'], {
         onStdout: (chunk, child) => {
@@ -388,10 +393,10 @@ describe('cogdesk (the built CLI)', { timeout: CLI_TIMEOUT_MS }, () => {
         },
       });
       expect(interrupted).toBe(true);
-      expect(r.code).toBe(1);
+      expect(r.code).toBe(130);
       expect(r.stderr).toMatch(/was canceled/);
       const id = /cogdesk predictions show ([a-z2-7]{26})/.exec(r.stderr)?.[1];
-      const p = await cliJson<Prediction>(['predictions', 'show', id!, '--json']);
+      const p = await cliJson<ApiPrediction>(['predictions', 'show', id!, '--json']);
       expect(p.status).toBe('canceled');
       expect((p.output as string[]).length).toBeGreaterThanOrEqual(2);
       expect((p.output as string[]).length).toBeLessThan(100);
@@ -426,7 +431,7 @@ describe('cogdesk (the built CLI)', { timeout: CLI_TIMEOUT_MS }, () => {
       const table = await cli(['predictions', 'list']);
       expect(table.code).toBe(0);
       const lines = table.stdout.trimEnd().split('\n');
-      expect(lines[0]).toMatch(/^ID\s+MODEL\s+STATUS\s+CREATED\s+PREDICT TIME\s+SOURCE$/);
+      expect(lines[0]).toMatch(/^ID\s+MODEL\s+STATUS\s+CREATED \(LOCAL TIME\)\s+PREDICT TIME\s+SOURCE$/);
       expect(lines).toHaveLength(3);
       expect(lines[1]).toMatch(new RegExp(`^${failedId}\\s.*\\sfailed\\s.*\\scli$`));
       expect(lines[2]).toMatch(new RegExp(`^${ok.id}\\s.*\\ssucceeded\\s.*\\scli$`));
@@ -552,7 +557,7 @@ describe('cogdesk (the built CLI)', { timeout: CLI_TIMEOUT_MS }, () => {
       expect(models.stdout).toContain(img('echo').repository);
       const list = await cli(['predictions', 'list', '--json'], { env: noDocker });
       expect(list.code, list.stderr).toBe(0);
-      expect((JSON.parse(list.stdout) as Prediction[]).map((p) => p.id)).toEqual([ok.id]);
+      expect((JSON.parse(list.stdout) as ApiPrediction[]).map((p) => p.id)).toEqual([ok.id]);
 
       const r = await cli(['run', img('echo').ref, '-i', 'text=hi'], { env: noDocker });
       expect(r.code).toBe(1);
@@ -588,11 +593,22 @@ describe('cogdesk (the built CLI)', { timeout: CLI_TIMEOUT_MS }, () => {
     expect(none.stdout).toMatch(/Models run on the CPU here/);
   });
 
+  it('hardware --probe of an image that is not here: the report still prints, and the exit is 1', async () => {
+    const smi = join(ROOT, 'test/fixtures/nvidia-smi/h100/nvidia-smi');
+    const json = await cli(['hardware', '--json', '--probe', '127.0.0.1:5100/fixtures/nosuch:none'], { env: { COGDESK_NVIDIA_SMI: smi } });
+    expect(json.code, json.stderr).toBe(1);
+    expect((JSON.parse(json.stdout) as { docker: { probe: { ok: boolean; conclusive: boolean } } }).docker.probe).toMatchObject({ ok: false, conclusive: false });
+    expect(json.stderr).toMatch(/^Error: the GPU probe could not run: /);
+    const text = await cli(['hardware', '--probe', '127.0.0.1:5100/fixtures/nosuch:none'], { env: { COGDESK_NVIDIA_SMI: smi } });
+    expect(text.code).toBe(1);
+    expect(text.stdout).toMatch(/Probe failed: /);
+  });
+
   it('the data folder is COGDESK_HOME: another home sees none of this one', async () => {
     await runEcho();
     const other = join(scratch, 'other-home');
     mkdirSync(other);
-    expect(await cliJson<Prediction[]>(['predictions', 'list', '--json'], { home: other })).toEqual([]);
+    expect(await cliJson<ApiPrediction[]>(['predictions', 'list', '--json'], { home: other })).toEqual([]);
     expect(library(other)).toEqual([]);
     expect(existsSync(homePaths(home).database)).toBe(true);
   });

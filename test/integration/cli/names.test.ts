@@ -43,7 +43,7 @@ describe('one resolver for run, pull, predictions and examples', { timeout: 180_
     const pulled = json<Version>(await ok(['pull', fixtureRef('echo'), '--json']));
     for (const name of ['fixtures/echo', 'echo', pulled.id.slice(0, 12), `echo:${pulled.id.slice(0, 8)}`]) {
       const p = json<Prediction>(await ok(['run', name, '-i', 'text=hi', '--json']));
-      expect(p, name).toMatchObject({ status: 'succeeded', versionId: pulled.id });
+      expect(p, name).toMatchObject({ status: 'succeeded', version: pulled.id });
     }
     // pull takes the same names (and pulls the image again, as docker pull does).
     expect(json<Version>(await ok(['pull', 'fixtures/echo', '--json'])).id).toBe(pulled.id);

@@ -91,25 +91,13 @@ export class Serializer {
 
   async prediction(p: Prediction, links: Links, view: PredictionView = {}): Promise<ApiPrediction> {
     const get = `${links.apiBase}/predictions/${p.id}`;
-    const out: ApiPrediction = {
-      id: p.id,
-      model: apiModelString(p.modelId),
-      version: p.versionId,
+    return predictionJson(p, {
       input: this.input(p.input, links),
-      logs: p.logs ?? '',
       output: p.output === undefined ? null : await this.output(p.output, links),
-      data_removed: false,
-      error: p.error,
       status: view.asStarting && (p.status === 'starting' || p.status === 'processing') ? 'starting' : p.status,
-      created_at: p.createdAt,
       urls: { get, cancel: `${get}/cancel`, stream: this.streamUrl(links, p.id), web: get },
-      source: p.source === 'api' ? 'api' : 'web',
-    };
-    if (p.startedAt) out.started_at = p.startedAt;
-    if (p.completedAt) out.completed_at = p.completedAt;
-    if (p.metrics) out.metrics = p.metrics;
-    if (view.deadline) out.deadline = view.deadline;
-    return out;
+      deadline: view.deadline,
+    }) as ApiPrediction;
   }
 
   /** An output value: files under the outputs folder become URLs (or data: URIs); the rest stays. */
@@ -194,4 +182,36 @@ export class Serializer {
       },
     };
   }
+}
+
+/**
+ * A prediction in Replicate's JSON shape (snake_case, ISO 8601 UTC timestamps, `source` api or web), the
+ * way the local API answers it and `cogdesk ... --json` prints it. What needs a server (the `urls`, output
+ * files as URLs) comes in `parts`; left out, the input and output stay as kept (local file paths) and there
+ * are no `urls`.
+ */
+export function predictionJson(
+  p: Prediction,
+  parts: { input?: Record<string, unknown>; output?: unknown; status?: string; urls?: ApiPrediction['urls']; deadline?: string } = {},
+): Omit<ApiPrediction, 'urls'> & { urls?: ApiPrediction['urls'] } {
+  // Built field by field in the order Replicate (and this API, always) writes them.
+  const out: Record<string, unknown> = {
+    id: p.id,
+    model: apiModelString(p.modelId),
+    version: p.versionId,
+    input: parts.input ?? p.input,
+    logs: p.logs ?? '',
+    output: 'output' in parts ? parts.output : (p.output ?? null),
+    data_removed: false,
+    error: p.error,
+    status: parts.status ?? p.status,
+    created_at: p.createdAt,
+  };
+  if (parts.urls) out.urls = parts.urls;
+  out.source = p.source === 'api' ? 'api' : 'web';
+  if (p.startedAt) out.started_at = p.startedAt;
+  if (p.completedAt) out.completed_at = p.completedAt;
+  if (p.metrics) out.metrics = p.metrics;
+  if (parts.deadline) out.deadline = parts.deadline;
+  return out as Omit<ApiPrediction, 'urls'> & { urls?: ApiPrediction['urls'] };
 }

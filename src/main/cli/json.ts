@@ -1,0 +1,18 @@
+/**
+ * What `--json` prints for predictions: Replicate's prediction JSON, built by the local API's serializer
+ * (snake_case fields; input and output files as the local paths they are kept at; no `urls`, as there is no
+ * server), with every timestamp in one format: ISO 8601 in UTC with milliseconds (`2026-12-06T04:18:40.584Z`).
+ * Cog's server writes its own (`...40.584243+00:00`); the history keeps what it wrote.
+ */
+import type { Prediction } from '../../shared/domain';
+import { predictionJson } from '../core/api-server/serialize';
+
+const iso = (at: string | null): string | null => {
+  if (!at) return at;
+  const t = Date.parse(at);
+  return Number.isNaN(t) ? at : new Date(t).toISOString();
+};
+
+export function cliPrediction(p: Prediction): ReturnType<typeof predictionJson> {
+  return predictionJson({ ...p, createdAt: iso(p.createdAt) ?? p.createdAt, startedAt: iso(p.startedAt), completedAt: iso(p.completedAt) });
+}
