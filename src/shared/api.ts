@@ -31,7 +31,7 @@ import type {
   TokenStatus,
 } from './catalog';
 import { CogdeskError, toErrorInfo, type ErrorInfo, type FieldError } from './errors';
-import type { Fit, HardwareOverview } from './hardware';
+import type { Fit, GpuUsage, HardwareOverview } from './hardware';
 import type { PushLink, PushPlan, PushProgress, PushRequest, PushResult, RegistryLoginStatus } from './push';
 
 export interface PredictionRequest {
@@ -77,6 +77,12 @@ export interface CogdeskApi {
    * seen before still answer; never seen: kind 'unknown' with why).
    */
   checkFit(target: { version: string } | { sku: string } | { model: string; version?: string }): Promise<Fit>;
+  /** Per GPU now: memory (total, used, free), utilization, temperature, and the memory each warm model holds. */
+  getGpuUsage(): Promise<GpuUsage>;
+  /** The GPUs a local model is pinned to (uuids, `GPU-...` or `MIG-...`); [] when any one GPU will do. */
+  getModelGpus(modelId: string): Promise<string[]>;
+  /** Pins a local model to GPUs (its containers get all of them, together); [] unpins it. Takes effect at its next cold start. */
+  setModelGpus(modelId: string, gpuIds: string[]): Promise<string[]>;
 
   // What the window's pages need beyond the engine's own calls.
   /** Checks an input against a version's schema exactly as createPrediction does; [] when it is valid. */
@@ -174,6 +180,9 @@ export const API_METHODS = [
   'removeExample',
   'getHardware',
   'checkFit',
+  'getGpuUsage',
+  'getModelGpus',
+  'setModelGpus',
   'validateInput',
   'readPredictionFile',
   'showPredictionFile',

@@ -7,7 +7,9 @@
 import type Docker from 'dockerode';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Version } from '../../../src/shared/domain';
+import { runCommand } from '../../../src/main/cli/run';
 import { docker, managedContainers, openCore, recordUpdates, waitFor } from '../../helpers/core';
+import { rejection } from '../../helpers/errors';
 import { fixtureImage } from '../../helpers/fixtures';
 import { gpuStandin, RTX4090, type GpuStandin } from '../../helpers/gpu-standin';
 
@@ -48,13 +50,13 @@ async function run(c: TestCore, v: Version, input: Record<string, unknown>) {
   return c.waitForPrediction((await c.createPrediction({ version: v.id, input })).id);
 }
 
-/** Records the DeviceRequests of every container the core creates (the engine itself stays real). */
-async function recordGpuRequests(c: TestCore): Promise<Array<Docker.DeviceRequest[] | undefined>> {
+/** Records the DeviceRequests of every container the core creates asking for GPUs (the engine itself stays real). */
+async function recordGpuRequests(c: TestCore): Promise<Docker.DeviceRequest[][]> {
   const d = await c.docker();
-  const seen: Array<Docker.DeviceRequest[] | undefined> = [];
+  const seen: Docker.DeviceRequest[][] = [];
   const original = d.createContainer.bind(d);
   d.createContainer = ((opts: Docker.ContainerCreateOptions) => {
-    seen.push(structuredClone(opts.HostConfig?.DeviceRequests));
+    if (opts.HostConfig?.DeviceRequests) seen.push(structuredClone(opts.HostConfig.DeviceRequests));
     return original(opts);
   }) as typeof d.createContainer;
   return seen;
@@ -95,7 +97,8 @@ describe('room in VRAM on one 24 GB GPU', () => {
     const long = await c.createPrediction({ version: a.id, input: { prompt: 'long', n: 600, delay: 0.5 } });
     await waitFor(() => c.store.predictions.get(long.id)?.status === 'processing', 'the long prediction to run');
     const pb = await c.createPrediction({ version: b.id, input: { text: 'b' } });
-    const waiting = await waitFor(() => /Waiting for room/.test(c.store.predictions.get(pb.id)?.logs ?? '') && c.store.predictions.get(pb.id), 'the start to wait');
+    await waitFor(() => /Waiting for room/.test(c.store.predictions.get(pb.id)?.logs ?? ''), 'the start to wait');
+    const waiting = c.store.predictions.get(pb.id)!;
     expect(waiting.status).toBe('starting');
     expect(waiting.logs).toContain(`[cogdesk] Waiting for room on GPU 0: it needs 8 GB of GPU memory, and ${a.modelId} (20 GB) is running a prediction. It starts when that finishes.`);
     // Still there, still running.
@@ -163,5 +166,71 @@ describe('placement on two GPUs', () => {
     c2.store.gpu.setPins(again.modelId, [GPU0.uuid, GPU1.uuid]);
     expect(await run(c2, again, { text: 'pinned' })).toMatchObject({ status: 'succeeded' });
     expect(requests2[0]).toEqual([expect.objectContaining({ DeviceIDs: [GPU0.uuid, GPU1.uuid] })]);
+  });
+});
+
+describe('cogdesk run --gpus and the model pin', () => {
+  it('--gpus 1 gives this run GPU 1 (by its index), over the placement', async () => {
+    smi.set({ driver: '550.54.15', gpus: [GPU0, GPU1] });
+    const c = await gpuCore();
+    const requests = await recordGpuRequests(c);
+    const final = await runCommand(c, fixtureImage('gpu'), { input: ['text=g'], gpus: '1' });
+    expect(final.status).toBe('succeeded');
+    expect(requests[0]).toEqual([expect.objectContaining({ DeviceIDs: [GPU1.uuid] })]);
+  });
+
+  it('a model is pinned by uuid through the contract; anything else is refused with why', async () => {
+    const c = await gpuCore();
+    const v = await c.ensureVersion(fixtureImage('gpu'));
+    expect(await c.setModelGpus(v.modelId, [GPU1.uuid, GPU0.uuid])).toEqual([GPU1.uuid, GPU0.uuid]);
+    expect(await c.getModelGpus(v.modelId)).toEqual([GPU1.uuid, GPU0.uuid]);
+    expect((await rejection(c.setModelGpus(v.modelId, ['0; rm -rf /']))).code).toBe('bad_request');
+    expect((await rejection(c.getModelGpus('nobody/nothing'))).code).toBe('not_found');
+    expect(await c.setModelGpus(v.modelId, [])).toEqual([]);
+  });
+});
+
+describe('live use', () => {
+  it('per GPU: memory, utilization, temperature, and what each warm model holds', async () => {
+    smi.set({ driver: '550.54.15', gpus: [{ ...GPU0, utilization: 87, temperature: 71, baseUsedMiB: 300 }, GPU1] });
+    const c = await gpuCore();
+    const a = await c.ensureVersion(fixtureImage('gpu'));
+    expect(await run(c, a, { text: 'a' })).toMatchObject({ status: 'succeeded' });
+    const held = await pidOf(c, a.id);
+    smi.update((s) => ({ ...s, apps: [{ pid: held.pid, gpu: GPU0.uuid, memoryMiB: 20480 }] }));
+    const usage = await c.getGpuUsage();
+    expect(usage.message).toBeNull();
+    expect(usage.gpus).toEqual([
+      {
+        index: 0,
+        uuid: GPU0.uuid,
+        name: GPU0.name,
+        memoryTotalMiB: 24564,
+        memoryUsedMiB: 20780,
+        memoryFreeMiB: 3784,
+        utilization: 87,
+        temperatureC: 71,
+        models: [{ versionId: a.id, modelId: a.modelId, containerId: held.containerId, memoryMiB: 20480, busy: false }],
+      },
+      expect.objectContaining({ index: 1, memoryFreeMiB: 24564, models: [] }),
+    ]);
+  });
+
+  it('MIG instances are GPUs of their own', async () => {
+    const A100 = { uuid: 'GPU-64d06f04-d83d-4273-986e-c52d93019e0a', name: 'NVIDIA A100-SXM4-40GB', memoryTotalMiB: 40960 };
+    smi.set({
+      driver: '550.54.15',
+      gpus: [A100],
+      mig: [
+        { parent: 0, profile: '3g.20gb', uuid: 'MIG-c6d4f1ef-42e4-5de3-91c7-45d71c87eb3f' },
+        { parent: 0, profile: '3g.20gb', uuid: 'MIG-0f2c3a4e-1d5b-5a8e-9c7f-2b3d4e5f6a7b' },
+      ],
+    });
+    const c = await gpuCore();
+    const usage = await c.getGpuUsage();
+    expect(usage.gpus.map((g) => [g.uuid, g.name, g.memoryTotalMiB])).toEqual([
+      ['MIG-c6d4f1ef-42e4-5de3-91c7-45d71c87eb3f', 'NVIDIA A100-SXM4-40GB MIG 3g.20gb', 20480],
+      ['MIG-0f2c3a4e-1d5b-5a8e-9c7f-2b3d4e5f6a7b', 'NVIDIA A100-SXM4-40GB MIG 3g.20gb', 20480],
+    ]);
   });
 });

@@ -3,7 +3,7 @@
  * processes on them with the memory each holds (`--query-compute-apps`), and MIG instances (`-L`), which
  * count as GPUs of their own. Never throws: no nvidia-smi, or one that fails, gives no GPUs and why.
  */
-import type { GpuLive } from '../../../shared/hardware';
+import type { GpuLive, GpuUsage } from '../../../shared/hardware';
 import { DEFAULT_TIMEOUT_MS, findNvidiaSmi, runNvidiaSmi, smiValue, type QueryOptions } from './nvidia-smi';
 
 export const LIVE_GPU_ARGS = ['--query-gpu=index,uuid,name,memory.total,memory.used,memory.free,utilization.gpu,temperature.gpu', '--format=csv,noheader,nounits'];
@@ -114,4 +114,10 @@ export async function queryLiveGpus(o: QueryOptions = {}): Promise<LiveGpus> {
     }
   }
   return { gpus: result, processes, message: result.length ? null : 'nvidia-smi found no NVIDIA GPU' };
+}
+
+/** The live use with no warm models to name (no engine here). */
+export async function gpuUsageWithoutModels(o: QueryOptions = {}): Promise<GpuUsage> {
+  const live = await queryLiveGpus(o);
+  return { gpus: live.gpus.map((g) => ({ ...g, models: [] })), message: live.message, at: new Date().toISOString() };
 }

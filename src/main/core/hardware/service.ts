@@ -9,13 +9,16 @@ import type { DockerAccess } from '../docker/access';
 import type { LibraryService } from '../library/service';
 import type { Catalog } from '../remote';
 import type { Store } from '../store';
+import { CogdeskError } from '../../../shared/errors';
+import { gpuRoomOf } from '../runner/gpu-room';
 import { detectHardware } from './detect';
+import { gpuUsageWithoutModels } from './gpu-live';
 import { checkFit, requirementFromCogConfig, requirementFromSku } from './fit';
 import { hardwareOverview } from './overview';
 import { remoteRequirement, uncheckedFit, type RemoteFitTarget, type RemoteRequirement } from './remote-fit';
 import { BUILTIN_SKUS, mergeHardwareList } from './skus';
 
-export type HardwareCalls = Pick<CogdeskApi, 'getHardware' | 'checkFit'>;
+export type HardwareCalls = Pick<CogdeskApi, 'getHardware' | 'checkFit' | 'getGpuUsage' | 'getModelGpus' | 'setModelGpus'>;
 
 export interface HardwareDeps {
   store: Store;
@@ -62,5 +65,33 @@ export function createHardwareService(d: HardwareDeps): HardwareCalls {
       ]);
       return checkFit(report, requirement, support);
     },
+
+    async getGpuUsage() {
+      // The engine's room knows the warm models; without one, the GPUs alone.
+      return (await gpuRoomOf(d.store)?.usage()) ?? gpuUsageWithoutModels();
+    },
+
+    async getModelGpus(modelId) {
+      return d.store.gpu.pins(knownModel(d.store, modelId));
+    },
+
+    async setModelGpus(modelId, gpuIds) {
+      const id = knownModel(d.store, modelId);
+      if (!Array.isArray(gpuIds) || gpuIds.some((g) => typeof g !== 'string' || !/^(GPU|MIG)-[0-9a-zA-Z/-]+$/.test(g))) {
+        throw new CogdeskError({
+          code: 'bad_request',
+          message: 'GPUs are named by their uuids (GPU-... or MIG-...)',
+          hint: 'See them with `cogdesk hardware` or on the Hardware page; an empty list lets the model use any one GPU.',
+        });
+      }
+      d.store.gpu.setPins(id, gpuIds);
+      return d.store.gpu.pins(id);
+    },
   };
+}
+
+function knownModel(store: Store, modelId: string): string {
+  const model = store.library.getModel(modelId);
+  if (!model) throw new CogdeskError({ code: 'not_found', message: `No local model "${modelId}"`, hint: 'Pull it first, or pick one from the Library.' });
+  return model.id;
 }

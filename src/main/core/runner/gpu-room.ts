@@ -33,6 +33,11 @@ export interface GpuRoom {
   place(versionId: string, fallback: GpuSelection): Promise<GpuSelection>;
   /** Per GPU: memory, load, heat, and what each warm model holds. */
   usage(): Promise<GpuUsage>;
+  /**
+   * This process's GPUs for a version's next cold starts, over the model's pin (`cogdesk run --gpus 0,1`):
+   * nvidia-smi indices or uuids, `all` for every GPU; null drops it.
+   */
+  pinFor(versionId: string, gpus: string[] | null): void;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -56,6 +61,8 @@ function makeRoom(d: GpuRoomDeps): GpuRoom {
   const reserved = new Map<string, { gpus: string[]; needMiB: number | null }>();
   /** Where each version was placed (for measuring where nvidia-smi's pids are not the host's: WSL 2, Docker Desktop). */
   const placedOn = new Map<string, string[]>();
+  /** Pins for this process only (`cogdesk run --gpus`), by version. */
+  const overrides = new Map<string, string[]>();
   let lock: Promise<unknown> = Promise.resolve();
   const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
     const run = lock.then(fn, fn);
@@ -104,7 +111,7 @@ function makeRoom(d: GpuRoomDeps): GpuRoom {
     return exclusive(async () => {
       const settings = d.store.settings.get();
       const hold = await holders(live);
-      const pinned = d.store.gpu.pinsOfVersion(versionId);
+      const pinned = resolvePins(overrides.get(versionId) ?? d.store.gpu.pinsOfVersion(versionId), live);
       const allowed = settings.gpuDeviceIds.length ? new Set(settings.gpuDeviceIds) : null;
       const gpus: PlanGpu[] = live.gpus
         .filter((g) => pinned.length || !allowed || allowed.has(g.uuid))
@@ -162,6 +169,11 @@ function makeRoom(d: GpuRoomDeps): GpuRoom {
       }
     },
 
+    pinFor(versionId, gpus) {
+      if (gpus?.length) overrides.set(versionId, gpus);
+      else overrides.delete(versionId);
+    },
+
     async usage() {
       const live = await queryLiveGpus();
       const hold = live.gpus.length ? await holders(live) : [];
@@ -191,4 +203,15 @@ async function containerPids(docker: Docker, containerId: string): Promise<Set<n
   } catch {
     return new Set();
   }
+}
+
+/** Pins as uuids: nvidia-smi indices become their GPU's uuid (or its MIG instances'), `all` every GPU; unknown ones stay (the plan names them). */
+function resolvePins(pins: string[], live: LiveGpus): string[] {
+  if (pins.some((p) => p.toLowerCase() === 'all')) return live.gpus.map((g) => g.uuid);
+  const out = pins.flatMap((p) => {
+    if (!/^\d+$/.test(p)) return [p];
+    const at = live.gpus.filter((g) => g.index === Number(p)).map((g) => g.uuid);
+    return at.length ? at : [`GPU ${p}`];
+  });
+  return [...new Set(out)];
 }

@@ -13,7 +13,7 @@ const UPSERT_MEMORY = `INSERT INTO gpu_memory (version_id, used_mib, gpu_name, m
   SELECT @version_id, @used_mib, @gpu_name, @measured_at WHERE EXISTS (SELECT 1 FROM versions WHERE id = @version_id)
   ON CONFLICT(version_id) DO UPDATE SET used_mib = excluded.used_mib, gpu_name = excluded.gpu_name, measured_at = excluded.measured_at
   WHERE excluded.used_mib > gpu_memory.used_mib OR @replace = 1`;
-const UPSERT_PIN = `INSERT INTO gpu_pins (model_id, gpu_ids, updated_at) VALUES (?, ?, ?)
+const UPSERT_PIN = `INSERT INTO gpu_pins (model_id, gpu_ids, updated_at) VALUES (@model_id, @gpu_ids, @updated_at)
   ON CONFLICT(model_id) DO UPDATE SET gpu_ids = excluded.gpu_ids, updated_at = excluded.updated_at`;
 
 /**
@@ -54,7 +54,7 @@ export class GpuStore {
   /** Pins a model to GPUs; an empty list unpins it. */
   setPins(modelId: string, gpuIds: readonly string[]): void {
     if (gpuIds.length === 0) this.sql('DELETE FROM gpu_pins WHERE model_id = ?').run(modelId);
-    else this.sql(UPSERT_PIN).run(modelId, JSON.stringify([...new Set(gpuIds)]), new Date().toISOString());
+    else this.sql(UPSERT_PIN).run({ model_id: modelId, gpu_ids: JSON.stringify([...new Set(gpuIds)]), updated_at: new Date().toISOString() });
   }
 }
 

@@ -121,6 +121,21 @@ export function SettingsPage() {
           <label className="check">
             <input type="checkbox" checked={draft.allowCpuFallback} onChange={(e) => set('allowCpuFallback', e.target.checked)} /> Run GPU models on the CPU when Docker cannot give them a GPU (much slower; the prediction says so)
           </label>
+          <Row
+            label="Warm GPU models per GPU"
+            htmlFor="s-gpu-cap"
+            help="0: as many as fit in the GPU's memory. Starting one more stops the least recently used idle one on that GPU first; a model running a prediction is never stopped."
+            errors={errorsOf('maxWarmGpuModelsPerGpu')}
+          >
+            <input
+              id="s-gpu-cap"
+              type="number"
+              min={0}
+              max={64}
+              value={Number.isNaN(draft.maxWarmGpuModelsPerGpu) ? '' : draft.maxWarmGpuModelsPerGpu}
+              onChange={(e) => set('maxWarmGpuModelsPerGpu', e.target.value === '' ? NaN : Number(e.target.value))}
+            />
+          </Row>
         </section>
 
         <section className="panel" aria-labelledby="s-docker">
