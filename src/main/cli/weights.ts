@@ -1,9 +1,11 @@
 /**
  * `cogdesk weights list [--json]` and `cogdesk weights rm VERSION`: what setups downloaded, kept for the next
- * cold start of their version, and forgetting it (the next start downloads again).
+ * cold start of their version, and forgetting it (the next start downloads again). The list also shows Cog's
+ * managed weights that pulls fetched (`kind: managed` in JSON); deleting their version frees them.
  */
 import type { Command } from 'commander';
 import { formatBytes } from '../../shared/format';
+import { ManagedWeights } from '../core/library/managed-weights';
 import { seconds } from '../core/runner/weights';
 import { print, printJson, withCore } from './context';
 
@@ -16,14 +18,25 @@ export function registerWeightsCommands(program: Command): void {
     .action(async (o: { json?: boolean }) => {
       await withCore('passive', async (core) => {
         const kept = await core.listKeptWeights();
-        if (o.json) return printJson(kept);
-        if (kept.length === 0) return print('No kept weights. A model whose setup downloads its weights keeps them at its first start.');
-        const rows = kept.map((k) => {
-          const version = core.store.library.getVersion(k.versionId);
-          return `${(version?.modelId ?? '?').padEnd(40)} ${k.versionId.slice(0, 12)}  ${formatBytes(k.bytes).padStart(8)}  setup took ${seconds(k.setupMs)}`;
-        });
-        const total = kept.reduce((n, k) => n + k.bytes, 0);
-        print([`${'MODEL'.padEnd(40)} VERSION       ${'SIZE'.padStart(8)}`, ...rows, `Total: ${formatBytes(total)}`].join('\n'));
+        // Cog's managed weights that pulls fetched (kept by digest in the data folder, mounted read-only).
+        const managed = await new ManagedWeights(core.paths.weights).list();
+        if (o.json) return printJson([...kept.map((k) => ({ kind: 'kept', ...k })), ...managed.map((m) => ({ kind: 'managed', ...m }))]);
+        if (kept.length === 0 && managed.length === 0) return print('No kept weights. A model whose setup downloads its weights keeps them at its first start.');
+        const model = (versionId: string) => (core.store.library.getVersion(versionId)?.modelId ?? '?').padEnd(40);
+        const lines: string[] = [];
+        if (kept.length > 0) {
+          const rows = kept.map((k) => `${model(k.versionId)} ${k.versionId.slice(0, 12)}  ${formatBytes(k.bytes).padStart(8)}  setup took ${seconds(k.setupMs)}`);
+          const total = kept.reduce((n, k) => n + k.bytes, 0);
+          lines.push(`${'MODEL'.padEnd(40)} VERSION       ${'SIZE'.padStart(8)}`, ...rows, `Total: ${formatBytes(total)}`);
+        }
+        if (managed.length > 0) {
+          if (lines.length) lines.push('');
+          const rows = managed.map((m) => `${model(m.versionId)} ${m.versionId.slice(0, 12)}  ${(m.present ? formatBytes(m.bytes) : 'missing').padStart(8)}  ${m.name} at ${m.target}`);
+          // A weight two versions share is on disk once.
+          const total = [...new Map(managed.map((m) => [m.manifestDigest, m.bytes])).values()].reduce((n, b) => n + b, 0);
+          lines.push(`Managed weights (fetched with the pull, mounted read-only):`, `${'MODEL'.padEnd(40)} VERSION       ${'SIZE'.padStart(8)}  WEIGHT`, ...rows, `Total: ${formatBytes(total)}`);
+        }
+        print(lines.join('\n'));
       });
     });
   weights

@@ -21,6 +21,7 @@ import { OPEN_REGISTRY, readManagedWeightsFixture } from '../../helpers/fixtures
 import { tempHome } from '../../helpers/core';
 import { startProxyServer, type ProxyServer } from '../../helpers/proxy-server';
 
+const CLI = join(__dirname, '../../../bin/cogdesk.js');
 const fixture = readManagedWeightsFixture();
 const layerDigests = fixture.weights.flatMap((w) => w.layers.map((l) => l.digest));
 /** The big layer (model.bin alone in a plain tar): the one a cancel interrupts. */
@@ -151,6 +152,14 @@ describe('managed weights: an OCI index with weight manifests', () => {
       expect(again.end.state).toBe('succeeded');
       expect(weightGets()).toBe(layerDigests.length);
       await core.close();
+
+      // The command line lists them with the version's kept weights.
+      const { stdout } = await promisify(execFile)(process.execPath, [CLI, 'weights', 'list', '--json'], { env: { ...process.env, COGDESK_HOME: home } });
+      const listed = JSON.parse(stdout) as Array<{ kind: string; versionId: string; name: string; target: string; bytes: number; present: boolean }>;
+      expect(listed.map(({ kind, versionId, name, target, present }) => ({ kind, versionId, name, target, present }))).toEqual(
+        fixture.weights.map((w) => ({ kind: 'managed', versionId: version.id, name: w.name, target: w.target, present: true })),
+      );
+      expect(listed[0].bytes).toBeGreaterThan(4 * 1024 * 1024);
 
       // Deleted by hand: the next start fetches them again instead of failing setup on a missing file.
       rmSync(join(paths.weights, 'sha256', fixture.weights[1].manifestDigest.slice(7)), { recursive: true });
