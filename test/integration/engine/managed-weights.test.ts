@@ -33,6 +33,8 @@ interface CountingProxy {
   blobGets: Map<string, number>;
   /** While set, the response for this digest stops after its first 64 KiB (until released). */
   hold: string | null;
+  /** While set, one byte of this digest's response is changed on the way. */
+  corrupt: string | null;
   held: number;
   release: () => void;
 }
@@ -43,6 +45,7 @@ async function startCountingProxy(): Promise<CountingProxy> {
     proxy: null as unknown as ProxyServer,
     blobGets: new Map(),
     hold: null,
+    corrupt: null,
     held: 0,
     release: () => releases.splice(0).forEach((r) => r()),
   };
@@ -64,6 +67,16 @@ async function startCountingProxy(): Promise<CountingProxy> {
             releases.push(() => res.destroy());
           }
         });
+        return;
+      }
+      if (blob && blob === state.corrupt) {
+        let first = true;
+        up.on('data', (chunk: Buffer) => {
+          if (first && chunk.length > 0) chunk = Buffer.concat([Buffer.from([chunk[0] ^ 0xff]), chunk.subarray(1)]);
+          first = false;
+          res.write(chunk);
+        });
+        up.on('end', () => res.end());
         return;
       }
       up.pipe(res);
@@ -203,6 +216,29 @@ describe('managed weights: an OCI index with weight manifests', () => {
       expect(existsSync(join(paths.weights, 'versions', `${version.id}.json`))).toBe(true);
     } finally {
       await counting.proxy.up();
+      await core.close();
+      cleanup();
+    }
+  });
+
+  it('a weight layer changed on the way fails the pull with what happened, and keeps nothing', async () => {
+    const { home, cleanup } = tempHome();
+    const paths = homePaths(home);
+    const core = await createCore({ home });
+    counting.corrupt = bigLayer.digest;
+    try {
+      const { end } = await pullTask(core, ref);
+      expect(end.state).toBe('failed');
+      const error = (end as { error: { code: string; message: string; hint?: string } }).error;
+      expect(error.code).toBe('pull_failed');
+      expect(error.message).toMatch(new RegExp(`^A layer of the weight "model" \\(${bigLayer.digest.slice(0, 19)}, ${bigLayer.size} bytes\\) is not what its manifest says: `));
+      expect(error.hint).toMatch(/pull again/);
+      expect(existsSync(join(paths.weights, 'sha256', fixture.weights[0].manifestDigest.slice(7)))).toBe(false);
+      expect(readdirSync(join(paths.weights, 'tmp'))).toEqual([]);
+      expect(readdirSync(join(paths.weights, 'versions'))).toEqual([]);
+      expect(await core.listModels()).toEqual([]);
+    } finally {
+      counting.corrupt = null;
       await core.close();
       cleanup();
     }
