@@ -67,6 +67,14 @@ export function GpuList({ hardware }: { hardware: HardwareReport }) {
           <dt>Memory</dt>
           <dd>{hardware.memoryBytes ? `${(hardware.memoryBytes / 1024 ** 3).toFixed(1)} GiB` : '—'}</dd>
         </div>
+        {hardware.driverCuda && (
+          <div>
+            <dt>CUDA</dt>
+            <dd title={hardware.driverCuda.source === 'nvidia-smi' ? "From nvidia-smi's header" : "From NVIDIA's table of minimum drivers"}>
+              up to {hardware.driverCuda.version} (driver {hardware.driverCuda.driver ?? 'unknown'})
+            </dd>
+          </div>
+        )}
         <div>
           <dt>nvidia-smi</dt>
           <dd>

@@ -9,6 +9,7 @@ import { errorInfo } from '../../lib/errors';
 import { useLibrary } from '../../state/library';
 import { DockerSupport } from './DockerSupport';
 import { GpuList } from './GpuList';
+import { GpuLiveUse } from './GpuLiveUse';
 import { MissingList } from './MissingList';
 import { SkuMatchView } from './SkuMatchView';
 
@@ -50,6 +51,7 @@ export function HardwarePage() {
         <>
           <MissingList missing={overview.missing} />
           <GpuList hardware={overview.hardware} />
+          {overview.hardware.gpus.length > 0 && <GpuLiveUse />}
           <SkuMatchView match={overview.match} />
           <DockerSupport docker={overview.docker} />
           <section className="panel" aria-labelledby="probe">
