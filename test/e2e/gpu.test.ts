@@ -79,4 +79,18 @@ describe('Hardware: live GPU use', () => {
     expect(asked).toBe(after);
     expect(browser.pageErrors).toEqual([]);
   });
+
+  it("the model's page pins it to GPUs (saved at once), and unpins it", async () => {
+    const gpu = await bridge.core.ensureVersion(fixtureImage('gpu'));
+    await nav(page, 'Library');
+    await page.locator(`tbody[data-model-id="${gpu.modelId}"]`).getByRole('button', { name: gpu.modelId, exact: true }).click();
+    await expect.poll(() => page.locator('h1').first().textContent()).toBe(gpu.modelId);
+    const section = page.getByTestId('model-gpus');
+    await section.getByRole('checkbox', { name: new RegExp(`GPU 0: ${GPU0.name}`) }).check();
+    await expect.poll(() => bridge.core.getModelGpus(gpu.modelId)).toEqual([GPU0.uuid]);
+    expect(await section.getByRole('checkbox', { name: /Any one GPU/ }).isChecked()).toBe(false);
+    await screenshot(page, 'gpu-model-pin');
+    await section.getByRole('checkbox', { name: /Any one GPU/ }).check();
+    await expect.poll(() => bridge.core.getModelGpus(gpu.modelId)).toEqual([]);
+  });
 });
