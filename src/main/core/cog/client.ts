@@ -148,8 +148,10 @@ export function fieldErrorsFrom422(body: CogValidationBody): FieldError[] {
 /** A client for one running Cog container's HTTP server. */
 export class CogClient {
   /**
-   * Which server answers (from its health check; null until one was read). The Go runtime takes a webhook only
-   * with `Prefer: respond-async`, so its predictions are sent async and their result comes by webhook.
+   * Which server answers (from its health check; null until one was read). Predictions that name a webhook go
+   * async to the newer servers, their result by the terminal webhook: the Go runtime takes a webhook only with
+   * `Prefer: respond-async`, and coglet cancels a sync prediction whose connection drops (a Cogdesk that
+   * crashes would lose it, where re-attaching after the restart can take it back).
    */
   server: CogServer | null = null;
 
@@ -164,12 +166,12 @@ export class CogClient {
   }
 
   /**
-   * A prediction; resolves with the final state (succeeded, failed or canceled). Sync, except on the Go
-   * runtime with a webhook: sent async there, and its terminal webhook is the answer. Never sends the same
+   * A prediction; resolves with the final state (succeeded, failed or canceled). Sync, except on coglet and
+   * the Go runtime with a webhook: sent async there, and its terminal webhook is the answer. Never sends the same
    * prediction twice: the Go runtime's PUT is not idempotent, and a repeated POST would run it again.
    */
   async predict(body: CogPredictionRequest, signal?: AbortSignal): Promise<CogPredictionResponse> {
-    if (this.server === 'go' && body.webhook) return this.predictByWebhook(body, signal);
+    if ((this.server === 'go' || this.server === 'coglet') && body.webhook) return this.predictByWebhook(body, signal);
     const raw = await request(this.baseUrl, 'POST', '/predictions', body, { signal });
     if (raw.status === 400 && /respond-async and webhook mismatch/i.test(raw.body) && body.webhook) {
       // The Go runtime, found out from its answer (a container adopted without a health check): it ran nothing.
@@ -187,7 +189,7 @@ export class CogClient {
     return raw.status === 200;
   }
 
-  /** The Go runtime's way: 202 at once, the result by the `completed` webhook; the server is watched meanwhile. */
+  /** 202 at once, the result by the `completed` webhook (which coglet sends, like every event, on its own); the server is watched meanwhile. */
   private async predictByWebhook(body: CogPredictionRequest, signal?: AbortSignal): Promise<CogPredictionResponse> {
     if (!body.id) throw new Error('a prediction sent async needs an id');
     const events = body.webhook_events_filter;
