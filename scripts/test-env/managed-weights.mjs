@@ -10,11 +10,10 @@
 // Usage: node scripts/test-env/managed-weights.mjs [registry (default 127.0.0.1:5100)]
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, mkdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import * as tar from 'tar';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
@@ -115,22 +114,35 @@ async function putBlob(body) {
   return { digest, size: body.length };
 }
 
-/** A layer as Cog packs it: files relative to the target, mtime 0, uid/gid 0, sorted (specs/weights.md 1.4). */
+/**
+ * A layer as Cog packs it (specs/weights.md 1.4): a tar of regular files relative to the target, sorted,
+ * mtime 0, uid/gid 0, mode 0644 (ustar headers: every name here is short). Written here so that the test
+ * environment needs nothing from npm.
+ */
 function packLayer(files, gzip) {
-  const dir = mkdtempSync('/tmp/cogdesk-weight-layer-');
-  try {
-    const names = Object.keys(files).sort();
-    for (const name of names) {
-      mkdirSync(join(dir, dirname(name)), { recursive: true });
-      writeFileSync(join(dir, name), files[name]);
-      utimesSync(join(dir, name), 0, 0);
-    }
-    tar.c({ cwd: dir, file: join(dir, '.layer.tar'), sync: true, portable: true, noDirRecurse: true, mtime: new Date(0) }, names);
-    const raw = readFileSync(join(dir, '.layer.tar'));
-    return gzip ? gzipSync(raw, { level: 9 }) : raw;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  const blocks = [];
+  for (const name of Object.keys(files).sort()) {
+    const body = files[name];
+    const h = Buffer.alloc(512);
+    const put = (text, at, len) => h.write(text, at, len, 'ascii');
+    const octal = (n, at, len) => put(`${n.toString(8).padStart(len - 1, '0')}\0`, at, len);
+    put(name, 0, 100);
+    octal(0o644, 100, 8);
+    octal(0, 108, 8);
+    octal(0, 116, 8);
+    octal(body.length, 124, 12);
+    octal(0, 136, 12);
+    put('        ', 148, 8);
+    put('0', 156, 1);
+    put('ustar\u000000', 257, 8);
+    let sum = 0;
+    for (const b of h) sum += b;
+    put(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 8);
+    blocks.push(h, body, Buffer.alloc((512 - (body.length % 512)) % 512));
   }
+  blocks.push(Buffer.alloc(1024));
+  const raw = Buffer.concat(blocks);
+  return gzip ? gzipSync(raw, { level: 9 }) : raw;
 }
 
 async function pushWeight(w) {
