@@ -119,6 +119,11 @@ function makeRoom(d: GpuRoomDeps): GpuRoom {
       // Starts under way hold nothing yet: count what they will.
       for (const [other, r] of reserved) {
         if (other === versionId) continue;
+        // A start that failed (nothing waits for it, and it is not warm) holds nothing.
+        if (!stillWanted(other)) {
+          reserved.delete(other);
+          continue;
+        }
         for (const g of gpus) if (r.gpus.includes(g.uuid) && g.freeMiB !== null && r.needMiB) g.freeMiB = Math.max(0, g.freeMiB - r.needMiB);
       }
       const needMiB = d.store.gpu.memory(versionId)?.usedMiB ?? null;
