@@ -30,6 +30,7 @@ import {
 import { openStore, type Store } from '../core/store';
 import { print, printJson, readSecretLine } from './context';
 import { formatOutput } from './format';
+import { printLocalModel } from './local-model';
 
 const note = (text: string) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
 const short = (s: string, n: number) => (s.length > n ? s.slice(0, n - 1) + '…' : s);
@@ -293,11 +294,12 @@ export function registerCatalogCommands(program: Command): void {
 
   program
     .command('model')
-    .description("a Replicate model's page: description, whether it fits this machine, inputs, versions, examples, README")
-    .argument('<owner/name>', 'the model')
-    .option('--json', 'print JSON ({data: {model, readme, versions, examples, inputSchema}, fromCache, fetchedAt, fit})')
+    .description("a model's page: a local model's versions and inputs, or a Replicate model's description, fit for this machine, inputs, versions, examples, README")
+    .argument('<model>', 'a local model (name, version id, image) or a Replicate owner/name')
+    .option('--json', 'print JSON (a Replicate model: {data: {model, readme, versions, examples, inputSchema}, fromCache, fetchedAt, fit})')
     .action(async (ref: string, o: { json?: boolean }) => {
       await withCatalog(async (catalog, store) => {
+        if (await printLocalModel(store, ref, o)) return;
         const result = await catalog.modelPage(ref);
         noteCache(result);
         const fit = await remoteFitFor(store, catalog, result.data);

@@ -18,6 +18,8 @@ import { registerPushCommands } from './push';
 import { runCommand } from './run';
 import { visible } from './visible';
 import { registerServeCommands } from './serve';
+import { registerCompletion } from './completion';
+import { registerVerbs } from './verbs';
 import { registerWeightsCommands } from './weights';
 
 const STATUSES: PredictionStatus[] = ['starting', 'processing', 'succeeded', 'failed', 'canceled'];
@@ -66,10 +68,12 @@ export function buildProgram(): Command {
     .option('-i, --input <key=value>', 'an input; key=@path sends a local file (repeatable)', collect, [])
     .option('--example <id>', "start from this example of a Replicate model instead of its default one (cogdesk model OWNER/NAME lists them)")
     .option('--json', 'print the whole prediction as JSON at the end')
-    .action(async (image: string, o: { input: string[]; json?: boolean; example?: string }) => {
+    .option('-o, --output <path>', 'write the output to this file (a list of files: PATH.0.ext, PATH.1.ext, ...); stdout then says where')
+    .option('-q, --quiet', 'print only the output: no logs, progress or notes')
+    .action(async (image: string, o: { input: string[]; json?: boolean; example?: string; output?: string; quiet?: boolean }) => {
       await withCore('passive', async (core) => {
         const bar = progressReporter();
-        const resolved = await resolveArg(core, image, { onProgress: (p) => bar.update(p), example: o.example });
+        const resolved = await resolveArg(core, image, { onProgress: (p) => !o.quiet && bar.update(p), example: o.example });
         bar.end();
         const baseInput = resolved.remote ? resolved.remote.startingInput : o.example ? await localExampleInput(core, resolved, o.example) : undefined;
         const final = await runCommand(core, resolved.ref, { ...o, baseInput });
@@ -113,6 +117,19 @@ export function buildProgram(): Command {
         if (!p) throw new CogdeskError({ code: 'not_found', message: `No prediction "${id}"`, hint: 'List them with: cogdesk predictions list' });
         if (o.json) printJson(cliPrediction(p));
         else print(formatPrediction(p));
+      });
+    });
+
+  predictions
+    .command('rm')
+    .description('delete predictions from the history, with their output files')
+    .argument('<ids...>', 'prediction ids')
+    .action(async (ids: string[]) => {
+      await withCore('passive', async (core) => {
+        for (const id of ids) {
+          await core.deletePrediction(id);
+          print(`Deleted ${id}`);
+        }
       });
     });
 
@@ -163,11 +180,24 @@ export function buildProgram(): Command {
       });
     });
 
+  examples
+    .command('rm')
+    .description('stop showing a prediction as an example (the prediction stays in the history)')
+    .argument('<prediction-id>', 'prediction id')
+    .action(async (id: string) => {
+      await withCore('passive', async (core) => {
+        await core.removeExample(id);
+        print(`${id} is no longer an example`);
+      });
+    });
+
+  registerVerbs(program);
   registerHardwareCommands(program);
   registerServeCommands(program);
   registerWeightsCommands(program);
   registerCatalogCommands(program);
   registerPushCommands(program);
+  registerCompletion(program);
   return program;
 }
 

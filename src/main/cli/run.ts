@@ -7,6 +7,7 @@ import type { Core } from '../core';
 import { cliPrediction } from './json';
 import { markInterrupted } from './exit';
 import { formatOutput } from './format';
+import { writeOutput } from './output-file';
 import { progressReporter } from './progress-bar';
 import { safeJson, visible, visibleStream } from './visible';
 
@@ -15,6 +16,10 @@ export interface RunOptions {
   json?: boolean;
   /** The starting input (a Replicate model's default or chosen example); the -i values go on top of it. */
   baseInput?: Record<string, unknown>;
+  /** `--quiet`: no logs, progress or notes; only the output (or the JSON). */
+  quiet?: boolean;
+  /** `-o PATH`: the output written to this file (output-file.ts); stdout then says where. */
+  output?: string;
   /** `--gpus 0,1` (nvidia-smi indices or uuids, or `all`), like `cog run --gpus`: the GPUs this run's cold start gets, together. */
   gpus?: string;
 }
@@ -25,9 +30,9 @@ export interface RunOptions {
  */
 export async function runCommand(core: Core, image: string, o: RunOptions): Promise<Prediction> {
   const bar = progressReporter();
-  const version = await core.ensureVersion(image, { onProgress: (p) => bar.update(p) });
+  const version = await core.ensureVersion(image, { onProgress: (p) => !o.quiet && bar.update(p) });
   bar.end();
-  if (requirementFromCogConfig(version.cogConfig).gpu) {
+  if (!o.quiet && requirementFromCogConfig(version.cogConfig).gpu) {
     // A GPU model: say before it starts whether this machine can give it one.
     const fit = await core.checkFit({ version: version.id });
     if (fit.kind !== 'gpu') process.stderr.write(`${fit.sentence}\n`);
@@ -44,11 +49,11 @@ export async function runCommand(core: Core, image: string, o: RunOptions): Prom
   const tokenText = visibleStream();
   const show = (p: Prediction) => {
     if (p.id !== id || o.json) return;
-    if (p.logs.length > logsShown) {
+    if (p.logs.length > logsShown && !o.quiet) {
       process.stderr.write(logText.write(p.logs.slice(logsShown)));
       logsShown = p.logs.length;
     }
-    if (streamsText && Array.isArray(p.output) && p.output.length > tokensShown) {
+    if (streamsText && !o.output && Array.isArray(p.output) && p.output.length > tokensShown) {
       const fresh = p.output.slice(tokensShown);
       if (fresh.every((t) => typeof t === 'string')) process.stdout.write(tokenText.write(fresh.join('')));
       tokensShown = p.output.length;
@@ -70,8 +75,11 @@ export async function runCommand(core: Core, image: string, o: RunOptions): Prom
     process.stderr.write(logText.end());
     process.stdout.write(tokenText.end());
     if (logsShown > 0 && !/[\r\n]$/.test(final.logs)) process.stderr.write('\n');
+    const written = o.output && final.status === 'succeeded' ? await writeOutput(final.output, o.output) : null;
     if (o.json) {
       process.stdout.write(safeJson(cliPrediction(final)) + '\n');
+    } else if (written) {
+      process.stdout.write(visible(written.join('\n')) + '\n');
     } else if (streamsText && tokensShown > 0) {
       process.stdout.write('\n');
     } else if (final.status === 'succeeded') {
