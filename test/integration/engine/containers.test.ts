@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { fixtureImage } from '../../helpers/fixtures';
+import { COG_SERVERS, fixtureImage } from '../../helpers/fixtures';
 import { docker, managedContainers, openCore, waitFor } from '../../helpers/core';
 
 type TestCore = Awaited<ReturnType<typeof openCore>>;
@@ -50,9 +50,9 @@ describe('containers: started like `cog predict`, kept warm, stopped on exit', (
     expect(await managedContainers(homeId)).toHaveLength(0);
   });
 
-  it('waits through a slow setup (STARTING) before sending the prediction', async () => {
+  it.each(COG_SERVERS)('waits through a slow setup (STARTING) before sending the prediction ($label)', async (server) => {
     core = await openCore();
-    const slow = await core.ensureVersion(fixtureImage('slow-setup'));
+    const slow = await core.ensureVersion(server.image('slow-setup'));
     const done = await core.waitForPrediction((await core.createPrediction({ version: slow.id, input: { text: 'late' } })).id);
     expect(done).toMatchObject({ status: 'succeeded', output: 'late' });
   });
@@ -68,9 +68,9 @@ describe('containers: started like `cog predict`, kept warm, stopped on exit', (
     await waitFor(async () => (await core!.getEngineStatus()).warmContainers.length === 1, 'the model to finish starting');
   });
 
-  it('fails the prediction when setup fails, showing the setup logs, and leaves no container behind', async () => {
+  it.each(COG_SERVERS)('fails the prediction when setup fails, showing the setup logs, and leaves no container behind ($label)', async (server) => {
     core = await openCore();
-    const broken = await core.ensureVersion(fixtureImage('setup-fail'));
+    const broken = await core.ensureVersion(server.image('setup-fail'));
     const done = await core.waitForPrediction((await core.createPrediction({ version: broken.id, input: {} })).id);
     expect(done.status).toBe('failed');
     expect(done.error).toMatch(/setup failed/i);
@@ -78,9 +78,9 @@ describe('containers: started like `cog predict`, kept warm, stopped on exit', (
     expect(await managedContainers(core.paths.homeId)).toHaveLength(0);
   });
 
-  it('fails a prediction whose container is killed, keeps its logs, and starts a fresh container next time', async () => {
+  it.each(COG_SERVERS)('fails a prediction whose container is killed, keeps its logs, and starts a fresh container next time ($label)', async (server) => {
     core = await openCore();
-    const stream = await core.ensureVersion(fixtureImage('stream'));
+    const stream = await core.ensureVersion(server.image('stream'));
     const created = await core.createPrediction({ version: stream.id, input: { prompt: 'k', n: 100, delay: 0.1 } });
     const running = await waitFor(async () => {
       const p = await core!.getPrediction(created.id);
