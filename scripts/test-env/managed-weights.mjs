@@ -6,7 +6,8 @@
 // application/vnd.cog.weight.config.v1+json holding the file index, tar / tar+gzip layers, annotations
 // run.cog.weight.name/target/set-digest; the index lists the weight with platform unknown/unknown).
 // Written through the registry HTTP API. Idempotent and fast when the registry already has it (its index
-// carries the fixture's hash). Writes /var/lib/cogdesk-test/managed-weights.json for the tests.
+// carries the fixture's hash). Also pushes a second index with the same image and weights (tag weights-2),
+// another version that shares them. Writes /var/lib/cogdesk-test/managed-weights.json for the tests.
 // Usage: node scripts/test-env/managed-weights.mjs [registry (default 127.0.0.1:5100)]
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -229,12 +230,17 @@ async function main() {
   const image = await pushImage(hash, weights.map((w) => w.record));
   const index = { schemaVersion: 2, mediaType: T.index, manifests: [image, ...weights.map((w) => w.descriptor)], annotations: { 'cogdesk.fixture-hash': hash } };
   const put = await putManifest(TAG, T.index, index);
+  // A second version of the model with the same weights (another index, another digest).
+  const other = await putManifest(`${TAG}-2`, T.index, { ...index, annotations: { ...index.annotations, 'cogdesk.variant': '2' } });
   const record = {
     hash,
     ref: `${REGISTRY}/${REPO}:${TAG}`,
     repository: REPO,
     registry: REGISTRY,
     indexDigest: put.digest,
+    /** `<registry>/<repository>:weights-2`: the same image and weights under another index. */
+    sameWeightsRef: `${REGISTRY}/${REPO}:${TAG}-2`,
+    sameWeightsDigest: other.digest,
     imageManifestDigest: image.digest,
     weights: weights.map((w) => w.record),
     weightBytes: weights.reduce((n, w) => n + w.record.layers.reduce((m, l) => m + l.size, 0), 0),

@@ -168,6 +168,9 @@ export interface ManagedWeightsFixture {
   /** `fixtures/managed-weights` */
   repository: string;
   indexDigest: string;
+  /** Another index with the same image and weights (another version sharing them), and its digest. */
+  sameWeightsRef: string;
+  sameWeightsDigest: string;
   imageManifestDigest: string;
   weights: Array<{
     name: string;

@@ -128,7 +128,7 @@ describe('managed weights: an OCI index with weight manifests', () => {
     await counting.proxy.close();
   });
 
-  it('a pull fetches each weight once with its progress; setup sees them read-only; a second pull fetches nothing; delete frees them', async () => {
+  it('a pull fetches each weight once with its progress; setup sees them read-only; a second pull, or another version with the same weights, fetches nothing; delete frees what nothing else uses', async () => {
     const { home, cleanup } = tempHome();
     const paths = homePaths(home);
     let core = await createCore({ home });
@@ -164,12 +164,18 @@ describe('managed weights: an OCI index with weight manifests', () => {
       const again = await pullTask(core, ref);
       expect(again.end.state).toBe('succeeded');
       expect(weightGets()).toBe(layerDigests.length);
+      // Another version with the same weights: nothing fetched either.
+      const other = await pullTask(core, `${counting.proxy.host}/${fixture.repository}:weights-2`);
+      expect(other.end.state, JSON.stringify(other.end)).toBe('succeeded');
+      const version2 = (other.end as { version: { id: string } }).version;
+      expect(version2.id).toBe(fixture.sameWeightsDigest.slice(7));
+      expect(weightGets()).toBe(layerDigests.length);
       await core.close();
 
       // The command line lists them with the version's kept weights.
       const { stdout } = await promisify(execFile)(process.execPath, [CLI, 'weights', 'list', '--json'], { env: { ...process.env, COGDESK_HOME: home } });
       const listed = JSON.parse(stdout) as Array<{ kind: string; versionId: string; name: string; target: string; bytes: number; present: boolean }>;
-      expect(listed.map(({ kind, versionId, name, target, present }) => ({ kind, versionId, name, target, present }))).toEqual(
+      expect(listed.filter((l) => l.versionId === version.id).map(({ kind, versionId, name, target, present }) => ({ kind, versionId, name, target, present }))).toEqual(
         fixture.weights.map((w) => ({ kind: 'managed', versionId: version.id, name: w.name, target: w.target, present: true })),
       );
       expect(listed[0].bytes).toBeGreaterThan(4 * 1024 * 1024);
@@ -182,8 +188,10 @@ describe('managed weights: an OCI index with weight manifests', () => {
       expect(after.output).toBe(p.output!.toString().replace(/^hi /, 'again '));
       expect(counting.blobGets.get(fixture.weights[1].layers[0].digest)).toBe(2);
 
-      // Deleting the version frees its weights (nothing else uses them).
+      // Deleting a version frees the weights nothing else uses: not while the other version uses them.
       await core.deleteVersion(version.id);
+      expect(readdirSync(join(paths.weights, 'sha256')).sort()).toEqual(fixture.weights.map((w) => w.manifestDigest.slice(7)).sort());
+      await core.deleteVersion(version2.id);
       expect(readdirSync(join(paths.weights, 'sha256'))).toEqual([]);
       expect(readdirSync(join(paths.weights, 'versions'))).toEqual([]);
     } finally {

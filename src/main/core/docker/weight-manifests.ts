@@ -17,6 +17,7 @@
 import { posix } from 'node:path';
 import { CogdeskError } from '../../../shared/errors';
 import { parseImageRef } from './image-ref';
+import { sha256 } from './registry-body';
 import { MEDIA_TYPES, registryBaseUrl, RegistrySession, type RegistryReadOptions } from './registry-session';
 
 export const COG_WEIGHT = {
@@ -58,6 +59,8 @@ export interface ManagedWeight {
 export interface WeightPlan {
   /** The reference as asked. */
   ref: string;
+  /** The index's digest: the version's id (Docker's RepoDigests may name another manifest of the repository). */
+  digest: string;
   registry: string;
   repository: string;
   weights: ManagedWeight[];
@@ -174,7 +177,7 @@ export async function readWeightPlan(ref: string, o: RegistryReadOptions = {}): 
     weights.push(parseWeightManifest(manifest.json, d.digest, ref));
   }
   checkTargets(weights, ref);
-  return { ref, registry: parsed.registry, repository: parsed.repository, weights };
+  return { ref, digest: sha256(top.body), registry: parsed.registry, repository: parsed.repository, weights };
 }
 
 /** Opens a layer of a weight for streaming (auth and redirects as for manifests). */

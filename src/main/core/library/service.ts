@@ -80,7 +80,7 @@ export function createLibraryService(d: LibraryDeps): LibraryService {
     const plan = await pullWithWeights(managed, parsed.full, o, async (p) => {
       digest = (await pullImage(docker, parsed.full, p)).digest;
     });
-    const version = await registerImage(docker, store, parsed.full, parsed.digest ?? digest);
+    const version = await registerImage(docker, store, parsed.full, parsed.digest ?? plan?.digest ?? digest);
     if (plan) await managed.record(version.id, plan);
     return version;
   };
