@@ -5,6 +5,7 @@
  * (allowed in the settings); the decisions (which to stop, which GPU, refuse with numbers) are the real ones.
  */
 import type Docker from 'dockerode';
+import { execFileSync } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Version } from '../../../src/shared/domain';
 import { runCommand } from '../../../src/main/cli/run';
@@ -134,6 +135,22 @@ describe('room in VRAM on one 24 GB GPU', () => {
     const done = await run(c, b, { text: 'b' });
     expect(done.status).toBe('failed');
     expect(done.error).toBe(`${b.modelId} needs CUDA 12.4; your driver (535.104.05) supports up to 12.2: update the driver`);
+  });
+
+  it("an image whose cog.yaml does not say its CUDA is checked by its base image's CUDA_VERSION", async () => {
+    const c = await gpuCore();
+    await c.updateSettings({ allowCpuFallback: false });
+    await c.ensureVersion(fixtureImage('gpu')); // pulled: the base of the image below
+    const tag = `cogdesk-test/gpu-cuda-env:${Date.now().toString(36)}`;
+    execFileSync('docker', ['build', '-q', '-t', tag, '-'], { input: `FROM ${fixtureImage('gpu')}\nENV CUDA_VERSION=12.4.1\n`, stdio: ['pipe', 'ignore', 'inherit'] });
+    try {
+      const v = await c.ensureVersion(tag);
+      smi.set({ driver: '535.104.05', gpus: [GPU0] });
+      const done = await run(c, v, { text: 'x' });
+      expect(done.error).toBe(`${v.modelId} needs CUDA 12.4; your driver (535.104.05) supports up to 12.2: update the driver`);
+    } finally {
+      await docker.getImage(tag).remove({ force: true }).catch(() => undefined);
+    }
   });
 });
 

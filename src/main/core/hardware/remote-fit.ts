@@ -78,8 +78,12 @@ export async function remoteRequirement(host: RemoteFitHost, target: RemoteFitTa
 
   const imageRef = remoteImageRef({ owner: owner.toLowerCase(), name: name.toLowerCase() }, versionId, host.env ?? process.env);
   let labels: Record<string, string>;
+  let env: string[] | undefined;
   try {
-    labels = (await readRemoteImageConfig(imageRef, { dockerConfigPath: host.dockerConfigPath, timeoutMs: host.timeoutMs })).labels;
+    const remote = await readRemoteImageConfig(imageRef, { dockerConfigPath: host.dockerConfigPath, timeoutMs: host.timeoutMs });
+    labels = remote.labels;
+    // The image's environment, where the registry reader gives it (CUDA_VERSION of NVIDIA's base images).
+    env = (remote as { env?: string[] }).env;
   } catch (e) {
     if (e instanceof CogdeskError && (e.code === 'registry_error' || e.code === 'timeout')) {
       return { kind: 'unchecked', versionId, sentence: `Could not check whether it needs a GPU: ${withoutDot(e.message)}. ${e.hint ?? 'Try again when online.'}` };
@@ -87,7 +91,7 @@ export async function remoteRequirement(host: RemoteFitHost, target: RemoteFitTa
     throw e;
   }
   const cogConfig = cogConfigFromLabels(labels);
-  const requirement = requirementFromCogConfig(cogConfig);
+  const requirement = requirementFromCogConfig(cogConfig, env);
   cache.put({ versionId, modelId: id, imageRef, gpu: requirement.gpu, cogConfig });
   return { kind: 'known', versionId, requirement, from: 'registry' };
 }

@@ -38,6 +38,8 @@ export interface GpuRoom {
    * nvidia-smi indices or uuids, `all` for every GPU; null drops it.
    */
   pinFor(versionId: string, gpus: string[] | null): void;
+  /** What was stopped to make room for this version's start ("Stopped … to make room on GPU 0."), once: for the pool to put at the top of the first prediction's logs. */
+  takeNote(versionId: string): string | undefined;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -61,6 +63,8 @@ function makeRoom(d: GpuRoomDeps): GpuRoom {
   const reserved = new Map<string, { gpus: string[]; needMiB: number | null }>();
   /** Where each version was placed (for measuring where nvidia-smi's pids are not the host's: WSL 2, Docker Desktop). */
   const placedOn = new Map<string, string[]>();
+  /** What the last placement of each version stopped, until the pool takes it. */
+  const notes = new Map<string, string>();
   /** Pins for this process only (`cogdesk run --gpus`), by version. */
   const overrides = new Map<string, string[]>();
   let lock: Promise<unknown> = Promise.resolve();
@@ -134,11 +138,15 @@ function makeRoom(d: GpuRoomDeps): GpuRoom {
       }
       if (plan.kind === 'wait') return { wait: plan.reason };
       const where = plan.gpus.map((g) => `GPU ${g.index}`).join(', ');
+      const said: string[] = [];
       for (const h of plan.stop) {
         await d.pool().discard(h.versionId, h.containerId);
         placedOn.delete(h.versionId);
-        tell(versionId, `Stopped ${h.label} to make room on ${where}.`);
+        said.push(`Stopped ${h.label} to make room on ${where}.`);
+        tell(versionId, said[said.length - 1]!);
       }
+      if (said.length) notes.set(versionId, said.join(' '));
+      else notes.delete(versionId);
       const uuids = plan.gpus.map((g) => g.uuid);
       reserved.set(versionId, { gpus: uuids, needMiB });
       placedOn.set(versionId, uuids);
@@ -150,7 +158,8 @@ function makeRoom(d: GpuRoomDeps): GpuRoom {
     async place(versionId, fallback) {
       const settings = d.store.settings.get();
       const version = d.store.library.getVersion(versionId);
-      const needs = requirementFromCogConfig(version?.cogConfig).cuda;
+      // build.cuda, else the image's CUDA_VERSION (NVIDIA's base images set it; Cog builds on them).
+      const needs = requirementFromCogConfig(version?.cogConfig, version ? await imageEnv(d, version.imageId) : null).cuda;
       if (needs && !settings.allowCpuFallback) {
         // With the CPU allowed, the start's own refusal ("unsatisfied condition: cuda>=12.4") moves it there.
         const mismatch = cudaMismatch(needs, await driverCudaHere().catch(() => null));
@@ -177,6 +186,12 @@ function makeRoom(d: GpuRoomDeps): GpuRoom {
     pinFor(versionId, gpus) {
       if (gpus?.length) overrides.set(versionId, gpus);
       else overrides.delete(versionId);
+    },
+
+    takeNote(versionId) {
+      const note = notes.get(versionId);
+      notes.delete(versionId);
+      return note;
     },
 
     async usage() {
@@ -219,4 +234,14 @@ function resolvePins(pins: string[], live: LiveGpus): string[] {
     return at.length ? at : [`GPU ${p}`];
   });
   return [...new Set(out)];
+}
+
+/** The environment of a local image (`CUDA_VERSION=12.1.1`, ...); null when it cannot be read. */
+async function imageEnv(d: GpuRoomDeps, imageId: string): Promise<string[] | null> {
+  try {
+    const info = await (await d.docker()).getImage(imageId).inspect();
+    return info.Config?.Env ?? null;
+  } catch {
+    return null;
+  }
 }
