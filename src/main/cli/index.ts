@@ -12,6 +12,7 @@ import { EXIT_INTERRUPTED, exitWhenFlushed, quietOnClosedPipe, ReportedFailure, 
 import { formatError, formatExamples, formatModels, formatPrediction, formatPredictions } from './format';
 import { registerCatalogCommands } from './catalog';
 import { localExampleInput, localModelId, modelArg, resolveArg } from './resolve';
+import { whereToRun } from './where-to-run';
 import { progressReporter } from './progress-bar';
 import { registerHardwareCommands } from './hardware';
 import { registerPushCommands } from './push';
@@ -76,7 +77,8 @@ export function buildProgram(): Command {
         const resolved = await resolveArg(core, image, { onProgress: (p) => !o.quiet && bar.update(p), example: o.example });
         bar.end();
         const baseInput = resolved.remote ? resolved.remote.startingInput : o.example ? await localExampleInput(core, resolved, o.example) : undefined;
-        const final = await runCommand(core, resolved.ref, { ...o, baseInput });
+        const server = await whereToRun(core, o);
+        const final = await runCommand(core, resolved.ref, { ...o, baseInput, server });
         if (final.status !== 'succeeded') {
           throw new CogdeskError({
             code: final.status === 'canceled' ? 'canceled' : 'prediction_failed',

@@ -8,6 +8,8 @@ import { cliPrediction } from './json';
 import { markInterrupted } from './exit';
 import { formatOutput } from './format';
 import { writeOutput } from './output-file';
+import type { RunningServer } from './server-record';
+import { localRunner, serverRunner } from './via-server';
 import { progressReporter } from './progress-bar';
 import { safeJson, visible, visibleStream } from './visible';
 
@@ -20,6 +22,8 @@ export interface RunOptions {
   quiet?: boolean;
   /** `-o PATH`: the output written to this file (output-file.ts); stdout then says where. */
   output?: string;
+  /** A running Cogdesk to run it in (the model stays warm there); else it runs in this process. */
+  server?: RunningServer | null;
   /** `--gpus 0,1` (nvidia-smi indices or uuids, or `all`), like `cog run --gpus`: the GPUs this run's cold start gets, together. */
   gpus?: string;
 }
@@ -47,7 +51,8 @@ export async function runCommand(core: Core, image: string, o: RunOptions): Prom
   // The model's logs and tokens are its text: escape codes in them are shown, never run by the terminal.
   const logText = visibleStream();
   const tokenText = visibleStream();
-  const show = (p: Prediction) => {
+  /** Shows what is new in a prediction (the core's, or the local API's JSON of it). */
+  const show = (p: Pick<Prediction, 'id' | 'logs' | 'output'>) => {
     if (p.id !== id || o.json) return;
     if (p.logs.length > logsShown && !o.quiet) {
       process.stderr.write(logText.write(p.logs.slice(logsShown)));
@@ -59,18 +64,17 @@ export async function runCommand(core: Core, image: string, o: RunOptions): Prom
       tokensShown = p.output.length;
     }
   };
-  const off = core.on('prediction', show);
+  const runner = o.server ? serverRunner(core, o.server, schema) : localRunner(core);
   if (o.gpus) gpuRoomOf(core.store)?.pinFor(version.id, o.gpus.split(',').map((g) => g.trim()).filter(Boolean));
-  const created = await core.createPrediction({ version: version.id, input, source: 'cli' });
-  id = created.id;
+  id = await runner.create(version.id, input);
   const onSigint = () => {
     markInterrupted();
     process.stderr.write('\nCanceling…\n');
-    void core.cancelPrediction(id).catch(() => undefined);
+    void runner.cancel(id).catch(() => undefined);
   };
   process.on('SIGINT', onSigint);
   try {
-    const final = await core.waitForPrediction(id);
+    const final = await runner.wait(id, show);
     show(final);
     process.stderr.write(logText.end());
     process.stdout.write(tokenText.end());
@@ -87,7 +91,6 @@ export async function runCommand(core: Core, image: string, o: RunOptions): Prom
     }
     return final;
   } finally {
-    off();
     process.off('SIGINT', onSigint);
   }
 }

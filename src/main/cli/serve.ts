@@ -5,6 +5,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createCore, type CoreOptions } from '../core';
 import { DEFAULT_API_PORT, startApiServer, type ApiServer } from '../core/api-server';
+import { clearServerRecord, writeServerRecord } from './server-record';
 
 export interface ServeHooks {
   /** Ends the server instead of SIGINT/SIGTERM (tests). */
@@ -89,10 +90,13 @@ export function registerServeCommands(program: Command, hooks: ServeHooks = {}):
         } else {
           out(usage(server));
         }
+        // So that the CLI's commands go through this server and the models stay warm (server-record.ts).
+        writeServerRecord(core.paths.home, { pid: process.pid, port: server.port, url: server.url, startedAt: new Date().toISOString(), by: 'serve' });
         hooks.onListening?.(server);
         await untilStopped(hooks.signal);
         err('Stopping…');
       } finally {
+        clearServerRecord(core.paths.home);
         await server?.close();
         await core.close();
       }

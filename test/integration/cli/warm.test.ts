@@ -1,0 +1,78 @@
+/**
+ * Warm across commands: with `cogdesk serve` running for the data folder, `cogdesk run` goes through it and
+ * the model stays warm (the second run starts nothing: no setup, the same container); without one, `run`
+ * works on its own. Built CLI, real engine, real serve process.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ApiPrediction } from '../../../src/main/core/api-server/serialize';
+import { assertBuilt, fixtureRef, runCli, tempDirs, type CliRun } from './run-cli';
+import { startServe, type ServeProcess } from './serve-process';
+
+let home: string;
+let scratch: string;
+let cleanup: () => void;
+let serve: ServeProcess | null = null;
+
+beforeAll(() => assertBuilt());
+beforeEach(() => {
+  ({ dirs: [home, scratch], cleanup } = tempDirs('cogdesk-cli-warm-', 'cogdesk-cli-warm-scratch-'));
+});
+afterEach(async () => {
+  await serve?.stop();
+  serve = null;
+  cleanup();
+});
+
+async function ok(args: string[]): Promise<CliRun> {
+  const r = await runCli(args, { home });
+  expect(r.code, `cogdesk ${args.join(' ')}\nstdout: ${r.stdout.toString()}\nstderr: ${r.stderr}`).toBe(0);
+  return r;
+}
+const json = <T>(r: CliRun) => JSON.parse(r.stdout.toString()) as T;
+const containers = async () =>
+  json<Array<{ container_id: string; status: string; started_at: string }>>(await ok(['ps', '--json'])).map(({ container_id, status, started_at }) => ({ container_id, status, started_at }));
+
+describe('warm across commands', { timeout: 240_000 }, () => {
+  it('run twice against a running cogdesk serve: the second start is warm (no setup logs, the same container)', async () => {
+    await ok(['pull', fixtureRef('echo')]);
+    serve = await startServe(home);
+
+    const first = await ok(['run', 'echo', '-i', 'text=one', '--json']);
+    expect(first.stderr).toMatch(/^Running in the Cogdesk at http:\/\/127\.0\.0\.1:\d+\/v1 \(serve, pid \d+\): the model stays warm there\.$/m);
+    expect(json<ApiPrediction>(first)).toMatchObject({ status: 'succeeded', output: 'hello one one' });
+    const afterFirst = await containers();
+    expect(afterFirst).toHaveLength(1);
+
+    const second = await ok(['run', 'echo', '-i', 'text=two']);
+    expect(second.stdout.toString()).toBe('hello two two\n');
+    expect(second.stderr).not.toMatch(/Starting|setup|Waiting for/i);
+    expect(await containers()).toEqual(afterFirst);
+
+    // Both are in the one history (the serve process kept them).
+    expect(json<ApiPrediction[]>(await ok(['predictions', 'list', '--json'])).map((p) => p.output)).toEqual(['hello two two', 'hello one one']);
+  });
+
+  it('through the server: a file input goes up as an upload, the output file comes back as a local path', async () => {
+    await ok(['pull', fixtureRef('file')]);
+    serve = await startServe(home);
+    const input = join(scratch, 'in.bin');
+    writeFileSync(input, Buffer.from('abc'));
+    const r = await ok(['run', fixtureRef('file'), '-i', `image=@${input}`, '--json']);
+    expect(r.stderr).toMatch(/^Running in the Cogdesk at /m);
+    const p = json<ApiPrediction>(r);
+    expect(p.status).toBe('succeeded');
+    expect(String(p.output)).toMatch(new RegExp(`^${home.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/outputs/`));
+  });
+
+  it('without a running Cogdesk (or after it stopped), run works on its own and says so; its container goes with it', async () => {
+    serve = await startServe(home);
+    await serve.stop();
+    serve = null;
+    const r = await ok(['run', fixtureRef('echo'), '-i', 'text=alone']);
+    expect(r.stderr).toMatch(/^No Cogdesk is running for this data folder: the model starts here and stops when this command ends/m);
+    expect(r.stdout.toString()).toBe('hello alone alone\n');
+    expect(await containers()).toEqual([]);
+  });
+});
