@@ -1,6 +1,7 @@
 /**
  * Benchmarks of the engine against a direct baseline, in one run (numbers for the README):
- * - warm overhead: predictions through the engine vs a direct HTTP POST to the same warm container;
+ * - warm overhead: predictions through the engine vs a direct HTTP POST to the same warm container, for each
+ *   Cog server generation (the legacy Python server, Rust coglet, the Go cog-runtime);
  * - cold start: from "run" on a pulled image to READY vs `docker run` + a 100 ms health poll;
  * - pull: the engine's pull vs `docker pull` of the same image from the local registry, fresh each time.
  * Needs the test environment (scripts/test-env/setup.sh). Usage: npm run bench [-- --warm 200 --cold 15 --pull 3]
@@ -22,6 +23,12 @@ const WARM = Number(args.warm);
 const COLD = Number(args.cold);
 const PULLS = Number(args.pull);
 const IMAGE = fixtureImage('echo');
+/** The warm-overhead rows: one per Cog server generation (reference/cog-generations.md). */
+const GENERATIONS: Array<[string, string]> = [
+  ['Python server (Cog 0.15.5)', IMAGE],
+  ['Rust coglet 0.22', fixtureImage('coglet-echo')],
+  ['Go cog-runtime', fixtureImage('go-echo')],
+];
 const INPUT = { text: 'bench', times: 1 };
 
 const agent = new http.Agent({ keepAlive: true });
@@ -70,29 +77,34 @@ async function main() {
   const core = await createCore({ home });
   const rows: string[][] = [['benchmark', 'engine p50', 'engine p95', 'baseline p50', 'baseline p95', 'result']];
   try {
-    // Warm overhead.
-    console.error(`warm: ${WARM} predictions through the engine and ${WARM} direct POSTs, interleaved`);
-    const version = await core.ensureVersion(IMAGE);
-    const first = await core.waitForPrediction((await core.createPrediction({ version: version.id, input: INPUT })).id);
-    const url = (await core.getEngineStatus()).warmContainers[0].url;
-    const engine: number[] = [];
-    const direct: number[] = [];
-    for (let i = 0; i < WARM; i++) {
-      // Interleaved so both see the same machine state.
-      let t = performance.now();
-      const p = await core.createPrediction({ version: version.id, input: INPUT });
-      await core.waitForPrediction(p.id);
-      engine.push(performance.now() - t);
-      t = performance.now();
-      await post(`${url}/predictions`, { input: INPUT });
-      direct.push(performance.now() - t);
+    // Warm overhead, for each Cog server generation (the legacy Python server first: the cold start and pull use it).
+    let version: Awaited<ReturnType<typeof core.ensureVersion>> | null = null;
+    for (const [label, image] of GENERATIONS) {
+      console.error(`warm (${label}): ${WARM} predictions through the engine and ${WARM} direct POSTs, interleaved`);
+      const v = await core.ensureVersion(image);
+      version ??= v;
+      await core.waitForPrediction((await core.createPrediction({ version: v.id, input: INPUT })).id);
+      const url = (await core.getEngineStatus()).warmContainers.find((w) => w.versionId === v.id)!.url;
+      const engine: number[] = [];
+      const direct: number[] = [];
+      for (let i = 0; i < WARM; i++) {
+        // Interleaved so both see the same machine state.
+        let t = performance.now();
+        const p = await core.createPrediction({ version: v.id, input: INPUT });
+        await core.waitForPrediction(p.id);
+        engine.push(performance.now() - t);
+        t = performance.now();
+        await post(`${url}/predictions`, { input: INPUT });
+        direct.push(performance.now() - t);
+      }
+      const e50 = percentile(engine, 50);
+      const d50 = percentile(direct, 50);
+      rows.push([`warm prediction, ${label} (n=${WARM})`, ms(e50), ms(percentile(engine, 95)), ms(d50), ms(percentile(direct, 95)), `overhead p50 ${ms(e50 - d50)} (ratio ${(e50 / d50).toFixed(2)}; target <= 2 ms)`]);
     }
-    void first;
-    const e50 = percentile(engine, 50);
-    const d50 = percentile(direct, 50);
-    rows.push([`warm prediction (n=${WARM})`, ms(e50), ms(percentile(engine, 95)), ms(d50), ms(percentile(direct, 95)), `overhead p50 ${ms(e50 - d50)} (ratio ${(e50 / d50).toFixed(2)}; target <= 2 ms)`]);
     await core.close();
 
+    if (!version) throw new Error('no version');
+    const coldVersion = version;
     // Cold start: run -> READY.
     console.error(`cold start: ${COLD} times each`);
     const coldEngine: number[] = [];
@@ -100,7 +112,7 @@ async function main() {
     for (let i = 0; i < COLD; i++) {
       const c = await createCore({ home });
       const t = performance.now();
-      const p = await c.createPrediction({ version: version.id, input: INPUT });
+      const p = await c.createPrediction({ version: coldVersion.id, input: INPUT });
       await new Promise<void>((resolve) => {
         const off = c.on('prediction', (u) => {
           if (u.id === p.id && u.status !== 'starting') {

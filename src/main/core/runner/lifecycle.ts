@@ -3,7 +3,7 @@ import type { Prediction, PredictionStatus, Version } from '../../../shared/doma
 import { CogdeskError, toErrorInfo } from '../../../shared/errors';
 import { CogConnectionError, CogHttpError } from '../cog/client';
 import { explainInputDownloadError } from '../cog/input-errors';
-import type { CogPredictionResponse, WebhookEvent } from '../cog/protocol';
+import type { CogPredictionRequest, CogPredictionResponse } from '../cog/protocol';
 import type { WebhookReceiver } from '../cog/webhooks';
 import type { EventBus } from '../events';
 import type { Store } from '../store';
@@ -14,6 +14,7 @@ import { saveOutputFiles } from './outputs';
 import { NoWarmContainerError, type WarmContainer, type WarmPool } from './pool';
 import { PredictionRecorder, type RecordedRun } from './record';
 import { newRunning, type Running } from './running';
+import { webhookEvents } from './webhook-events';
 import { crashedWorker, sendPrediction, StuckWorkerError } from './worker-health';
 import { fullest } from './state';
 
@@ -166,13 +167,12 @@ export class Lifecycle {
         if (container.startNote) [run.startNote, container.startNote] = [[run.startNote, container.startNote].filter(Boolean).join('\n'), undefined];
         run.sentAt = new Date().toISOString();
         this.write(run, { status: 'processing', startedAt: run.sentAt, containerId: container.containerId });
-        const hook = this.d.webhooks.register(run.id, (state) => this.onWebhook(run, state));
+        // Webhooks for live logs, streamed output and re-attaching after a crash, where they are worth their cost.
+        const events = webhookEvents({ streamsOutput, lastRunMs: container.lastRunMs });
+        const hook = events ? this.d.webhooks.register(run.id, (state) => this.onWebhook(run, state)) : null;
+        const sentAtMs = Date.now();
         try {
-          // Webhooks bring live logs, streamed output, and the result to a restarted Cogdesk (completed).
-          // Cog sends them before it answers, so each one costs the prediction a round trip: a model
-          // whose output does not stream gets its output with the answer, not by webhook.
-          const events: WebhookEvent[] = streamsOutput ? ['output', 'logs', 'completed'] : ['logs', 'completed'];
-          const body = { id: run.id, input, webhook: this.d.webhookBase() + hook, webhook_events_filter: events };
+          const body: CogPredictionRequest = events && hook ? { id: run.id, input, webhook: this.d.webhookBase() + hook, webhook_events_filter: events } : { id: run.id, input };
           const final = await sendPrediction(container, () => container.client.predict(body), {
             canceled: () => run.canceled,
             busyGraceMs: this.d.busyGraceMs?.() ?? 10_000,
@@ -180,6 +180,7 @@ export class Lifecycle {
           // A failure may be the worker's death (coglet: UNHEALTHY, legacy: DEFUNCT), not the model's error.
           const crash = final.status === 'failed' && !run.canceled ? await crashedWorker(container.client, final.error) : null;
           if (crash) await this.d.pool.discard(version.id, container.containerId, crash);
+          container.lastRunMs = Date.now() - sentAtMs;
           await this.finishFrom(run, container.broken ? { ...final, error: container.broken } : final);
         } catch (e) {
           if (e instanceof StuckWorkerError) {
@@ -192,7 +193,7 @@ export class Lifecycle {
           // prediction in the queue gets its turn, so that one starts a fresh container instead.
           await this.fail(run, version, e);
         } finally {
-          this.d.webhooks.unregister(run.id);
+          if (hook) this.d.webhooks.unregister(run.id);
         }
         return 'done';
       });

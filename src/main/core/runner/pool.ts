@@ -31,6 +31,8 @@ export interface WarmContainer {
   gone?: boolean;
   /** Why its model's worker is broken (crashed, or BUSY with nothing running), told to every prediction it takes down. */
   broken?: string;
+  /** How long its last prediction ran, send to answer (ms): a quick model's next one asks for no webhooks (webhook-events.ts). */
+  lastRunMs?: number;
   /** How it started ("Started from kept weights…", "Setup wrote 4.2 GB…"), told to the prediction that waited for it. */
   startNote?: string;
 }
