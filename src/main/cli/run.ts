@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from 'commander';
 import type { Prediction } from '../../shared/domain';
 import { parseInputArgs } from '../core/cog/input-parse';
 import { parseVersionSchema } from '../../shared/schema';
@@ -26,6 +27,15 @@ export interface RunOptions {
   server?: RunningServer | null;
   /** `--gpus 0,1` (nvidia-smi indices or uuids, or `all`), like `cog run --gpus`: the GPUs this run's cold start gets, together. */
   gpus?: string;
+  /** `--concurrency N`: how many predictions the model runs at once, saved as its own setting (as on its page). */
+  concurrency?: number;
+}
+
+/** Commander's parser for `--concurrency N`: a whole number from 1 to 256. */
+export function parseConcurrencyOption(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n < 1 || n > 256) throw new InvalidArgumentError(`--concurrency must be a whole number from 1 to 256, got "${value}".`);
+  return n;
 }
 
 /**
@@ -36,6 +46,7 @@ export async function runCommand(core: Core, image: string, o: RunOptions): Prom
   const bar = progressReporter();
   const version = await core.ensureVersion(image, { onProgress: (p) => !o.quiet && bar.update(p) });
   bar.end();
+  if (o.concurrency !== undefined) await core.updateModelSettings(version.modelId, { concurrency: o.concurrency });
   if (!o.quiet && requirementFromCogConfig(version.cogConfig).gpu) {
     // A GPU model: say before it starts whether this machine can give it one.
     const fit = await core.checkFit({ version: version.id });
