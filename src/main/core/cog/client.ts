@@ -171,6 +171,8 @@ export class CogClient {
    * prediction twice: the Go runtime's PUT is not idempotent, and a repeated POST would run it again.
    */
   async predict(body: CogPredictionRequest, signal?: AbortSignal): Promise<CogPredictionResponse> {
+    // A container adopted from an earlier Cogdesk: ask once which server it is.
+    if (this.server === null && body.webhook) await this.health().catch(() => null);
     if ((this.server === 'go' || this.server === 'coglet') && body.webhook) return this.predictByWebhook(body, signal);
     const raw = await request(this.baseUrl, 'POST', '/predictions', body, { signal });
     if (raw.status === 400 && /respond-async and webhook mismatch/i.test(raw.body) && body.webhook) {
