@@ -27,6 +27,8 @@ export interface RunEngineOptions {
   cancelGraceMs?: number;
   /** A setup that wrote less keeps nothing for the next start (default 32 MiB). */
   keepWeightsMinBytes?: number;
+  /** How long a container may answer BUSY with none of our predictions on it before it is restarted (default 10 s). */
+  busyGraceMs?: number;
 }
 
 export interface RunEngine {
@@ -118,6 +120,7 @@ export function createRunEngine(o: RunEngineOptions): RunEngine {
     outputsDir: paths.outputs,
     timeoutMs: () => store.settings.get().predictionTimeoutSeconds * 1000,
     cancelGraceMs: () => o.cancelGraceMs ?? 10_000,
+    busyGraceMs: () => o.busyGraceMs ?? 10_000,
   });
   webhooks.onOrphan = orphanWebhookHandler({ store, events, outputsDir: paths.outputs, runsHere: (id) => lifecycle.isRunning(id) });
 

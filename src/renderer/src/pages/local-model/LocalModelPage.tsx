@@ -8,6 +8,7 @@ import { useNavigation, type Route } from '../../state/navigation';
 import { InputSummary } from './InputSummary';
 import { LocalExamples } from './LocalExamples';
 import { LocalVersionItem } from './LocalVersionItem';
+import { ModelConcurrency } from './ModelConcurrency';
 import { ModelGpuPin } from './ModelGpuPin';
 import { schemaDescription, useLocalModel } from './useLocalModel';
 
@@ -72,6 +73,7 @@ export function LocalModelPage({ route }: { route: Route }) {
             </ul>
           </section>
           {latest?.cogConfig && (latest.cogConfig as { build?: { gpu?: unknown } }).build?.gpu === true && <ModelGpuPin modelId={id} />}
+          <ModelConcurrency modelId={id} />
           <section aria-labelledby="local-inputs-title">
             <h2 id="local-inputs-title">Inputs (latest version)</h2>
             <InputSummary version={latest} />
