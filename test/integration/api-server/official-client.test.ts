@@ -9,11 +9,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Version } from '../../../src/shared/domain';
 import { startApiServer, type ApiServer } from '../../../src/main/core/api-server';
 import { openCore, waitFor } from '../../helpers/core';
-import { fixtureImage } from '../../helpers/fixtures';
+import { fixtureImage, COG_SERVERS, type CogServerFixture } from '../../helpers/fixtures';
 import { checkingFetch } from './openapi';
 
 type TestCore = Awaited<ReturnType<typeof openCore>>;
 type ApiPrediction = Awaited<ReturnType<Replicate['predictions']['get']>>;
+
+/** The local API's model name of a fixture served by one generation (`fixtures/stream`, `fixtures/coglet-stream`, ...). */
+const modelOf = (s: CogServerFixture, predictor: 'stream' | 'fail') => s.image(predictor).replace(/^[^/]+\/(fixtures\/[^:]+):.*$/, '$1');
 
 describe('the official replicate client against the local API', () => {
   let core: TestCore;
@@ -25,6 +28,8 @@ describe('the official replicate client against the local API', () => {
   beforeAll(async () => {
     core = await openCore();
     for (const name of ['echo', 'stream', 'file', 'fail']) v[name] = await core.ensureVersion(fixtureImage(name));
+    // The same streaming and failing models served by coglet and the Go runtime (model names fixtures/coglet-stream, ...).
+    for (const s of COG_SERVERS) for (const name of ['stream', 'fail'] as const) await core.ensureVersion(s.image(name));
     // A small page so that the history spans several pages.
     server = await startApiServer(core, { port: 0, pageSize: 3 });
     replicate = new Replicate({ auth: server.token, baseUrl: server.url, fetch: checkingFetch(problems) });
@@ -60,16 +65,16 @@ describe('the official replicate client against the local API', () => {
     expect(await plain.run('fixtures/echo', { input: { text: 'plain' } })).toBe('hello plain plain');
   });
 
-  it('streams an iterator model over server-sent events with replicate.stream, and run() collects it', async () => {
+  it.each(COG_SERVERS)('streams an iterator model over server-sent events with replicate.stream, and run() collects it ($label)', async (s) => {
     const events: Array<{ event: string; data: string }> = [];
-    for await (const e of replicate.stream('fixtures/stream', { input: { prompt: 'w', n: 4, delay: 0.05 } })) {
+    for await (const e of replicate.stream(modelOf(s, 'stream'), { input: { prompt: 'w', n: 4, delay: 0.05 } })) {
       events.push({ event: e.event, data: String(e.data) });
     }
     expect(events.filter((e) => e.event === 'output').map((e) => e.data)).toEqual(['w-0 ', 'w-1 ', 'w-2 ', 'w-3 ']);
     expect(events.filter((e) => e.event === 'logs').map((e) => e.data)).toEqual(['token 0', 'token 1', 'token 2', 'token 3']);
     expect(events.at(-1)).toEqual({ event: 'done', data: '{}' });
 
-    expect(await replicate.run('fixtures/stream', { input: { prompt: 'r', n: 3, delay: 0.01 } })).toEqual(['r-0 ', 'r-1 ', 'r-2 ']);
+    expect(await replicate.run(modelOf(s, 'stream'), { input: { prompt: 'r', n: 3, delay: 0.01 } })).toEqual(['r-0 ', 'r-1 ', 'r-2 ']);
   });
 
   it('takes a file input (uploaded through POST /v1/files) and gives the output file as a URL this server serves', async () => {
@@ -113,21 +118,21 @@ describe('the official replicate client against the local API', () => {
     expect(await (await fetch(String(second))).text()).toBe('abc');
   });
 
-  it('raises the model error of a failing model, from run() and from stream()', async () => {
-    await expect(replicate.run('fixtures/fail', { input: { text: 'q' } })).rejects.toThrow('Prediction failed: boom: q');
+  it.each(COG_SERVERS)('raises the model error of a failing model, from run() and from stream() ($label)', async (s) => {
+    await expect(replicate.run(modelOf(s, 'fail'), { input: { text: 'q' } })).rejects.toThrow('Prediction failed: boom: q');
     const stream = async () => {
-      for await (const e of replicate.stream('fixtures/fail', { input: { text: 'z' } })) void e;
+      for await (const e of replicate.stream(modelOf(s, 'fail'), { input: { text: 'z' } })) void e;
     };
     await expect(stream()).rejects.toThrow('boom: z');
     const failed = (await core.listPredictions({ status: 'failed', limit: 2 })).map((p) => p.error);
     expect(failed).toEqual(['boom: z', 'boom: q']);
   });
 
-  it('cancels a prediction when run() is aborted, keeping what it produced so far', async () => {
+  it.each(COG_SERVERS)('cancels a prediction when run() is aborted, keeping what it produced so far ($label)', async (s) => {
     const controller = new AbortController();
     let id = '';
     const output = await replicate.run(
-      'fixtures/stream',
+      modelOf(s, 'stream'),
       { input: { prompt: 'c', n: 50, delay: 0.2 }, wait: { mode: 'poll', interval: 50 }, signal: controller.signal },
       (p) => {
         id = p.id;
@@ -182,7 +187,8 @@ describe('the official replicate client against the local API', () => {
     expect((await replicate.models.versions.get('fixtures', 'echo', v.echo.id)).id).toBe(v.echo.id);
     const listed: string[] = [];
     for await (const page of replicate.paginate(() => replicate.models.list())) listed.push(...page.map((m) => `${m.owner}/${m.name}`));
-    expect(listed.sort()).toEqual(['fixtures/echo', 'fixtures/fail', 'fixtures/file', 'fixtures/stream']);
+    const generations = ['coglet-fail', 'coglet-stream', 'go-fail', 'go-stream'].map((n) => `fixtures/${n}`);
+    expect(listed.sort()).toEqual(['fixtures/echo', 'fixtures/fail', 'fixtures/file', 'fixtures/stream', ...generations].sort());
     expect(await replicate.hardware.list()).toEqual([{ name: 'CPU', sku: 'cpu' }]);
     await expect(replicate.models.get('fixtures', 'nope')).rejects.toMatchObject({ response: { status: 404 } });
   });
