@@ -16,7 +16,7 @@ type TestCore = Awaited<ReturnType<typeof openCore>>;
 type ApiPrediction = Awaited<ReturnType<Replicate['predictions']['get']>>;
 
 /** The local API's model name of a fixture served by one generation (`fixtures/stream`, `fixtures/coglet-stream`, ...). */
-const modelOf = (s: CogServerFixture, predictor: 'stream' | 'fail') => s.image(predictor).replace(/^[^/]+\/(fixtures\/[^:]+):.*$/, '$1');
+const modelOf = (s: CogServerFixture, predictor: 'stream' | 'fail') => s.image(predictor).replace(/^[^/]+\/(fixtures\/[^:]+):.*$/, '$1') as `fixtures/${string}`;
 
 describe('the official replicate client against the local API', () => {
   let core: TestCore;

@@ -32,9 +32,11 @@ async function run(name: FixtureName): Promise<{ url: string; id: string }> {
 }
 
 const json = { 'content-type': 'application/json' };
-const post = (url: string, body: unknown, headers: Record<string, string> = json) =>
+/** fetch's Response, its JSON typed loosely (these tests check shapes field by field). */
+type Answer = Omit<Response, 'json'> & { json: () => Promise<any> };
+const post = (url: string, body: unknown, headers: Record<string, string> = json): Promise<Answer> =>
   fetch(`${url}/predictions`, { method: 'POST', headers, body: JSON.stringify(body) });
-const health = async (url: string) => (await fetch(`${url}/health-check`)).json();
+const health = async (url: string): Promise<any> => (await fetch(`${url}/health-check`)).json();
 const ready = (url: string) => waitFor(async () => ['READY', 'SETUP_FAILED'].includes((await health(url)).status), 'setup to end');
 
 /** A POST without any Content-Type header (fetch always adds one to a string body). */
