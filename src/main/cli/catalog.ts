@@ -10,24 +10,10 @@ import { CogdeskError, toErrorInfo } from '../../shared/errors';
 import type { Fit } from '../../shared/hardware';
 import { parseVersionSchema } from '../../shared/schema';
 import type { Core } from '../core';
-import { detectHardware } from '../core/hardware/detect';
-import { checkFit } from '../core/hardware/fit';
-import { remoteRequirement, uncheckedFit } from '../core/hardware/remote-fit';
-import { defaultHome, homePaths } from '../core/paths';
-import {
-  createCatalog,
-  isRemoteError,
-  memoryTokenStore,
-  parseRemoteModelRef,
-  REPLICATE_PREFIX,
-  resolveRemoteRef as resolveWith,
-  TOKEN_ENV,
-  TOKEN_PAGE,
-  type Catalog,
-  type RemoteResolution,
-  type ResolveOptions,
-} from '../core/remote';
-import { openStore, type Store } from '../core/store';
+import { defaultHome } from '../core/paths';
+import type { Catalog, RemoteResolution, ResolveOptions } from '../core/remote';
+import { TOKEN_ENV, TOKEN_PAGE } from '../core/remote/token';
+import type { Store } from '../core/store';
 import { print, printJson, readSecretLine } from './context';
 import { formatOutput } from './format';
 import { printLocalModel } from './local-model';
@@ -51,10 +37,13 @@ function noteCache(result: Cached<unknown>): void {
 }
 
 /** The catalog of a core: the one createCore wires in when it has one, else one over the core's store. */
-export function catalogFor(core: Pick<Core, 'store' | 'paths'>): Catalog {
+export async function catalogFor(core: Pick<Core, 'store' | 'paths'>): Promise<Catalog> {
   const wired = (core as { catalog?: Catalog }).catalog;
-  return wired ?? createCatalog({ store: core.store, home: core.paths.home });
+  return wired ?? (await remote()).createCatalog({ store: core.store, home: core.paths.home });
 }
+
+/** The Replicate client and catalog, loaded when a command uses them (not at start-up: see index.ts). */
+const remote = () => import('../core/remote');
 
 /**
  * For the `pull` and `run` commands: when ARG is OWNER/NAME[:VERSION] (or r8.im/OWNER/NAME[:VERSION]),
@@ -66,12 +55,13 @@ export function catalogFor(core: Pick<Core, 'store' | 'paths'>): Catalog {
  * name. Prints a note when the catalog answered offline.
  */
 export async function resolveRemoteArg(core: Core, arg: string, o: ResolveOptions = {}): Promise<RemoteResolution | null> {
+  const { parseRemoteModelRef, resolveRemoteRef: resolveWith, isRemoteError, REPLICATE_PREFIX } = await remote();
   const parsed = parseRemoteModelRef(arg);
   if (!parsed) return null;
   const local = !parsed.explicit && !parsed.version && (await localImageExists(core, arg.trim()));
   let resolved: RemoteResolution | null;
   try {
-    resolved = await resolveWith(core, catalogFor(core), arg, { ...o, fallBackToLibrary: true });
+    resolved = await resolveWith(core, await catalogFor(core), arg, { ...o, fallBackToLibrary: true });
   } catch (e) {
     if (!local || !isRemoteError(e)) throw e;
     if (!['not_found', 'unauthorized', 'forbidden'].includes(e.reason)) {
@@ -102,6 +92,7 @@ async function localImageExists(core: Pick<Core, 'docker'>, ref: string): Promis
 
 /** Opens the data folder's database (not Docker) for one browsing command. */
 export async function withCatalog<T>(fn: (catalog: Catalog, store: Store) => Promise<T>): Promise<T> {
+  const [{ homePaths }, { openStore }, { createCatalog }] = await Promise.all([import('../core/paths'), import('../core/store'), remote()]);
   const home = defaultHome();
   const store = openStore(homePaths(home).database);
   try {
@@ -159,7 +150,12 @@ function exampleLine(e: RemotePrediction): string[] {
 export async function remoteFitFor(store: Store, catalog: Catalog, p: ModelPage): Promise<Fit | null> {
   const version = p.model.latestVersion?.id;
   if (!version) return null;
+  const { remoteRequirement, uncheckedFit } = await import('../core/hardware/remote-fit');
   try {
+    const [{ detectHardware }, { checkFit }] = await Promise.all([
+      import('../core/hardware/detect'),
+      import('../core/hardware/fit'),
+    ]);
     const r = await remoteRequirement({ store, catalog, timeoutMs: 10_000 }, { model: p.model.id, version });
     if (r.kind === 'unchecked') return uncheckedFit(r.sentence);
     return checkFit(await detectHardware({ systemInfo: false }), r.requirement, null);
@@ -331,6 +327,7 @@ export function registerCatalogCommands(program: Command): void {
       const token = await readToken();
       await withCatalog(async (catalog, store) => {
         if (o.verify) {
+          const { createCatalog, memoryTokenStore, isRemoteError } = await remote();
           const probe = createCatalog({ store, home: defaultHome(), tokenStore: memoryTokenStore(token) });
           try {
             const who = await probe.account();

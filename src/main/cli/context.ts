@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline';
-import { createCore, type Core } from '../core';
+import type { Core } from '../core';
+import type { Store } from '../core/store';
 import { safeJson, visible } from './visible';
 
 /** Prints text for people on stdout; control characters (a model's escape codes) are shown, never run. */
@@ -12,6 +13,8 @@ export const printJson = (value: unknown) => process.stdout.write(safeJson(value
  * 'passive' recovery: a short command never takes over containers it would stop on exit.
  */
 export async function withCore<T>(mode: 'full' | 'passive', fn: (core: Core) => Promise<T>): Promise<T> {
+  // Loaded when a command needs it, not at start-up (the engine with Docker's client takes a while to load).
+  const { createCore } = await import('../core');
   const core = await createCore({ recover: mode });
   try {
     return await fn(core);
@@ -36,4 +39,18 @@ export async function readSecretLine(prompt: string): Promise<string> {
   }
   rl.close();
   return line;
+}
+
+/**
+ * Opens only the data folder's database for a command that reads the history or the library (no engine,
+ * no Docker): what makes `predictions list` start fast.
+ */
+export async function withStore<T>(fn: (store: Store) => Promise<T>): Promise<T> {
+  const [{ defaultHome, homePaths }, { openStore }] = await Promise.all([import('../core/paths'), import('../core/store')]);
+  const store = openStore(homePaths(defaultHome()).database);
+  try {
+    return await fn(store);
+  } finally {
+    store.close();
+  }
 }

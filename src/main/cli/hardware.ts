@@ -8,10 +8,7 @@ import { existsSync } from 'node:fs';
 import type Docker from 'dockerode';
 import { toErrorInfo } from '../../shared/errors';
 import type { HardwareOverview } from '../../shared/hardware';
-import { connectDocker } from '../core/docker/connection';
-import { hardwareOverview, missingParts } from '../core/hardware';
 import { homePaths, defaultHome } from '../core/paths';
-import { openStore } from '../core/store';
 import { print, printJson } from './context';
 import { ReportedFailure } from './exit';
 
@@ -22,10 +19,12 @@ export function registerHardwareCommands(program: Command): void {
     .option('--json', 'print JSON')
     .option('--probe <image>', 'prove that containers get a GPU by starting one from this local image (removed after)')
     .action(async (o: { json?: boolean; probe?: string }) => {
+      // Docker's client and the hardware checks load here, not at start-up (index.ts).
+      const [{ connectDocker }, { hardwareOverview, missingParts }] = await Promise.all([import('../core/docker/connection'), import('../core/hardware')]);
       let docker: Docker | null = null;
       let connectError: unknown = null;
       try {
-        docker = connectDocker({ host: savedDockerHost() || undefined });
+        docker = connectDocker({ host: (await savedDockerHost()) || undefined });
       } catch (e) {
         connectError = e;
       }
@@ -47,10 +46,11 @@ export function registerHardwareCommands(program: Command): void {
 }
 
 /** The Docker host setting of an existing library (the same engine the other commands use); '' otherwise. */
-function savedDockerHost(): string {
+async function savedDockerHost(): Promise<string> {
   try {
     const { database } = homePaths(defaultHome());
     if (!existsSync(database)) return '';
+    const { openStore } = await import('../core/store');
     const store = openStore(database);
     try {
       return store.settings.get().dockerHost;

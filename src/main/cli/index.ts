@@ -1,13 +1,15 @@
 /**
  * `cogdesk`: the headless command line, a thin shell over the core. Output for people on stdout,
  * progress and logs on stderr, `--json` for scripts; a non-zero exit code on any failure.
+ *
+ * Start-up: this file and the files that declare commands load only commander and small modules; the
+ * engine (Docker's client, the Replicate client, the API server) is imported by the command that needs it
+ * (`await import(...)`, withCore, withStore), so `--help` and `predictions list` start fast (bench/cli-startup.ts).
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { PredictionStatus, PullProgress } from '../../shared/domain';
 import { CogdeskError, toErrorInfo } from '../../shared/errors';
-import { explainInputDownloadError } from '../core/cog/input-errors';
-import { cliPrediction } from './json';
-import { print, printJson, withCore } from './context';
+import { print, printJson, withCore, withStore } from './context';
 import { EXIT_INTERRUPTED, exitWhenFlushed, quietOnClosedPipe, ReportedFailure, wasInterrupted } from './exit';
 import { formatError, formatExamples, formatModels, formatPrediction, formatPredictions } from './format';
 import { registerCatalogCommands } from './catalog';
@@ -16,7 +18,6 @@ import { whereToRun } from './where-to-run';
 import { progressReporter } from './progress-bar';
 import { registerHardwareCommands } from './hardware';
 import { registerPushCommands } from './push';
-import { runCommand } from './run';
 import { visible } from './visible';
 import { registerServeCommands } from './serve';
 import { registerCompletion } from './completion';
@@ -78,6 +79,7 @@ export function buildProgram(): Command {
         bar.end();
         const baseInput = resolved.remote ? resolved.remote.startingInput : o.example ? await localExampleInput(core, resolved, o.example) : undefined;
         const server = await whereToRun(core, o);
+        const [{ runCommand }, { explainInputDownloadError }] = await Promise.all([import('./run'), import('../core/cog/input-errors')]);
         const final = await runCommand(core, resolved.ref, { ...o, baseInput, server });
         if (final.status !== 'succeeded') {
           throw new CogdeskError({
@@ -101,10 +103,10 @@ export function buildProgram(): Command {
     .option('--limit <n>', 'how many (1 to 1000)', parseLimit, 50)
     .option('--json', 'print JSON')
     .action(async (o: { model?: string; status?: PredictionStatus; limit: number; json?: boolean }) => {
-      await withCore('passive', async (core) => {
-        const modelId = o.model ? await modelArg(core, o.model, { orInHistory: true }) : undefined;
-        const list = await core.listPredictions({ modelId, status: o.status, limit: o.limit });
-        if (o.json) printJson(list.map(cliPrediction));
+      await withStore(async (store) => {
+        const modelId = o.model ? modelArg(store, o.model, { orInHistory: true }) : undefined;
+        const list = store.predictions.list({ modelId, status: o.status, limit: o.limit });
+        if (o.json) printJson(list.map((await import('./json')).cliPrediction));
         else print(formatPredictions(list));
       });
     });
@@ -114,10 +116,10 @@ export function buildProgram(): Command {
     .argument('<id>', 'prediction id')
     .option('--json', 'print JSON')
     .action(async (id: string, o: { json?: boolean }) => {
-      await withCore('passive', async (core) => {
-        const p = await core.getPrediction(id);
+      await withStore(async (store) => {
+        const p = store.predictions.get(id);
         if (!p) throw new CogdeskError({ code: 'not_found', message: `No prediction "${id}"`, hint: 'List them with: cogdesk predictions list' });
-        if (o.json) printJson(cliPrediction(p));
+        if (o.json) printJson((await import('./json')).cliPrediction(p));
         else print(formatPrediction(p));
       });
     });
@@ -175,8 +177,8 @@ export function buildProgram(): Command {
     .argument('<model>', 'model name')
     .option('--json', 'print JSON')
     .action(async (model: string, o: { json?: boolean }) => {
-      await withCore('passive', async (core) => {
-        const list = await core.listExamples(localModelId(core, model));
+      await withStore(async (store) => {
+        const list = store.examples.list(localModelId(store, model));
         if (o.json) printJson(list);
         else print(formatExamples(list));
       });

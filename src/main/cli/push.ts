@@ -9,7 +9,10 @@ import type { Command } from 'commander';
 import { CogdeskError } from '../../shared/errors';
 import type { Core } from '../core';
 import { formatBytes } from '../../shared/format';
-import { CLI_TOKEN_PAGE, createPusher, type Pusher, type PushPlan, type PushProgress, type PushRequest, type PushResult } from '../core/push';
+import type { Pusher, PushPlan, PushProgress, PushRequest, PushResult } from '../core/push';
+
+/** Where a CLI auth token comes from (the core's CLI_TOKEN_PAGE, in push/credentials.ts: a test keeps them equal; not imported, so that start-up does not load the push engine). */
+export const CLI_TOKEN_PAGE = 'https://replicate.com/auth/token';
 import { print, printJson, readSecretLine, withCore } from './context';
 import { markInterrupted } from './exit';
 
@@ -23,9 +26,9 @@ export interface PushCommandHooks {
 }
 
 /** The core's pusher when createCore wires one in, else one over the core's parts. */
-export function pusherFor(core: Core): Pusher {
+export async function pusherFor(core: Core): Promise<Pusher> {
   const wired = (core as { pusher?: Pusher }).pusher;
-  return wired ?? createPusher({ docker: () => core.docker(), store: core.store, catalog: core.catalog, home: core.paths.home });
+  return wired ?? (await import('../core/push')).createPusher({ docker: () => core.docker(), store: core.store, catalog: core.catalog, home: core.paths.home });
 }
 
 export function registerPushCommands(program: Command, hooks: PushCommandHooks = {}): void {
@@ -50,7 +53,7 @@ export function registerPushCommands(program: Command, hooks: PushCommandHooks =
         o: { private?: boolean; hardware?: string; description?: string; login?: boolean; dryRun?: boolean; json?: boolean },
       ) => {
         await open(async (core) => {
-          const pusher = pusherFor(core);
+          const pusher = await pusherFor(core);
           const request: PushRequest = {
             version: image,
             destination,

@@ -6,6 +6,8 @@
 import type { PullProgress, Version } from '../../shared/domain';
 import { CogdeskError } from '../../shared/errors';
 import type { Core } from '../core';
+import { notFound } from '../core/library/not-found';
+import type { Store } from '../core/store';
 import { AmbiguousNameError, resolveLocalModel, resolveName } from '../core/library/resolve-name';
 import type { RemoteResolution } from '../core/remote';
 import { catalogFor, resolveRemoteArg } from './catalog';
@@ -20,7 +22,7 @@ export interface Resolved {
 
 /** Expands Replicate's short version id `owner/name:abc123` through its versions list. */
 async function expandVersionPrefix(core: Core, id: string, prefix: string): Promise<string> {
-  const versions = (await catalogFor(core).versions(id)).data.filter((v) => v.id.startsWith(prefix));
+  const versions = (await (await catalogFor(core)).versions(id)).data.filter((v) => v.id.startsWith(prefix));
   if (versions.length === 1) return versions[0].id;
   if (versions.length > 1) throw new AmbiguousNameError(`${id}:${prefix}`, versions.map((v) => v.id.slice(0, 12)), 'versions');
   throw new CogdeskError({ code: 'not_found', message: `${id} has no version starting with ${prefix}`, hint: `See its versions: cogdesk model ${id}` });
@@ -69,10 +71,10 @@ export async function localExampleInput(core: Core, resolved: Resolved, exampleI
  * The model id a `--model` filter or a MODEL argument names: a local model (any name the resolver takes), or
  * a model id the history still has (its versions removed since). Anything else is an error, not an empty list.
  */
-export async function modelArg(core: Core, name: string, o: { orInHistory?: boolean } = {}): Promise<string> {
-  const model = resolveLocalModel(core.store.library, name);
+export function modelArg(store: Store, name: string, o: { orInHistory?: boolean } = {}): string {
+  const model = resolveLocalModel(store.library, name);
   if (model) return model.id;
-  if (o.orInHistory && (await core.listPredictions({ modelId: name.trim(), limit: 1 })).length > 0) return name.trim();
+  if (o.orInHistory && store.predictions.list({ modelId: name.trim(), limit: 1 }).length > 0) return name.trim();
   throw new CogdeskError({
     code: 'not_found',
     message: `No local model "${name.trim()}"${o.orInHistory ? ' here or in the history' : ''}`,
@@ -80,5 +82,9 @@ export async function modelArg(core: Core, name: string, o: { orInHistory?: bool
   });
 }
 
-/** The id of the local model a name stands for; the name itself when none (the core then says what is missing). */
-export const localModelId = (core: Core, name: string): string => resolveLocalModel(core.store.library, name)?.id ?? name.trim();
+/** The id of the local model a name stands for; else an error that says so (as the core's listExamples does). */
+export function localModelId(store: Store, name: string): string {
+  const model = resolveLocalModel(store.library, name);
+  if (!model) throw notFound('model', name.trim());
+  return model.id;
+}

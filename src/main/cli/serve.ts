@@ -3,8 +3,8 @@
  * Ctrl-C. It prints the base URL and the token the official clients need.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { createCore, type CoreOptions } from '../core';
-import { DEFAULT_API_PORT, startApiServer, type ApiServer } from '../core/api-server';
+import type { CoreOptions } from '../core';
+import type { ApiServer } from '../core/api-server';
 import { clearServerRecord, writeServerRecord } from './server-record';
 
 export interface ServeHooks {
@@ -24,6 +24,9 @@ function parsePort(value: string): number {
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** The local API's port (the core's DEFAULT_API_PORT: a test keeps them equal; not imported, so that start-up does not load the server). */
+export const DEFAULT_API_PORT = 5190;
 
 function parseMegabytes(flag: string) {
   return (value: string): number => {
@@ -74,6 +77,8 @@ export function registerServeCommands(program: Command, hooks: ServeHooks = {}):
     .option('--max-upload-mb <n>', 'largest upload to /v1/files, in MiB (default 100)', parseMegabytes('--max-upload-mb'))
     .action(async (o: ServeOptions) => {
       // Long-running like the app: it takes over what a previous process left running.
+      // The engine and the server load when serve runs, not at start-up (index.ts).
+      const [{ createCore }, { startApiServer }] = await Promise.all([import('../core'), import('../core/api-server')]);
       const core = await createCore({ recover: 'full', ...hooks.coreOptions });
       let server: ApiServer | null = null;
       try {

@@ -8,7 +8,6 @@ import type { Version } from '../../shared/domain';
 import { CogdeskError } from '../../shared/errors';
 import { formatBytes } from '../../shared/format';
 import type { Core } from '../core';
-import { LABELS } from '../core/docker/containers';
 import { resolveName } from '../core/library/resolve-name';
 import { print, printJson, withCore } from './context';
 import { localTime } from './format';
@@ -50,6 +49,7 @@ async function memoryOf(docker: Docker, id: string): Promise<number | null> {
 
 /** The containers Cogdesk started for this data folder, with what they run (from Docker's labels). */
 export async function warmContainers(core: Core): Promise<WarmContainer[]> {
+  const { LABELS } = await import('../core/docker/containers');
   const docker = await core.docker();
   const list = await docker.listContainers({ all: true, filters: { label: [`${LABELS.managed}=true`, `${LABELS.home}=${core.paths.homeId}`] } });
   return Promise.all(

@@ -5,8 +5,6 @@
  */
 import type { Command } from 'commander';
 import { formatBytes } from '../../shared/format';
-import { ManagedWeights } from '../core/library/managed-weights';
-import { seconds } from '../core/runner/weights';
 import { print, printJson, withCore } from './context';
 
 export function registerWeightsCommands(program: Command): void {
@@ -17,6 +15,8 @@ export function registerWeightsCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (o: { json?: boolean }) => {
       await withCore('passive', async (core) => {
+        // Loaded here, not at start-up (index.ts).
+        const [{ ManagedWeights }, { seconds }] = await Promise.all([import('../core/library/managed-weights'), import('../core/runner/weights')]);
         const kept = await core.listKeptWeights();
         // Cog's managed weights that pulls fetched (kept by digest in the data folder, mounted read-only).
         const managed = await new ManagedWeights(core.paths.weights).list();
