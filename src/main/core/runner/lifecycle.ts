@@ -246,7 +246,10 @@ export class Lifecycle {
             void this.cancel(run.id);
           }
           const health = await container.client.health(5_000).catch(() => null);
-          if (health?.status === 'BUSY' && !container.gone) {
+          // A server that runs several at once is READY while a slot is free, ours still running: only its
+          // webhook, the container's end or the time limit ends a re-attached prediction there.
+          const inconclusive = health?.status === 'READY' && this.d.pool.limitOf(container).limit > 1;
+          if ((health?.status === 'BUSY' || inconclusive) && !container.gone) {
             idleSince = 0;
             continue;
           }
