@@ -9,8 +9,15 @@ import { awaitTerminalWebhook } from './webhooks';
  * to 10 s (reference/cog-generations.md): never take a slow answer for a dead server.
  */
 export const HEALTH_TIMEOUT_MS = 12_000;
-/** While a Go runtime prediction runs (its result comes by webhook), how often the server is asked whether it lives. */
+/** While a prediction sent async runs (its result comes by webhook), how often the server is asked whether it lives. */
 const WATCH_EVERY_MS = 2_000;
+/** How long a crashed worker's own "failed" webhook is waited for before saying so without it. */
+const CRASH_GRACE_MS = 3_000;
+
+const delay = (ms: number) => new Promise<null>((r) => setTimeout(() => r(null), ms));
+/** A prediction state (a terminal webhook), not a health answer. */
+const isPrediction = (x: CogPredictionResponse | CogHealth): x is CogPredictionResponse =>
+  ['starting', 'processing', 'succeeded', 'failed', 'canceled'].includes(x.status);
 
 /** One keep-alive agent for every container: a warm prediction costs no TCP handshake. */
 const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
@@ -200,15 +207,21 @@ export class CogClient {
     try {
       const raw = await request(this.baseUrl, 'POST', '/predictions', sent, { signal, headers: { prefer: 'respond-async' } });
       if (raw.status !== 202) return this.readPrediction(raw);
-      for (;;) {
-        let timer: NodeJS.Timeout | undefined;
-        const tick = new Promise<null>((r) => (timer = setTimeout(() => r(null), WATCH_EVERY_MS)));
-        const state = await Promise.race([waiter.state, tick]).finally(() => clearTimeout(timer));
+      for (let crashedAt = 0; ; ) {
+        const state = await Promise.race([waiter.state, delay(WATCH_EVERY_MS)]);
         if (state) return state;
         if (signal?.aborted) throw Object.assign(new Error('The prediction was aborted'), { name: 'AbortError' });
-        // No result yet: a server that stopped answering (or whose worker died) never sends one.
-        const health = await this.health();
-        if (health.status === 'DEFUNCT' || health.status === 'UNHEALTHY') throw new CogHttpError(503, `server is ${health.status.toLowerCase()}`);
+        // No result yet: a server that stopped answering (or whose worker died) never sends one. The check may
+        // take seconds (coglet's runs the model's own): the result, if it comes meanwhile, is not kept waiting.
+        const checked = await Promise.race([waiter.state, this.health()]);
+        if (isPrediction(checked)) return checked;
+        const health = checked as CogHealth;
+        if (health.status !== 'DEFUNCT' && health.status !== 'UNHEALTHY') continue;
+        // Its worker died: what was in flight fails with "Worker crashed" by webhook; say so if that never comes.
+        crashedAt ||= Date.now();
+        if (Date.now() - crashedAt >= CRASH_GRACE_MS) {
+          return { id: body.id, status: 'failed', error: `Worker crashed (its server reports ${health.status})`, logs: '' };
+        }
       }
     } finally {
       waiter.cancel();
