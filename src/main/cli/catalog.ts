@@ -12,7 +12,7 @@ import { parseVersionSchema } from '../../shared/schema';
 import type { Core } from '../core';
 import { defaultHome } from '../core/paths';
 import type { Catalog, RemoteResolution, ResolveOptions } from '../core/remote';
-import { TOKEN_ENV, TOKEN_PAGE } from '../core/remote/token';
+import { cliTokenStore, TOKEN_ENV, TOKEN_PAGE } from '../core/remote/token';
 import type { Store } from '../core/store';
 import { print, printJson, readSecretLine } from './context';
 import { formatOutput } from './format';
@@ -243,7 +243,8 @@ export function registerCatalogCommands(program: Command): void {
         const result = await catalog.search(words.join(' '), { limit: o.limit });
         noteCache(result);
         if (o.json) printJson(result);
-        else print(formatSearch(result.data));
+        // The note on stderr already says that the cached models were searched: the text does not say it twice.
+        else print(formatSearch(result.notice && result.data.source === 'local' ? { ...result.data, source: 'search' } : result.data));
       });
     });
 
@@ -349,8 +350,10 @@ export function registerCatalogCommands(program: Command): void {
     .description('remove the saved Replicate API token')
     .action(async () => {
       await withCatalog(async (catalog) => {
+        // Whether a token was saved here (REPLICATE_API_TOKEN aside), so that a second logout does not say "Removed" again.
+        const saved = await cliTokenStore({ home: defaultHome(), env: {} }).describe();
         await catalog.tokens.clear();
-        print('Removed the saved token.');
+        print(saved.present ? 'Removed the saved token.' : 'No token was saved: nothing to remove.');
         if (process.env[TOKEN_ENV]) note(`Note: ${TOKEN_ENV} is still set in this shell.`);
       });
     });

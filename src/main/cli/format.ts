@@ -82,7 +82,7 @@ export function formatExamples(list: Example[]): string {
   if (list.length === 0) return 'No examples yet. Add one with: cogdesk examples add PREDICTION_ID';
   return table([
     ['#', 'PREDICTION', 'DEFAULT', 'INPUT'],
-    ...list.map((e) => [String(e.position), e.predictionId, e.isDefault ? 'yes' : '', short(JSON.stringify(e.prediction.input), 60)]),
+    ...list.map((e) => [String(e.position + 1), e.predictionId, e.isDefault ? 'yes' : '', short(JSON.stringify(e.prediction.input), 60)]),
   ]);
 }
 

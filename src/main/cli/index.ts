@@ -15,6 +15,8 @@ import { formatError, formatExamples, formatModels, formatPrediction, formatPred
 import { registerCatalogCommands } from './catalog';
 import { localExampleInput, localModelId, modelArg, resolveArg } from './resolve';
 import { whereToRun } from './where-to-run';
+import { withRealCause } from './hints';
+import { runLineOf } from './local-model';
 import { progressReporter } from './progress-bar';
 import { registerHardwareCommands } from './hardware';
 import { registerPushCommands } from './push';
@@ -35,6 +37,18 @@ function parseLimit(value: string): number {
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** `cogdesk run IMAGE text=hi`: inputs go after -i; say so with the line that works. */
+function forgotInputFlag(extra: string[], image: string): void {
+  if (extra.length === 0) return;
+  const looksLikeInputs = extra.every((a) => /^[A-Za-z_][\w-]*=/.test(a));
+  throw new ReportedFailure(
+    looksLikeInputs
+      ? `Error: inputs go after -i: cogdesk run ${image} ${extra.map((a) => `-i ${a}`).join(' ')}`
+      : `Error: run takes one model or image, and got ${extra.length + 1}: ${[image, ...extra].join(' ')}\nInputs go after -i: cogdesk run IMAGE -i key=value`,
+    2,
+  );
+}
 export function buildProgram(): Command {
   const program = new Command();
   program
@@ -59,7 +73,7 @@ export function buildProgram(): Command {
         const version = remote?.version ?? (await core.pull(resolved.local?.imageRef ?? resolved.ref, { onProgress }));
         bar.end();
         if (o.json) printJson(version);
-        else print(`Pulled ${remote?.ref ?? version.imageRef}\nModel:   ${version.modelId}\nVersion: ${version.id}`);
+        else print(`Pulled ${remote?.ref ?? version.imageRef}\nModel:   ${version.modelId}\nVersion: ${version.id}\n\nRun it:  ${runLineOf(version.modelId, version)}`);
       });
     });
 
@@ -72,11 +86,17 @@ export function buildProgram(): Command {
     .option('--json', 'print the whole prediction as JSON at the end')
     .option('-o, --output <path>', 'write the output to this file (a list of files: PATH.0.ext, PATH.1.ext, ...); stdout then says where')
     .option('-q, --quiet', 'print only the output: no logs, progress or notes')
-    .action(async (image: string, o: { input: string[]; json?: boolean; example?: string; output?: string; quiet?: boolean }) => {
+    .allowExcessArguments()
+    .action(async (image: string, o: { input: string[]; json?: boolean; example?: string; output?: string; quiet?: boolean }, cmd: Command) => {
+      forgotInputFlag(cmd.args.slice(1), image);
       await withCore('passive', async (core) => {
         const bar = progressReporter();
         const resolved = await resolveArg(core, image, { onProgress: (p) => !o.quiet && bar.update(p), example: o.example });
         bar.end();
+        const example = resolved.remote?.example;
+        if (example && !o.quiet) {
+          process.stderr.write(`Starting from ${o.example ? 'the example' : 'the default example'} ${example.id} of ${resolved.remote!.model.id} (cogdesk model ${resolved.remote!.model.id} shows it); -i values go on top.\n`);
+        }
         const baseInput = resolved.remote ? resolved.remote.startingInput : o.example ? await localExampleInput(core, resolved, o.example) : undefined;
         const server = await whereToRun(core, o);
         const [{ runCommand }, { explainInputDownloadError }] = await Promise.all([import('./run'), import('../core/cog/input-errors')]);
@@ -168,7 +188,7 @@ export function buildProgram(): Command {
     .action(async (id: string, o: { default?: boolean }) => {
       await withCore('passive', async (core) => {
         const e = await core.addExample(id, { isDefault: o.default });
-        print(`Added ${id} as example #${e.position} of ${e.modelId}${e.isDefault ? ' (default)' : ''}`);
+        print(`Added ${id} as example #${e.position + 1} of ${e.modelId}${e.isDefault ? ' (default)' : ''}`);
       });
     });
   examples
@@ -215,7 +235,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
       if (e.message) process.stderr.write(visible(e.message) + '\n');
       return e.exitCode;
     }
-    process.stderr.write(visible(formatError(toErrorInfo(e))) + '\n');
+    process.stderr.write(visible(formatError(withRealCause(toErrorInfo(e), e))) + '\n');
     // Ctrl-C that canceled the work: 130, as a shell gives a command SIGINT ended.
     return wasInterrupted() ? EXIT_INTERRUPTED : 1;
   }

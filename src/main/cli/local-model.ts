@@ -35,6 +35,20 @@ function range(f: InputField): string {
   return '';
 }
 
+/** `cogdesk run MODEL -i name=VALUE ...` with the inputs it must be given. */
+export function runLine(modelId: string, required: InputField[]): string {
+  return `cogdesk run ${modelId}${required.map((f) => ` -i ${f.name}=${f.isFile ? '@FILE' : 'VALUE'}`).join('')}`;
+}
+
+/** The run line of a version: its required inputs from its schema (none when the schema cannot be read). */
+export function runLineOf(modelId: string, version: Version): string {
+  try {
+    return runLine(modelId, parseVersionSchema(version.openapiSchema).inputs.filter((f) => f.required && !f.hasDefault));
+  } catch {
+    return runLine(modelId, []);
+  }
+}
+
 export interface LocalModelPage {
   model: Model;
   versions: Version[];
@@ -76,8 +90,7 @@ export function formatLocalModel(p: LocalModelPage): string {
     lines.push('', `Examples (${p.examples.length}):`);
     lines.push(table(p.examples.map((e) => [`  ${e.predictionId}`, e.isDefault ? 'default' : '', JSON.stringify(e.prediction.input).slice(0, 80)])));
   }
-  const inputs = required.map((f) => ` -i ${f.name}=${f.isFile ? '@FILE' : 'VALUE'}`).join('');
-  lines.push('', `Run it:  cogdesk run ${p.model.id}${inputs}`);
+  lines.push('', `Run it:  ${runLine(p.model.id, required)}`);
   return lines.join('\n');
 }
 
