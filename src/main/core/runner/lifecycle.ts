@@ -112,8 +112,10 @@ export class Lifecycle {
       const container = run.container;
       if (run.finished || !container) return;
       run.forced = true;
-      // The request in flight then breaks, and the prediction ends as canceled (or timed out).
-      void this.d.pool.discard(container.versionId, container.containerId);
+      // The request in flight then breaks, and the prediction ends as canceled (or timed out); any other
+      // prediction running on the same container is told why it went.
+      const grace = Math.round((this.d.cancelGraceMs?.() ?? 10_000) / 1000);
+      void this.d.pool.discard(container.versionId, container.containerId, `The model's container was stopped because prediction ${run.id} did not stop within ${grace} s of its cancel. Run this one again.`);
     }, this.d.cancelGraceMs?.() ?? 10_000);
     run.forceTimer.unref();
   }
@@ -181,7 +183,7 @@ export class Lifecycle {
           const crash = final.status === 'failed' && !run.canceled ? await crashedWorker(container.client, final.error) : null;
           if (crash) await this.d.pool.discard(version.id, container.containerId, crash);
           container.lastRunMs = Date.now() - sentAtMs;
-          await this.finishFrom(run, container.broken ? { ...final, error: container.broken } : final);
+          await this.finishFrom(run, container.broken && final.status === 'failed' ? { ...final, error: container.broken } : final);
         } catch (e) {
           if (e instanceof StuckWorkerError) {
             // It never reached the model: restart the container and send it to a fresh one.
