@@ -143,12 +143,16 @@ describe('predictions run concurrently up to the model’s limit', () => {
     expect(next.containerId).not.toBe(before);
   }, 120_000);
 
-  it('the Go runtime (DEFUNCT after a crash): the prediction fails with why, the next one runs in a fresh container', async () => {
+  it.each([
+    ['after a quick one: sent sync, its answer says it failed', 0],
+    ['after a slow one: sent async, by webhook, and the server answers 503 defunct', 1.2],
+  ])('the Go runtime (DEFUNCT after a crash), %s: it fails with why, the next one runs in a fresh container', async (_, sleep) => {
     await warm(go);
+    if (sleep) expect((await core.waitForPrediction((await core.createPrediction({ version: go.id, input: { text: 'slow', sleep } })).id)).status).toBe('succeeded');
     const before = (await core.getEngineStatus()).warmContainers.find((w) => w.versionId === go.id)!.containerId;
     const crashed = await core.waitForPrediction((await core.createPrediction({ version: go.id, input: { text: 'boom', crash: true } })).id);
     expect(crashed.status).toBe('failed');
-    expect(crashed.error).toMatch(/^The model's worker crashed: /);
+    expect(crashed.error).toMatch(/^The model's worker crashed: .*Cogdesk restarted its container/);
     const next = await core.waitForPrediction((await core.createPrediction({ version: go.id, input: { text: 'after' } })).id);
     expect(next.status).toBe('succeeded');
     expect(next.containerId).not.toBe(before);

@@ -301,6 +301,11 @@ export class Lifecycle {
     let message = toErrorInfo(e).message;
     const container = run.container;
     const append = (text: string) => (logs += `${logs && !logs.endsWith('\n') ? '\n' : ''}${text}`);
+    if (container && !container.broken && !run.forced && e instanceof CogHttpError) {
+      // A server that answers with an error may have lost its worker (the Go runtime: DEFUNCT, 503).
+      const crash = await crashedWorker(container.client, null);
+      if (crash) await this.d.pool.discard(version.id, container.containerId, crash);
+    }
     if (container?.broken && !run.forced) {
       // Its worker crashed (found by this prediction or another on the same container): that is why.
       message = container.broken;
