@@ -10,6 +10,9 @@ import type { Prediction, Version } from '../../../src/shared/domain';
 import { startApiServer, type ApiServer } from '../../../src/main/core/api-server';
 import { openCore, recordUpdates, waitFor } from '../../helpers/core';
 import { fixtureImage, fixtureStats } from '../../helpers/fixtures';
+import { CogClient } from '../../../src/main/core/cog/client';
+import type { WarmContainer } from '../../../src/main/core/runner/pool';
+import { sendPrediction, StuckWorkerError } from '../../../src/main/core/runner/worker-health';
 
 type TestCore = Awaited<ReturnType<typeof openCore>>;
 
@@ -169,4 +172,22 @@ describe('predictions run concurrently up to the model’s limit', () => {
     expect(p.containerId).not.toBe(before);
     expect(p.logs).toMatch(/\[cogdesk\] The model's previous container was restarted: its server reports UNHEALTHY \(its worker crashed\)/);
   }, 120_000);
+
+  it('a BUSY that does not clear while none of our predictions runs there, past the grace, is a stuck worker', async () => {
+    const url = await warm(one);
+    // Its one slot taken by something that is not Cogdesk's, for longer than the grace.
+    const outsider = fetch(`${url}/predictions`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ input: { text: 'x', sleep: 6 } }) });
+    await waitFor(async () => (await fixtureStats(url)).inflight === 1, 'the outsider to run');
+    const client = new CogClient(url);
+    await client.health();
+    const container = { client, running: 1 } as WarmContainer;
+    const sent = sendPrediction(container, () => client.predict({ id: 'stuck-1', input: { text: 'y' } }), { canceled: () => false, busyGraceMs: 1_500 });
+    await expect(sent).rejects.toThrow(StuckWorkerError);
+    await expect(sent).rejects.toThrow(/answered BUSY for \d+\.\d s while none of Cogdesk's predictions ran on it \(its worker is stuck\)/);
+    // With one of ours running there (two counted), BUSY is ours, and it is waited out.
+    const ours = { client, running: 2 } as WarmContainer;
+    const waited = await sendPrediction(ours, () => client.predict({ id: 'stuck-2', input: { text: 'z' } }), { canceled: () => false, busyGraceMs: 1_500 });
+    expect(waited.status).toBe('succeeded');
+    await outsider;
+  }, 60_000);
 });
