@@ -9,6 +9,7 @@ import { cliPrediction } from './json';
 import { markInterrupted } from './exit';
 import { formatOutput } from './format';
 import { writeOutput } from './output-file';
+import { readTextInputs } from './text-from-file';
 import type { RunningServer } from './server-record';
 import { localRunner, serverRunner } from './via-server';
 import { progressReporter } from './progress-bar';
@@ -53,7 +54,8 @@ export async function runCommand(core: Core, image: string, o: RunOptions): Prom
     if (fit.kind !== 'gpu') process.stderr.write(`${fit.sentence}\n`);
   }
   const schema = parseVersionSchema(version.openapiSchema);
-  const input = { ...(o.baseInput ?? {}), ...(await parseInputArgs(o.input, schema, undefined, { keepPaths: true })) };
+  const args = readTextInputs(o.input, schema, (line) => !o.quiet && process.stderr.write(`${line}\n`));
+  const input = { ...(o.baseInput ?? {}), ...(await parseInputArgs(args, schema, undefined, { keepPaths: true })) };
   const streamsText = schema.output.kind === 'iterator' || schema.output.kind === 'concatenate';
 
   let id = '';

@@ -4,6 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FAKE_TOKEN, startFakeWithFixtures } from '../../fakes/replicate-api';
 import { OPEN_REGISTRY } from '../../helpers/fixtures';
@@ -66,5 +67,17 @@ describe('saying what is happening', { timeout: 120_000 }, () => {
     } finally {
       await fake.close();
     }
+  });
+
+  it('-i text=@notes.txt on a text input reads the file and says so; @name with no such file stays as written', async () => {
+    const notes = join(home, 'notes.txt');
+    writeFileSync(notes, 'from a file\n');
+    const r = await cli(['run', fixtureRef('echo'), '-i', `text=@${notes}`, '-i', 'times=1']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(out(r)).toBe('hello from a file\n');
+    expect(r.stderr).toContain(`Read the text input "text" from ${notes} (11 bytes).`);
+    const handle = await cli(['run', fixtureRef('echo'), '-i', 'text=@someone', '-i', 'times=1']);
+    expect(out(handle)).toBe('hello @someone\n');
+    expect(handle.stderr).not.toContain('Read the text input');
   });
 });
