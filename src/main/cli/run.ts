@@ -10,6 +10,7 @@ import { markInterrupted } from './exit';
 import { formatOutput } from './format';
 import { writeOutput } from './output-file';
 import { readTextInputs } from './text-from-file';
+import { watchSetup } from './setup-logs';
 import type { RunningServer } from './server-record';
 import { localRunner, serverRunner } from './via-server';
 import { progressReporter } from './progress-bar';
@@ -79,6 +80,7 @@ export async function runCommand(core: Core, image: string, o: RunOptions): Prom
   };
   const runner = o.server ? serverRunner(core, o.server, schema) : localRunner(core);
   if (o.gpus) gpuRoomOf(core.store)?.pinFor(version.id, o.gpus.split(',').map((g) => g.trim()).filter(Boolean));
+  const setup = await watchSetup(core, version.id, version.modelId, { quiet: o.quiet || o.json });
   id = await runner.create(version.id, input);
   const onSigint = () => {
     markInterrupted();
@@ -87,7 +89,11 @@ export async function runCommand(core: Core, image: string, o: RunOptions): Prom
   };
   process.on('SIGINT', onSigint);
   try {
-    const final = await runner.wait(id, show);
+    const final = await runner.wait(id, (p) => {
+      setup.update(p.status);
+      show(p);
+    });
+    setup.stop();
     show(final);
     process.stderr.write(logText.end());
     process.stdout.write(tokenText.end());
@@ -104,6 +110,7 @@ export async function runCommand(core: Core, image: string, o: RunOptions): Prom
     }
     return final;
   } finally {
+    setup.stop();
     process.off('SIGINT', onSigint);
   }
 }

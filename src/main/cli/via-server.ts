@@ -12,7 +12,7 @@ import type { VersionSchema } from '../../shared/schema';
 import type { Core } from '../core';
 import type { RunningServer } from './server-record';
 
-type Update = Pick<Prediction, 'id' | 'logs' | 'output'>;
+type Update = Pick<Prediction, 'id' | 'logs' | 'output' | 'status'>;
 
 export interface PredictionRunner {
   create(version: string, input: Record<string, unknown>): Promise<string>;
@@ -99,7 +99,7 @@ export function serverRunner(core: Core, server: RunningServer, schema: VersionS
     create: async (version, input) => (await call<{ id: string }>('POST', '/predictions', { version, input: await withUploads(input) })).id,
     async wait(id, onUpdate) {
       for (;;) {
-        const p = await call<Update & { status: string }>('GET', `/predictions/${id}`);
+        const p = await call<Update>('GET', `/predictions/${id}`);
         onUpdate(p);
         if (TERMINAL.has(p.status)) break;
         await new Promise((r) => setTimeout(r, POLL_MS));

@@ -54,6 +54,28 @@ describe('warm across commands', { timeout: 240_000 }, () => {
     expect(json<ApiPrediction[]>(await ok(['predictions', 'list', '--json'])).map((p) => p.output)).toEqual(['hello two two', 'hello one one']);
   });
 
+  it('a model whose setup prints: the cold start says so and streams the setup logs; the warm one shows neither', async () => {
+    const model = fixtureRef('slow-setup');
+    await ok(['pull', model]);
+    serve = await startServe(home);
+    const cold = await ok(['run', model]);
+    expect(cold.stderr).toContain('Starting 127.0.0.1:5100/fixtures/slow-setup (cold)…\n');
+    expect(cold.stderr).toMatch(/slow setup begin\n[\s\S]*slow setup end\n/);
+    const started = await containers();
+    expect(started).toHaveLength(1);
+
+    const warm = await ok(['run', model]);
+    expect(warm.stderr).not.toContain('Starting');
+    expect(warm.stderr).not.toContain('slow setup');
+    expect(await containers()).toEqual(started);
+  });
+
+  it('run on its own (no Cogdesk running) starts cold and streams the setup logs too', async () => {
+    const r = await ok(['run', fixtureRef('slow-setup')]);
+    expect(r.stderr).toContain('Starting 127.0.0.1:5100/fixtures/slow-setup (cold)…\n');
+    expect(r.stderr).toContain('slow setup begin');
+  });
+
   it('through the server: a file input goes up as an upload, the output file comes back as a local path', async () => {
     await ok(['pull', fixtureRef('file')]);
     serve = await startServe(home);
