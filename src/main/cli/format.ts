@@ -86,10 +86,16 @@ export function formatExamples(list: Example[]): string {
   ]);
 }
 
+/** "1 problem(s)" as a person writes it: "1 problem", "2 problems". */
+const plural = (text: string) => text.replace(/\b(\d+) (\w+)\(s\)/g, (_, n: string, word: string) => `${n} ${word}${n === '1' ? '' : 's'}`);
+
 export function formatError(e: ErrorInfo): string {
-  const lines = [`Error: ${e.message}`];
-  for (const f of e.fields ?? []) lines.push(`  - ${f.message}`);
-  if (e.hint) lines.push(e.hint);
+  const fields = e.fields ?? [];
+  const lines = [`Error: ${plural(e.message)}`];
+  for (const f of fields) lines.push(`  - ${f.message}`);
+  // A hint that repeats the problems listed above says only what to do: each problem is printed once.
+  const hint = fields.length > 0 && e.hint?.startsWith('Fix these and try again:') ? 'Fix these and try again.' : e.hint;
+  if (hint) lines.push(hint);
   if (e.details) lines.push('', e.details.trimEnd());
   return lines.join('\n');
 }
