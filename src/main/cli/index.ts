@@ -98,9 +98,9 @@ export function buildProgram(): Command {
           process.stderr.write(`Starting from ${o.example ? 'the example' : 'the default example'} ${example.id} of ${resolved.remote!.model.id} (cogdesk model ${resolved.remote!.model.id} shows it); -i values go on top.\n`);
         }
         const baseInput = resolved.remote ? resolved.remote.startingInput : o.example ? await localExampleInput(core, resolved, o.example) : undefined;
-        const server = await whereToRun(core, o);
+        const { server, line: where } = await whereToRun(core, (o as { gpus?: string }).gpus);
         const [{ runCommand }, { explainInputDownloadError }] = await Promise.all([import('./run'), import('../core/cog/input-errors')]);
-        const final = await runCommand(core, resolved.ref, { ...o, baseInput, server });
+        const final = await runCommand(core, resolved.ref, { ...o, baseInput, server, where });
         if (final.status !== 'succeeded') {
           throw new CogdeskError({
             code: final.status === 'canceled' ? 'canceled' : 'prediction_failed',

@@ -11,6 +11,7 @@ import { formatOutput } from './format';
 import { writeOutput } from './output-file';
 import { readTextInputs } from './text-from-file';
 import { watchSetup } from './setup-logs';
+import { withInputFlag } from './hints';
 import type { RunningServer } from './server-record';
 import { localRunner, serverRunner } from './via-server';
 import { progressReporter } from './progress-bar';
@@ -27,6 +28,8 @@ export interface RunOptions {
   output?: string;
   /** A running Cogdesk to run it in (the model stays warm there); else it runs in this process. */
   server?: RunningServer | null;
+  /** The line that says where it runs (where-to-run.ts), printed on stderr once the inputs are read. */
+  where?: string;
   /** `--gpus 0,1` (nvidia-smi indices or uuids, or `all`), like `cog run --gpus`: the GPUs this run's cold start gets, together. */
   gpus?: string;
   /** `--concurrency N`: how many predictions the model runs at once, saved as its own setting (as on its page). */
@@ -56,7 +59,11 @@ export async function runCommand(core: Core, image: string, o: RunOptions): Prom
   }
   const schema = parseVersionSchema(version.openapiSchema);
   const args = readTextInputs(o.input, schema, (line) => !o.quiet && process.stderr.write(`${line}\n`));
-  const input = { ...(o.baseInput ?? {}), ...(await parseInputArgs(args, schema, undefined, { keepPaths: true })) };
+  const parsed = await parseInputArgs(args, schema, undefined, { keepPaths: true }).catch((e: unknown) => {
+    throw withInputFlag(e, image, schema);
+  });
+  const input = { ...(o.baseInput ?? {}), ...parsed };
+  if (o.where && !o.quiet) process.stderr.write(`${o.where}\n`);
   const streamsText = schema.output.kind === 'iterator' || schema.output.kind === 'concatenate';
 
   let id = '';

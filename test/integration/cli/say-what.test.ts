@@ -80,4 +80,12 @@ describe('saying what is happening', { timeout: 120_000 }, () => {
     expect(out(handle)).toBe('hello @someone\n');
     expect(handle.stderr).not.toContain('Read the text input');
   });
+
+  it('an input that is not key=value: the hint shows the whole line with -i, and no file input for a model without one', async () => {
+    const r = await cli(['run', fixtureRef('echo'), '-i', 'text']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      `Error: Cannot read the input "text": write each input as key=value.\nFor example: cogdesk run ${fixtureRef('echo')} -i text=hello. Quote a value with spaces: -i "prompt=a red fox".\n`,
+    );
+  });
 });
