@@ -199,7 +199,7 @@ export function buildProgram(): Command {
     .action(async (model: string, o: { json?: boolean }) => {
       await withStore(async (store) => {
         const list = store.examples.list(localModelId(store, model));
-        if (o.json) printJson(list);
+        if (o.json) printJson(list.map((await import('./json')).cliExample));
         else print(formatExamples(list));
       });
     });

@@ -4,7 +4,8 @@
  * server), with every timestamp in one format: ISO 8601 in UTC with milliseconds (`2026-12-06T04:18:40.584Z`).
  * Cog's server writes its own (`...40.584243+00:00`); the history keeps what it wrote.
  */
-import type { Prediction } from '../../shared/domain';
+import type { Example, Prediction } from '../../shared/domain';
+import { apiModelString } from '../core/library/model-names';
 import { predictionJson } from '../core/api-server/serialize';
 
 const iso = (at: string | null): string | null => {
@@ -15,4 +16,9 @@ const iso = (at: string | null): string | null => {
 
 export function cliPrediction(p: Prediction): ReturnType<typeof predictionJson> {
   return predictionJson({ ...p, createdAt: iso(p.createdAt) ?? p.createdAt, startedAt: iso(p.startedAt), completedAt: iso(p.completedAt) });
+}
+
+/** An example for `examples list --json`: snake_case, numbered from 1 as the table shows it, its prediction in Replicate's shape. */
+export function cliExample(e: Example): { prediction_id: string; model: string; position: number; is_default: boolean; prediction: ReturnType<typeof cliPrediction> } {
+  return { prediction_id: e.predictionId, model: apiModelString(e.modelId), position: e.position + 1, is_default: e.isDefault, prediction: cliPrediction(e.prediction) };
 }

@@ -9,7 +9,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Example, Model, Version } from '../../../src/shared/domain';
+import type { Model, Version } from '../../../src/shared/domain';
+import type { cliExample } from '../../../src/main/cli/json';
+
+type CliExample = ReturnType<typeof cliExample>;
 import type { ApiPrediction } from '../../../src/main/core/api-server/serialize';
 import { homePaths } from '../../../src/main/core/paths';
 import { openStore } from '../../../src/main/core/store';
@@ -515,22 +518,23 @@ describe('cogdesk (the built CLI)', { timeout: CLI_TIMEOUT_MS }, () => {
       expect(addFailed.code).toBe(1);
       expect(addFailed.stderr).toMatch(/was failed/);
       expect(addFailed.stderr).toMatch(/only a succeeded prediction can be an example/);
-      expect(await cliJson<Example[]>(['examples', 'list', img('fail').repository, '--json'])).toEqual([]);
+      expect(await cliJson<CliExample[]>(['examples', 'list', img('fail').repository, '--json'])).toEqual([]);
 
-      const byId = await cliJson<Example[]>(['examples', 'list', echo.repository, '--json']);
-      expect(byId.map((e) => [e.predictionId, e.position, e.isDefault])).toEqual([[a.id, 0, true]]);
-      expect(byId[0].prediction).toMatchObject({ id: a.id, input: { text: 'a' }, output: 'hello a a' });
+      // snake_case, numbered from 1 as the table shows them, the prediction in Replicate's shape.
+      const byId = await cliJson<CliExample[]>(['examples', 'list', echo.repository, '--json']);
+      expect(byId.map((e) => [e.prediction_id, e.position, e.is_default, e.model])).toEqual([[a.id, 1, true, 'fixtures/echo']]);
+      expect(byId[0].prediction).toMatchObject({ id: a.id, input: { text: 'a' }, output: 'hello a a', model: 'fixtures/echo' });
 
       const addB = await cli(['examples', 'add', b.id, '--default']);
       expect(addB.code, addB.stderr).toBe(0);
       expect(addB.stdout.trim()).toBe(`Added ${b.id} as example #2 of ${echo.repository} (default)`);
 
-      const byName = await cliJson<Example[]>(['examples', 'list', 'fixtures/echo', '--json']);
-      expect(byName.map((e) => [e.predictionId, e.position, e.isDefault])).toEqual([
-        [a.id, 0, false],
-        [b.id, 1, true],
+      const byName = await cliJson<CliExample[]>(['examples', 'list', 'fixtures/echo', '--json']);
+      expect(byName.map((e) => [e.prediction_id, e.position, e.is_default])).toEqual([
+        [a.id, 1, false],
+        [b.id, 2, true],
       ]);
-      expect(await cliJson<Example[]>(['examples', 'list', echo.repository, '--json'])).toEqual(byName);
+      expect(await cliJson<CliExample[]>(['examples', 'list', echo.repository, '--json'])).toEqual(byName);
 
       const table = await cli(['examples', 'list', 'fixtures/echo']);
       expect(table.code).toBe(0);

@@ -3,11 +3,12 @@
  * the model stays warm (the second run starts nothing: no setup, the same container); without one, `run`
  * works on its own. Built CLI, real engine, real serve process.
  */
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiPrediction } from '../../../src/main/core/api-server/serialize';
-import { assertBuilt, fixtureRef, runCli, tempDirs, type CliRun } from './run-cli';
+import { assertBuilt, BIN, fixtureRef, runCli, tempDirs, type CliRun } from './run-cli';
 import { startServe, type ServeProcess } from './serve-process';
 
 let home: string;
@@ -74,6 +75,31 @@ describe('warm across commands', { timeout: 240_000 }, () => {
     const r = await ok(['run', fixtureRef('slow-setup')]);
     expect(r.stderr).toContain('Starting 127.0.0.1:5100/fixtures/slow-setup (cold)…\n');
     expect(r.stderr).toContain('slow setup begin');
+  });
+
+  it('Ctrl-C through the server cancels the prediction there: exit 130, the history says canceled', async () => {
+    await ok(['pull', fixtureRef('stream')]);
+    serve = await startServe(home);
+    const env: NodeJS.ProcessEnv = { ...process.env, COGDESK_HOME: home };
+    delete env.DOCKER_HOST;
+    delete env.COGDESK_CLI_MAIN;
+    const child = spawn(process.execPath, [BIN, 'run', fixtureRef('stream'), '-i', 'prompt=x', '-i', 'n=100', '-i', 'delay=0.1'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    let interrupted = false;
+    child.stdout.setEncoding('utf8').on('data', (c: string) => {
+      if (!interrupted && c.includes('x-1 ')) {
+        interrupted = true;
+        child.kill('SIGINT');
+      }
+    });
+    const code = await new Promise<number | null>((r) => child.once('close', (c) => r(c)));
+    expect(interrupted, stderr).toBe(true);
+    expect(code, stderr).toBe(130);
+    expect(stderr).toMatch(/^Running in the Cogdesk at /m);
+    expect(stderr).toMatch(/was canceled/);
+    const id = /cogdesk predictions show ([a-z2-7]{26})/.exec(stderr)?.[1];
+    expect(json<ApiPrediction>(await ok(['predictions', 'show', id!, '--json'])).status).toBe('canceled');
   });
 
   it('through the server: a file input goes up as an upload, the output file comes back as a local path', async () => {
