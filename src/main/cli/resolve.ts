@@ -11,6 +11,7 @@ import type { Store } from '../core/store';
 import { AmbiguousNameError, resolveLocalModel, resolveName } from '../core/library/resolve-name';
 import type { RemoteResolution } from '../core/remote';
 import { catalogFor, resolveRemoteArg } from './catalog';
+import { refuseNonCogBeforePull } from './pre-pull';
 
 export interface Resolved {
   /** What to hand to ensureVersion / runCommand: a version id, or the image reference to pull. */
@@ -35,7 +36,10 @@ export async function resolveArg(
 ): Promise<Resolved> {
   const r = resolveName(core.store.library, arg);
   if (r.kind === 'local') return { ref: r.version.id, local: r.version, remote: null };
-  if (r.kind === 'image') return { ref: r.ref, remote: null };
+  if (r.kind === 'image') {
+    await refuseNonCogBeforePull(core, r.ref);
+    return { ref: r.ref, remote: null };
+  }
   let remoteArg = arg.trim();
   if (r.versionPrefix) remoteArg = `${r.explicit ? 'r8.im/' : ''}${r.id}:${await expandVersionPrefix(core, r.id, r.versionPrefix)}`;
   else if (r.version) remoteArg = `${r.explicit ? 'r8.im/' : ''}${r.id}:${r.version}`;

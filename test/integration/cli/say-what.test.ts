@@ -88,4 +88,21 @@ describe('saying what is happening', { timeout: 120_000 }, () => {
       `Error: Cannot read the input "text": write each input as key=value.\nFor example: cogdesk run ${fixtureRef('echo')} -i text=hello. Quote a value with spaces: -i "prompt=a red fox".\n`,
     );
   });
+
+  it('pull of an image without Cog labels that is not here: refused from its registry labels, before anything is downloaded', async () => {
+    // An image of this test's own in the test registry, and not in Docker: its tag goes up, then away here.
+    const ref = `${OPEN_REGISTRY}/cogdesk-cli-test/no-labels:t${process.pid}`;
+    const docker = (...a: string[]) => spawnSync('docker', a, { encoding: 'utf8' });
+    expect(docker('tag', fixtureRef('no-labels'), ref).status).toBe(0);
+    expect(docker('push', ref).status).toBe(0);
+    expect(docker('rmi', '--no-prune', ref).status).toBe(0);
+    try {
+      const r = await cli(['pull', ref]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`Error: ${ref} has no Cog labels (run.cog.openapi_schema): nothing was downloaded`);
+      expect(docker('image', 'inspect', ref).status).not.toBe(0);
+    } finally {
+      docker('rmi', '--no-prune', ref);
+    }
+  });
 });
