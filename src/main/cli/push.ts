@@ -23,6 +23,23 @@ export interface PushCommandHooks {
   readToken?: () => Promise<string>;
   /** Opens the core for the command (default: withCore('passive', ...)). */
   withCore?: <T>(fn: (core: Core) => Promise<T>) => Promise<T>;
+  /**
+   * Asks whether to go ahead with the plan just shown (default: a y/N question on a terminal; with no
+   * terminal to ask on, the plan printed is the word, as before).
+   */
+  confirm?: (question: string) => Promise<boolean>;
+}
+
+/** A y/N question on stderr, answered on a terminal's stdin; true when there is no terminal to ask on. */
+async function askOnTerminal(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) return true;
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
 }
 
 /** The core's pusher when createCore wires one in, else one over the core's parts. */
@@ -34,6 +51,7 @@ export async function pusherFor(core: Core): Promise<Pusher> {
 export function registerPushCommands(program: Command, hooks: PushCommandHooks = {}): void {
   const open = hooks.withCore ?? (<T>(fn: (core: Core) => Promise<T>) => withCore('passive', fn));
   const readToken = hooks.readToken ?? readCliToken;
+  const confirm = hooks.confirm ?? askOnTerminal;
 
   program
     .command('push')
@@ -45,12 +63,13 @@ export function registerPushCommands(program: Command, hooks: PushCommandHooks =
     .option('--description <text>', 'description of a model created now')
     .option('--login', `read a new CLI auth token (from ${CLI_TOKEN_PAGE}) from stdin, verify and keep it, and push with it`)
     .option('--dry-run', 'check everything and say what would happen, without creating or pushing anything')
+    .option('-y, --yes', 'go ahead without asking (on a terminal, push asks after showing its plan)')
     .option('--json', 'print the result (with --dry-run, the plan) as JSON')
     .action(
       async (
         image: string,
         destination: string,
-        o: { private?: boolean; hardware?: string; description?: string; login?: boolean; dryRun?: boolean; json?: boolean },
+        o: { private?: boolean; hardware?: string; description?: string; login?: boolean; dryRun?: boolean; json?: boolean; yes?: boolean },
       ) => {
         await open(async (core) => {
           const pusher = await pusherFor(core);
@@ -72,6 +91,9 @@ export function registerPushCommands(program: Command, hooks: PushCommandHooks =
             return;
           }
           note(formatPlan(plan));
+          if (!o.yes && !(await confirm(`${plan.model.exists ? 'Push' : 'Create the model and push'} as shown? [y/N] `))) {
+            throw new CogdeskError({ code: 'canceled', message: 'Nothing was created or pushed', hint: 'Push again and answer y, or add --yes.' });
+          }
           if (!plan.credentials.source) {
             note(`No \`cog login\` for ${plan.registry}: Cogdesk needs your CLI auth token (from ${CLI_TOKEN_PAGE}) to push.`);
             await login(pusher, await readToken());
