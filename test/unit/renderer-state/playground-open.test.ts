@@ -2,6 +2,7 @@
  * The Playground's store (src/renderer/src/state/playground.ts) over a bridge that answers when the test says:
  * the form shown is the last model asked for. Opening the Playground asks for the first model; a pick made
  * before that answer arrives must not be replaced by it (a fill in the picked form would be lost).
+ * Type-checked with the window's code (tsconfig.web.json): the store uses `window`.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Version } from '../../../src/shared/domain';
