@@ -41,6 +41,7 @@ export type FixtureName =
   | 'no-labels'
   | 'bad-schema'
   | 'gpu'
+  | 'cuda124'
   | `${'coglet' | 'go'}-${GenerationPredictor}`
   | 'coglet-echo-c4'
   | 'coglet-slow-health';

@@ -15,6 +15,7 @@ import { formatError, formatExamples, formatModels, formatPrediction, formatPred
 import { registerCatalogCommands } from './catalog';
 import { localExampleInput, localModelId, modelArg, resolveArg } from './resolve';
 import { whereToRun } from './where-to-run';
+import { parseConcurrencyOption } from './concurrency-option';
 import { withRealCause } from './hints';
 import { runLineOf } from './local-model';
 import { progressReporter } from './progress-bar';
@@ -86,8 +87,10 @@ export function buildProgram(): Command {
     .option('--json', 'print the whole prediction as JSON at the end')
     .option('-o, --output <path>', 'write the output to this file (a list of files: PATH.0.ext, PATH.1.ext, ...); stdout then says where')
     .option('-q, --quiet', 'print only the output: no logs, progress or notes')
+    .option('--gpus <list>', "the GPUs this run's cold start gets, together: nvidia-smi indices or UUIDs (0,1) or all, like cog run --gpus")
+    .option('--concurrency <n>', "how many predictions this model runs at once, saved for it (the image's own without it)", parseConcurrencyOption)
     .allowExcessArguments()
-    .action(async (image: string, o: { input: string[]; json?: boolean; example?: string; output?: string; quiet?: boolean }, cmd: Command) => {
+    .action(async (image: string, o: { input: string[]; json?: boolean; example?: string; output?: string; quiet?: boolean; gpus?: string; concurrency?: number }, cmd: Command) => {
       forgotInputFlag(cmd.args.slice(1), image);
       await withCore('passive', async (core) => {
         const bar = progressReporter();
@@ -98,7 +101,7 @@ export function buildProgram(): Command {
           process.stderr.write(`Starting from ${o.example ? 'the example' : 'the default example'} ${example.id} of ${resolved.remote!.model.id} (cogdesk model ${resolved.remote!.model.id} shows it); -i values go on top.\n`);
         }
         const baseInput = resolved.remote ? resolved.remote.startingInput : o.example ? await localExampleInput(core, resolved, o.example) : undefined;
-        const { server, line: where } = await whereToRun(core, (o as { gpus?: string }).gpus);
+        const { server, line: where } = await whereToRun(core, o.gpus);
         const [{ runCommand }, { explainInputDownloadError }] = await Promise.all([import('./run'), import('../core/cog/input-errors')]);
         const final = await runCommand(core, resolved.ref, { ...o, baseInput, server, where });
         if (final.status !== 'succeeded') {

@@ -1,4 +1,3 @@
-import { InvalidArgumentError } from 'commander';
 import type { Prediction } from '../../shared/domain';
 import { parseInputArgs } from '../core/cog/input-parse';
 import { parseVersionSchema } from '../../shared/schema';
@@ -36,12 +35,7 @@ export interface RunOptions {
   concurrency?: number;
 }
 
-/** Commander's parser for `--concurrency N`: a whole number from 1 to 256. */
-export function parseConcurrencyOption(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || n < 1 || n > 256) throw new InvalidArgumentError(`--concurrency must be a whole number from 1 to 256, got "${value}".`);
-  return n;
-}
+export { parseConcurrencyOption } from './concurrency-option';
 
 /**
  * `cogdesk run IMAGE -i key=value ...`: pulls the image if it is not here, runs one prediction, shows its
