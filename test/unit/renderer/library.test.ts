@@ -64,6 +64,9 @@ describe('the Library table', () => {
     expect(serverGeneration({ cogVersion: 'v0.22.0', cogConfig: null })).toBe('coglet (Rust)');
     expect(serverGeneration({ cogVersion: null, cogConfig: null })).toBeNull();
     expect(serverGeneration({ cogVersion: 'dev', cogConfig: null })).toBeNull();
+    // A newer Cog building with an older SDK runs the Python server, as the core tells it (server-kind.ts).
+    expect(serverGeneration({ cogVersion: '0.17.2', cogConfig: { build: { sdk_version: '0.16.9' } } })).toBe('Python');
+    expect(serverGeneration({ cogVersion: '0.17.2', cogConfig: { build: { sdk_version: '0.17.0' } } })).toBe('coglet (Rust)');
   });
 
   it('a row per model: size from the disk count (else the versions added up), last use, warm, the latest version\'s server', () => {

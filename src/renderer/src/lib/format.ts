@@ -44,3 +44,8 @@ export function briefValue(value: unknown): string {
   const s = typeof value === 'string' ? value : JSON.stringify(value);
   return s === undefined ? '' : s.length > 200 ? `${s.slice(0, 200)}…` : s;
 }
+
+/** A count as a person says it: "1 version", "2 versions", "0 predictions". */
+export function countOf(n: number, word: string, plural = `${word}s`): string {
+  return `${n} ${n === 1 ? word : plural}`;
+}

@@ -7,6 +7,7 @@
  */
 import type { DiskUsage, EngineStatus, KeptWeightsInfo, Model, Version } from '../../../shared/domain';
 import { formatBytes } from './format';
+import { COG_SERVER_NAMES, serverOfVersion } from '../../../shared/cog-server';
 
 export interface LibraryRow {
   model: Model;
@@ -26,18 +27,13 @@ export type SortKey = 'name' | 'versions' | 'size' | 'kept' | 'lastUsed' | 'warm
 export type SortDir = 'asc' | 'desc';
 
 /**
- * Which Cog server an image runs, from its labels (reference/cog-generations.md): Rust coglet from Cog 0.17,
- * Go cog-runtime when cog.yaml says `build.cog_runtime: true` (0.15.11-0.16.x), else the Python server.
- * Null when the image has no `run.cog.version`.
+ * Which Cog server an image runs, named as a person reads it: the rule of src/shared/cog-server.ts (the
+ * core's), so `build.sdk_version` below 0.17 under a newer Cog is the Python server here too. Null when the
+ * labels do not tell.
  */
 export function serverGeneration(version: Pick<Version, 'cogVersion' | 'cogConfig'>): string | null {
-  const m = /^v?(\d+)\.(\d+)/.exec(version.cogVersion ?? '');
-  if (!m) return null;
-  const [major, minor] = [Number(m[1]), Number(m[2])];
-  if (major > 0 || minor >= 17) return 'coglet (Rust)';
-  const build = version.cogConfig?.build;
-  if (build && typeof build === 'object' && (build as Record<string, unknown>).cog_runtime === true) return 'cog-runtime (Go)';
-  return 'Python';
+  const server = serverOfVersion(version);
+  return server ? COG_SERVER_NAMES[server] : null;
 }
 
 export function libraryRows(

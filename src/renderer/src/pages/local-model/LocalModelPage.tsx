@@ -2,7 +2,7 @@ import { useEffect } from 'react';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Loading } from '../../components/Loading';
 import { PageHeader } from '../../components/PageHeader';
-import { formatBytes, formatTime } from '../../lib/format';
+import { formatBytes, formatTime, countOf } from '../../lib/format';
 import { useEngine } from '../../state/engine';
 import { useNavigation, type Route } from '../../state/navigation';
 import { InputSummary } from './InputSummary';
@@ -46,9 +46,9 @@ export function LocalModelPage({ route }: { route: Route }) {
         <div className="local-model-page" data-local-model={id}>
           {description && <p className="lead">{description}</p>}
           <p className="muted small" data-testid="local-model-summary">
-            {versions.length} version(s) · images {formatBytes(disk ? disk.imagesBytes : versions.reduce((n, v) => n + (v.sizeBytes ?? 0), 0))}
+            {countOf(versions.length, 'version')} · images {formatBytes(disk ? disk.imagesBytes : versions.reduce((n, v) => n + (v.sizeBytes ?? 0), 0))}
             {keptTotal > 0 && ` · weights kept ${formatBytes(keptTotal)}`}
-            {disk && ` · outputs ${formatBytes(disk.outputsBytes)} · ${disk.predictions} prediction(s)`}
+            {disk && ` · outputs ${formatBytes(disk.outputsBytes)} · ${countOf(disk.predictions, 'prediction')}`}
             {model && ` · in the library since ${formatTime(model.createdAt)}`}
             {model?.repository && (
               <>

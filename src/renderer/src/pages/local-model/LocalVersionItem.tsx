@@ -6,6 +6,7 @@ import { usePush } from '../../state/push';
 import { PushDialog } from '../library/PushDialog';
 import { PushLinks } from '../library/PushLinks';
 import { LocalFit } from './LocalFit';
+import { serverGeneration } from '../../lib/library';
 import { WarmBadge, type WarmContainer } from '../../components/WarmBadge';
 
 
@@ -67,6 +68,12 @@ export function LocalVersionItem({
         <div>
           <dt>Cog</dt>
           <dd>{version.cogVersion ?? '—'}</dd>
+        </div>
+        <div>
+          <dt>Cog server</dt>
+          <dd data-testid="cog-server" title="The server inside the image that runs the model, from its labels">
+            {serverGeneration(version) ?? <span className="muted">not told by its labels</span>}
+          </dd>
         </div>
         <div>
           <dt>Now</dt>
