@@ -167,6 +167,11 @@ export async function remoteFitFor(store: Store, catalog: Catalog, p: ModelPage)
 
 const FIT_WORDS: Record<Fit['kind'], string> = { gpu: 'runs here (GPU)', cpu: 'runs here (CPU)', needs_gpu: 'needs a GPU', unknown: 'unknown' };
 
+/** The fit in two or three words: a GPU here whose driver is too old for the image needs a newer driver, not a GPU. */
+export function fitWord(fit: Fit): string {
+  return fit.reason === 'cuda_too_old' ? 'needs a newer driver' : FIT_WORDS[fit.kind];
+}
+
 export function formatModelPage(p: ModelPage, fit?: Fit | null): string {
   const m = p.model;
   const lines = [`${m.id}${m.visibility ? `  (${m.visibility}${m.isOfficial ? ', official' : ''})` : ''}`];
@@ -187,7 +192,7 @@ export function formatModelPage(p: ModelPage, fit?: Fit | null): string {
       ? `Latest:  ${latest.id}  (${day(latest.createdAt)}${latest.cogVersion ? `, cog ${latest.cogVersion}` : ''})`
       : 'Latest:  no versions yet',
   );
-  if (fit) lines.push(`Fit:     ${FIT_WORDS[fit.kind]}: ${fit.sentence}`);
+  if (fit) lines.push(`Fit:     ${fitWord(fit)}: ${fit.sentence}`);
 
   if (latest?.openapiSchema) {
     try {

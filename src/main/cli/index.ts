@@ -176,7 +176,9 @@ export function buildProgram(): Command {
           // Each version with the size of its kept weights (0 when none; null when Docker cannot say).
           const kept = await core.listKeptWeights().catch(() => null);
           const keptOf = (id: string) => (kept ? kept.filter((k) => k.versionId === id).reduce((n, k) => n + k.bytes, 0) : null);
-          printJson(await Promise.all(models.map(async (m) => ({ ...m, versions: (await core.listVersions(m.id)).map((v) => ({ ...v, keptWeightsBytes: keptOf(v.id) })) }))));
+          // ... and the Cog server it runs (python, go, coglet; null when its labels do not tell).
+          const { serverOfVersion } = await import('../../shared/cog-server');
+          printJson(await Promise.all(models.map(async (m) => ({ ...m, versions: (await core.listVersions(m.id)).map((v) => ({ ...v, keptWeightsBytes: keptOf(v.id), server: serverOfVersion(v) })) }))));
         }
         else print(formatModels(models));
       });
