@@ -79,6 +79,8 @@ describe('room in VRAM on one 24 GB GPU', () => {
     expect(done.status).toBe('succeeded');
     const said = updates.of(done.id).map((u) => u.p.logs);
     expect(said).toContainEqual(expect.stringContaining(`[cogdesk] Stopped ${a.modelId} to make room on GPU 0.`));
+    // The prediction that waited for the room keeps the note in its final logs, on its own line among the notes at the top.
+    expect(done.logs).toMatch(new RegExp(`^(\\[cogdesk\\] .*\\n)*\\[cogdesk\\] Stopped ${a.modelId} to make room on GPU 0\\.\\n`));
     const left = (await managedContainers(c.paths.homeId)).map((x) => x.Id);
     expect(left).not.toContain(held.containerId);
     expect((await c.getEngineStatus()).warmContainers.map((w) => w.versionId)).toEqual([b.id]);

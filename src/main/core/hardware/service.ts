@@ -10,7 +10,7 @@ import type { LibraryService } from '../library/service';
 import type { Catalog } from '../remote';
 import type { Store } from '../store';
 import { CogdeskError } from '../../../shared/errors';
-import { gpuRoomOf } from '../runner/gpu-room';
+import type { GpuRoom } from '../runner/gpu-room';
 import { detectHardware } from './detect';
 import { gpuUsageWithoutModels } from './gpu-live';
 import { checkFit, requirementFromCogConfig, requirementFromSku } from './fit';
@@ -25,6 +25,8 @@ export interface HardwareDeps {
   catalog: Catalog;
   access: DockerAccess;
   library: Pick<LibraryService, 'resolveVersion'>;
+  /** The engine's GPU scheduler: it knows the warm models on each GPU. */
+  gpuRoom?: Pick<GpuRoom, 'usage'>;
 }
 
 export function createHardwareService(d: HardwareDeps): HardwareCalls {
@@ -68,7 +70,7 @@ export function createHardwareService(d: HardwareDeps): HardwareCalls {
 
     async getGpuUsage() {
       // The engine's room knows the warm models; without one, the GPUs alone.
-      return (await gpuRoomOf(d.store)?.usage()) ?? gpuUsageWithoutModels();
+      return (await d.gpuRoom?.usage()) ?? gpuUsageWithoutModels();
     },
 
     async getModelGpus(modelId) {

@@ -12,7 +12,7 @@ import type { HomePaths } from '../paths';
 import type { Store } from '../store';
 import { Lifecycle } from './lifecycle';
 import { orphanWebhookHandler } from './orphan-webhooks';
-import { createGpuRoom } from './gpu-room';
+import { createGpuRoom, type GpuRoom } from './gpu-room';
 import { WarmPool } from './pool';
 import { recover, type RecoverReport } from './recover';
 import { WeightsKeeper } from './weights';
@@ -36,6 +36,8 @@ export interface RunEngine {
   readonly lifecycle: Lifecycle;
   /** What setups downloaded, kept for the next cold start. */
   readonly weights: WeightsKeeper;
+  /** Which GPU a GPU model's cold start gets, and what each warm model holds there. */
+  readonly gpuRoom: GpuRoom;
   /** Docker, with the webhook receiver listening: what a prediction needs before it is sent. */
   ready(): Promise<Docker>;
   /** Settles what a process that is gone left behind ('full' re-attaches and adopts; 'passive' only settles). */
@@ -107,6 +109,8 @@ export function createRunEngine(o: RunEngineOptions): RunEngine {
     },
     allowCpuFallback: () => store.settings.get().allowCpuFallback,
     concurrencySetting: (versionId) => store.modelSettings.concurrencyOfVersion(versionId),
+    // "Stopped X to make room on GPU 0", told to the prediction that waited for that room.
+    startNote: (versionId) => gpuRoom.takeNote(versionId),
   });
   const lifecycle = new Lifecycle({
     get docker() {
@@ -135,6 +139,7 @@ export function createRunEngine(o: RunEngineOptions): RunEngine {
     pool,
     lifecycle,
     weights,
+    gpuRoom,
     ready,
     async recover(mode) {
       const d = await ready().catch(() => null);

@@ -64,6 +64,8 @@ export interface PoolOptions {
   weights?: WeightsKeeper;
   /** The person's own concurrency setting for the version's model, if any (read at each turn, so a change applies at once). */
   concurrencySetting?: (versionId: string) => number | null;
+  /** What else a cold start of the version has to say (room made on a GPU), put before the pool's own start note. */
+  startNote?: (versionId: string) => string | undefined;
 }
 
 /**
@@ -260,9 +262,10 @@ export class WarmPool {
     // Before any prediction reaches it: keep what setup wrote (never what a prediction writes).
     const setupMs = Date.now() - startedAt;
     const from = kept as { imageId: string; bytes: number } | null;
-    const startNote = from
+    const ownNote = from
       ? `Started from kept weights (${formatBytes(from.bytes)}) in ${seconds(setupMs)}.`
       : ((await this.o.weights?.keep(started.id, { versionId, image, key: this.weightsKey(used), setupMs }))?.note ?? undefined);
+    const startNote = [this.o.startNote?.(versionId), ownNote].filter(Boolean).join('\n') || undefined;
     const entry = this.entry({ versionId, containerId: started.id, client, runsOn, notice, startNote, said });
     this.entries.set(versionId, entry);
     this.armIdle(entry);

@@ -87,7 +87,9 @@ export class PredictionRecorder {
       if (typeof out.error === 'string') out.error = maskSecretText(out.error, run.secrets);
     }
     if (out.logs === undefined) return out;
-    const head = [run.notice, run.startNote].filter(Boolean).map((n) => `[cogdesk] ${n}\n`).join('');
+    // Each note on its own line (a start note may hold several: room made on a GPU, then how setup went).
+    const notes = [run.notice, ...(run.startNote ?? '').split('\n')].filter(Boolean);
+    const head = notes.map((n) => `[cogdesk] ${n}\n`).join('');
     return !head || out.logs.startsWith(head) ? out : { ...out, logs: head + out.logs };
   }
 }
