@@ -55,6 +55,8 @@ export interface CoreOptions {
   cancelGraceMs?: number;
   /** A setup that wrote less keeps nothing for the next start (default 32 MiB). */
   keepWeightsMinBytes?: number;
+  /** How long a container may answer BUSY with none of our predictions on it before it is restarted (default 10 s). */
+  busyGraceMs?: number;
 }
 
 export interface Core extends CogdeskApi {
@@ -88,11 +90,11 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const docker = () => access.docker();
   const catalog = createCatalog({ store, home: paths.home, tokenStore: options.tokenStore });
   const pusher = createPusher({ docker, store, catalog, home: paths.home, registryTokens: options.registryTokenStore });
-  const engine = createRunEngine({ paths, store, events, access, cancelGraceMs: options.cancelGraceMs, keepWeightsMinBytes: options.keepWeightsMinBytes });
+  const engine = createRunEngine({ paths, store, events, access, cancelGraceMs: options.cancelGraceMs, keepWeightsMinBytes: options.keepWeightsMinBytes, busyGraceMs: options.busyGraceMs });
 
   const library = createLibraryService({ store, paths, access, events, tasks, pool: engine.pool, weights: engine.weights });
   const predictions = createPredictionService({ store, paths, events, library, engine, showInFolder: options.showInFolder });
-  const hardware = createHardwareService({ store, catalog, access, library });
+  const hardware = createHardwareService({ store, catalog, access, library, gpuRoom: engine.gpuRoom });
   const settings = createSettingsService({ store, paths, access, pool: engine.pool, showFolder: options.showFolder });
   const remote = createRemoteService({ catalog, tasks, events, host: { store, docker, createPrediction: predictions.createPrediction } });
   const push = createPushService({ pusher, tasks, events });

@@ -18,6 +18,15 @@ describe('fullest: webhooks arrive out of order, the fullest state wins', () => 
     expect(fullest(state({ status: 'processing', output: ['a'] }), done)).toBe(done);
   });
 
+  it('keeps the logs collected so far when the terminal answer has shorter or empty ones (a coglet sync failure answers logs: "")', () => {
+    const live = state({ logs: 'loading\nstep 1\nTraceback: boom\n' });
+    const failed = fullest(live, state({ status: 'failed', logs: '', error: 'boom' }));
+    expect(failed).toMatchObject({ status: 'failed', error: 'boom', logs: 'loading\nstep 1\nTraceback: boom\n' });
+    expect(fullest(live, state({ status: 'succeeded', logs: 'loading\n', output: 'x' }))).toMatchObject({ status: 'succeeded', output: 'x', logs: live.logs });
+    // Longer terminal logs are taken as they are.
+    expect(fullest(live, state({ status: 'succeeded', logs: `${live.logs}done\n` })).logs).toBe(`${live.logs}done\n`);
+  });
+
   it('takes the first state as it is and fills error, times and metrics when they appear', () => {
     const first = state({ logs: 'x\n' });
     expect(fullest(null, first)).toBe(first);

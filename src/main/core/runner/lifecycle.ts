@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import type { Prediction, PredictionStatus, Version } from '../../../shared/domain';
 import { CogdeskError, toErrorInfo } from '../../../shared/errors';
-import { CogConnectionError, CogHttpError } from '../cog/client';
+import { CogConnectionError, CogHttpError, HEALTH_TIMEOUT_MS } from '../cog/client';
 import { explainInputDownloadError } from '../cog/input-errors';
 import type { CogPredictionRequest, CogPredictionResponse } from '../cog/protocol';
 import type { WebhookReceiver } from '../cog/webhooks';
@@ -17,6 +17,7 @@ import { newRunning, type Running } from './running';
 import { webhookEvents } from './webhook-events';
 import { crashedWorker, sendPrediction, StuckWorkerError } from './worker-health';
 import { fullest } from './state';
+import { runsPredictions } from './recover';
 
 export interface LifecycleDeps {
   docker: Docker;
@@ -212,7 +213,11 @@ export class Lifecycle {
     if (isDone(live.status)) {
       // The answer to the request carries the same final state; only a re-attached run ends here.
       // (Not through enqueueWrite: finish() waits for the queued writes, and must not wait for itself.)
-      if (run.reattached) void this.finishFrom(run, live).catch((e) => this.failLate(run, e));
+      // A retried terminal webhook (sent again while the first is still being recorded) ends nothing twice.
+      if (run.reattached && !run.ending) {
+        run.ending = true;
+        void this.finishFrom(run, live).catch((e) => this.failLate(run, e));
+      }
       return;
     }
     this.enqueueWrite(run, async () => {
@@ -247,11 +252,13 @@ export class Lifecycle {
             run.timedOut = true;
             void this.cancel(run.id);
           }
-          const health = await container.client.health(5_000).catch(() => null);
+          // Patient: coglet runs the model's own health check (up to 10 s), and a slow answer is not a dead server.
+          const health = await container.client.health(HEALTH_TIMEOUT_MS).catch(() => null);
           // A server that runs several at once is READY while a slot is free, ours still running: only its
           // webhook, the container's end or the time limit ends a re-attached prediction there.
           const inconclusive = health?.status === 'READY' && this.d.pool.limitOf(container).limit > 1;
-          if ((health?.status === 'BUSY' || inconclusive) && !container.gone) {
+          // BUSY, or the Go runtime's `concurrency.current` above 0 (READY while a slot is free).
+          if (((health && runsPredictions(health)) || inconclusive) && !container.gone) {
             idleSince = 0;
             continue;
           }

@@ -65,11 +65,14 @@ export async function recover(d: RecoverDeps): Promise<RecoverReport> {
         const client = new CogClient(await containerUrl(d.docker, container.id));
         const health = await patientHealth(client);
         if (runsPredictions(health)) {
-          if (d.mode === 'full' && !d.pool.get(container.versionId)) {
+          // Every prediction in flight there is re-attached (a container that runs several at once has
+          // several), the container adopted once.
+          const warm = d.pool.get(container.versionId);
+          if (d.mode === 'full' && (!warm || warm.containerId === container.id)) {
             d.store.predictions.setRunner(prediction.id, process.pid);
-            d.reattach(prediction, d.pool.adopt(container.versionId, container.id, client.baseUrl));
+            d.reattach(prediction, warm ?? d.pool.adopt(container.versionId, container.id, client.baseUrl));
             kept.add(container.id);
-            report.adopted.push(container.id);
+            if (!warm) report.adopted.push(container.id);
             report.reattached.push(prediction.id);
             continue;
           }

@@ -11,6 +11,8 @@ export interface Running {
   canceled: boolean;
   timedOut: boolean;
   finished: boolean;
+  /** A terminal webhook is being recorded: a retried one (the server sends it again when we answer slowly) is ignored. */
+  ending?: boolean;
   container?: WarmContainer;
   /** When it reached the container (ISO): the container's logs from then on are this prediction's. */
   sentAt?: string;

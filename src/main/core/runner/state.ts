@@ -10,7 +10,8 @@ const RANK: Record<PredictionStatus, number> = { starting: 0, processing: 1, suc
  */
 export function fullest(current: CogPredictionResponse | null, next: CogPredictionResponse): CogPredictionResponse {
   if (!current) return next;
-  if (RANK[next.status] > RANK[current.status]) return next;
+  // A terminal answer may carry shorter logs than the webhooks did (coglet's sync failure answers `logs: ""`): keep the longer.
+  if (RANK[next.status] > RANK[current.status]) return (next.logs ?? '').length >= (current.logs ?? '').length ? next : { ...next, logs: current.logs };
   if (RANK[next.status] < RANK[current.status]) return current;
   const merged = { ...current };
   if ((next.logs ?? '').length >= (current.logs ?? '').length) merged.logs = next.logs;

@@ -4,7 +4,7 @@
  * exits. A BUSY that never clears while none of Cogdesk's predictions runs there is the same fault. Each
  * means: fail what was in flight with the reason, discard the container, and start a fresh one next time.
  */
-import { CogBusyError, type CogClient } from '../cog/client';
+import { CogBusyError, HEALTH_TIMEOUT_MS, type CogClient } from '../cog/client';
 import type { CogPredictionResponse } from '../cog/protocol';
 import type { WarmContainer } from './pool';
 
@@ -20,10 +20,11 @@ export function workerCrashMessage(cause: string | null | undefined, status: str
 
 /**
  * After a failed answer: asks the server whether its worker is still alive. UNHEALTHY (coglet) or DEFUNCT
- * (legacy) is a crash: the reason to fail with; anything else (a model's own error) is null. A health check
- * that does not answer within `waitMs` (coglet runs the model's own check, up to 10 s) is not waited for.
+ * (legacy) is a crash: the reason to fail with; anything else (a model's own error) is null. The check is
+ * waited for as long as any health check (coglet runs the model's own, up to 10 s, before it says UNHEALTHY):
+ * a shorter wait would take a slow crash report for a model's own error and keep the broken container.
  */
-export async function crashedWorker(client: CogClient, error: string | null | undefined, waitMs = 2_000): Promise<string | null> {
+export async function crashedWorker(client: CogClient, error: string | null | undefined, waitMs = HEALTH_TIMEOUT_MS): Promise<string | null> {
   const health = await client.health(waitMs).catch(() => null);
   if (health?.status === 'UNHEALTHY' || health?.status === 'DEFUNCT') return workerCrashMessage(error, health.status);
   return null;
@@ -71,7 +72,8 @@ export async function sendPrediction(
     const busyFor = aloneSince ? Date.now() - aloneSince : 0;
     if (alone && busyFor >= Math.min(1_000, o.busyGraceMs) && Date.now() - checkedAt >= 1_000) {
       checkedAt = Date.now();
-      const health = await container.client.health(2_000).catch(() => null);
+      // As patient as any health check: coglet's UNHEALTHY may come only after the model's own check (up to 10 s).
+      const health = await container.client.health(HEALTH_TIMEOUT_MS).catch(() => null);
       if (health?.status === 'UNHEALTHY' || health?.status === 'DEFUNCT') {
         throw new StuckWorkerError(`its server reports ${health.status} (its worker crashed)`);
       }
