@@ -2,6 +2,7 @@
  * The domain, in Replicate's words: model, version, prediction, example.
  * Plain data only: these values cross IPC, the CLI's --json and the database.
  */
+import type { CogServer } from './cog-server';
 
 export type PredictionStatus = 'starting' | 'processing' | 'succeeded' | 'failed' | 'canceled';
 export const TERMINAL_STATUSES: readonly PredictionStatus[] = ['succeeded', 'failed', 'canceled'];
@@ -115,6 +116,8 @@ export interface EngineStatus {
     running?: number;
     limit?: number;
     runsOn: 'gpu' | 'cpu';
+    /** Which Cog server answers there, confirmed by its health check (cog-server.ts); null until one was read. */
+    server?: CogServer | null;
   }>;
 }
 

@@ -30,6 +30,8 @@ describe('which server a version runs: from its labels, confirmed by its health 
     const done = await core.waitForPrediction((await core.createPrediction({ version: version.id, input: { text: 'g' } })).id);
     expect(done).toMatchObject({ status: 'succeeded', output: 'hello g g' });
     const warm = (await core.getEngineStatus()).warmContainers.find((w) => w.versionId === version.id);
+    // The engine's status names the server its health check confirmed.
+    expect(warm?.server).toBe(server);
     const health = await fetch(`${warm!.url}/health-check`).then((r) => r.text());
     // What the engine's client concluded from the same answer.
     const { serverFromHealth } = await import('../../../src/main/core/cog/server-kind');

@@ -206,10 +206,16 @@ describe('parseInputArgs: bad syntax', () => {
     const e = await rejection(parseInputArgs(['hello'], file));
     expect(e.code).toBe('bad_request');
     expect(e.message).toBe('Cannot read the input "hello": write each input as key=value.');
-    expect(e.hint).toContain('api_key=hello image=@photo.jpg');
+    expect(e.hint).toBe('For example: -i api_key=hello -i image=@photo.jpg (NAME=@path sends a local file). Quote a value with spaces: -i "api_key=a red fox".');
     const e2 = await rejection(parseInputArgs(['=3'], echo));
     expect(e2.code).toBe('bad_request');
-    expect(e2.hint).toContain('text=hello');
+    expect(e2.hint).toContain('-i text=hello');
+  });
+
+  it('names only the inputs the model has: no file example for a model without a file input', async () => {
+    const e = await rejection(parseInputArgs(['hello'], echo));
+    expect(e.hint).toBe('For example: -i text=hello. Quote a value with spaces: -i "text=a red fox".');
+    expect(e.hint).not.toContain('@');
   });
 });
 

@@ -250,11 +250,22 @@ describe('assertValidInput', () => {
     }
     expect(error).toBeInstanceOf(CogdeskError);
     expect(error?.code).toBe('input_invalid');
-    expect(error?.message).toBe('The input is not valid for this model: 3 problem(s)');
+    expect(error?.message).toBe('The input is not valid for this model: 3 problems');
     expect(error?.fields?.map((f) => f.code)).toEqual(['required', 'range', 'unknown']);
     expect(error?.hint).toContain('text is required');
     expect(error?.hint).toContain('times must be at most 10');
     expect(error?.toInfo().fields).toHaveLength(3);
+  });
+
+  it('counts as a person does (1 problem), and ends a hint that ends in a question without a stray full stop', () => {
+    try {
+      assertValidInput(echo, { text: 'hi', tims: 2 });
+      expect.unreachable();
+    } catch (e) {
+      const err = e as CogdeskError;
+      expect(err.message).toBe('The input is not valid for this model: 1 problem');
+      expect(err.hint).toBe('Fix these and try again: no input named "tims"; this model takes: text, times, style. Did you mean "times"?');
+    }
   });
 
   it('keeps the hint short when there are many problems', () => {

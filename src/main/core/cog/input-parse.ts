@@ -154,15 +154,19 @@ function badArg(arg: string, schema: VersionSchema): CogdeskError {
   const sample: Record<FieldType, string> = {
     string: 'hello', integer: '2', number: '0.5', boolean: 'true', array: 'a', object: '{"a":1}', unknown: 'x',
   };
-  const first = schema.inputs.find((f) => !f.isFile);
+  // Only this model's own inputs: a file example only for a model that takes a file.
+  const first = schema.inputs.find((f) => !f.isFile && f.required) ?? schema.inputs.find((f) => !f.isFile);
   const file = schema.inputs.find((f) => f.isFile || f.items?.isFile);
-  const examples = [
-    first ? `${first.name}=${sample[first.type]}` : 'text=hello',
-    file ? `${file.name}=@photo.jpg` : 'image=@photo.jpg',
-  ];
+  const text = schema.inputs.find((f) => f.type === 'string' && !f.isFile);
+  const examples = [first ? `-i ${first.name}=${sample[first.type]}` : '', file ? `-i ${file.name}=@photo.jpg` : ''].filter(Boolean);
   return new CogdeskError({
     code: 'bad_request',
     message: `Cannot read the input "${arg}": write each input as key=value.`,
-    hint: `For example: ${examples.join(' ')} (key=@path sends a local file). Quote a value with spaces: "prompt=a red fox".`,
+    hint: [
+      examples.length ? `For example: ${examples.join(' ')}${file ? ' (NAME=@path sends a local file)' : ''}.` : 'This model takes no inputs.',
+      text ? `Quote a value with spaces: -i "${text.name}=a red fox".` : '',
+    ]
+      .filter(Boolean)
+      .join(' '),
   });
 }

@@ -60,8 +60,9 @@ export function assertValidInput(schema: VersionSchema, input: Record<string, un
   const more = fields.length > 3 ? `; and ${fields.length - 3} more` : '';
   throw new CogdeskError({
     code: 'input_invalid',
-    message: `The input is not valid for this model: ${fields.length} problem(s)`,
-    hint: `Fix these and try again: ${shown.join('; ')}${more}.`,
+    message: `The input is not valid for this model: ${fields.length} ${fields.length === 1 ? 'problem' : 'problems'}`,
+    // One full stop at the end, never after a question ("did you mean x?").
+    hint: `Fix these and try again: ${`${shown.join('; ')}${more}`.replace(/([^.?!])$/, '$1.')}`,
     fields,
   });
 }

@@ -153,7 +153,7 @@ export function createPredictionService(d: PredictionDeps): PredictionService {
       if (prediction.status !== 'succeeded') {
         throw new CogdeskError({
           code: 'bad_request',
-          message: `Prediction ${predictionId} ${prediction.status === 'failed' || prediction.status === 'canceled' ? 'was ' + prediction.status : 'has not finished'}: only a succeeded prediction can be an example`,
+          message: `Prediction ${predictionId} ${prediction.status === 'failed' || prediction.status === 'canceled' ? prediction.status : 'has not finished'}: only a succeeded prediction can be an example`,
           hint: 'Pick a prediction that succeeded (cogdesk predictions list --status succeeded).',
         });
       }

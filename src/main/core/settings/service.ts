@@ -48,6 +48,7 @@ export function createSettingsService(d: SettingsDeps): SettingsCalls {
           running: c.running,
           limit: c.limit,
           runsOn: c.runsOn,
+          server: c.client.server,
         })),
       };
     },
