@@ -16,12 +16,43 @@ import { createCore } from '../src/main/core';
 import { fixtureImage } from '../test/helpers/fixtures';
 import { healthReady, ms, percentile, table } from './stats';
 
-const { values: args } = parseArgs({
-  options: { warm: { type: 'string', default: '200' }, cold: { type: 'string', default: '15' }, pull: { type: 'string', default: '3' } },
-});
-const WARM = Number(args.warm);
-const COLD = Number(args.cold);
-const PULLS = Number(args.pull);
+const USAGE = `Usage: npm run bench [-- --warm N] [--cold N] [--pull N]
+  --warm N   warm predictions per Cog server generation, each against a direct POST (default 200)
+  --cold N   cold starts, through the engine and with docker run (default 15)
+  --pull N   pulls of a 64 MiB image, through the engine and with docker pull (default 3)
+Each N is a whole number of 1 or more. Needs the test environment (bash scripts/test-env/setup.sh).`;
+
+/** The options, or a message and the usage (exit 2) for what cannot be run; --help prints the usage alone. */
+function readArgs(): { WARM: number; COLD: number; PULLS: number } {
+  let values: { warm: string; cold: string; pull: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      options: {
+        warm: { type: 'string', default: '200' },
+        cold: { type: 'string', default: '15' },
+        pull: { type: 'string', default: '3' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (e) {
+    console.error(`bench: ${(e as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const count = (name: 'warm' | 'cold' | 'pull'): number => {
+    const n = Number(values[name]);
+    if (Number.isInteger(n) && n >= 1) return n;
+    // Every row needs a p50 and a p95: with no sample there is nothing to compare.
+    console.error(`bench: --${name} ${values[name]} is not a count of runs: give a whole number of 1 or more (each row needs at least one sample).\n\n${USAGE}`);
+    process.exit(2);
+  };
+  return { WARM: count('warm'), COLD: count('cold'), PULLS: count('pull') };
+}
+
+const { WARM, COLD, PULLS } = readArgs();
 const IMAGE = fixtureImage('echo');
 /** The warm-overhead rows: one per Cog server generation (reference/cog-generations.md). */
 const GENERATIONS: Array<[string, string]> = [
