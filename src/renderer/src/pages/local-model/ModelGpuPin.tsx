@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ErrorInfo } from '../../../../shared/errors';
 import type { GpuLive } from '../../../../shared/hardware';
 import { api } from '../../api';
@@ -28,11 +28,20 @@ export function ModelGpuPin({ modelId }: { modelId: string }) {
     };
   }, [modelId]);
 
+  /** The last save asked for: an older answer (clicks in a row) does not undo a newer tick. */
+  const asked = useRef(0);
+  /** Ticks at once, as a person expects of a checkbox; the saved answer replaces it, a failure puts it back. */
   const save = async (ids: string[]) => {
+    const before = pinned;
+    const n = ++asked.current;
     setError(null);
+    setPinned(ids);
     try {
-      setPinned(await api.setModelGpus(modelId, ids));
+      const saved = await api.setModelGpus(modelId, ids);
+      if (n === asked.current) setPinned(saved);
     } catch (e) {
+      if (n !== asked.current) return;
+      setPinned(before);
       setError(errorInfo(e));
     }
   };
