@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, rendererOrigin, serveRenderer } from './app-protocol';
 import { createCore, type Core } from './core';
 import { startApiServer, type ApiServer } from './core/api-server';
+import { clearServerRecord, writeServerRecord } from './core/api-server/server-record';
 import { CSP } from './csp';
 import { registerIpc } from './ipc';
 import { hardenApp, hardenSession } from './security';
@@ -63,6 +64,8 @@ export const started: Promise<void> = app.whenReady().then(async () => {
       console.error(`Local API not started: ${e.message}`);
       return null;
     });
+    // So that the CLI's commands go through this window's core and the models stay warm (as with cogdesk serve).
+    if (apiServer) writeServerRecord(core.paths.home, { pid: process.pid, port: apiServer.port, url: apiServer.url, startedAt: new Date().toISOString(), by: 'app' });
   }
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) window = createWindow(origin);
@@ -87,6 +90,7 @@ app.on('before-quit', (event) => {
   quitting = true;
   void started
     .catch(() => undefined)
+    .then(() => core && clearServerRecord(core.paths.home))
     .then(() => apiServer?.close())
     .catch(() => undefined)
     .then(() => core?.close())

@@ -11,7 +11,7 @@ import { writeOutput } from './output-file';
 import { readTextInputs } from './text-from-file';
 import { watchSetup } from './setup-logs';
 import { withInputFlag } from './hints';
-import type { RunningServer } from './server-record';
+import type { RunningServer } from '../core/api-server/server-record';
 import { localRunner, serverRunner } from './via-server';
 import { progressReporter } from './progress-bar';
 import { safeJson, visible, visibleStream } from './visible';

@@ -5,7 +5,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { CoreOptions } from '../core';
 import type { ApiServer } from '../core/api-server';
-import { clearServerRecord, writeServerRecord } from './server-record';
+import { clearServerRecord, writeServerRecord } from '../core/api-server/server-record';
 
 export interface ServeHooks {
   /** Ends the server instead of SIGINT/SIGTERM (tests). */

@@ -10,7 +10,7 @@ import type { Prediction } from '../../shared/domain';
 import { CogdeskError } from '../../shared/errors';
 import type { VersionSchema } from '../../shared/schema';
 import type { Core } from '../core';
-import type { RunningServer } from './server-record';
+import type { RunningServer } from '../core/api-server/server-record';
 
 type Update = Pick<Prediction, 'id' | 'logs' | 'output' | 'status'>;
 

@@ -1,5 +1,5 @@
 import type { Core } from '../core';
-import { findRunningServer, type RunningServer } from './server-record';
+import { findRunningServer, type RunningServer } from '../core/api-server/server-record';
 
 /**
  * A running Cogdesk for `run` to go through (the model stays warm there), or null to run here, and the one
