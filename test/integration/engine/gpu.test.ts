@@ -6,13 +6,17 @@ import { managedContainers, openCore } from '../../helpers/core';
 
 type TestCore = Awaited<ReturnType<typeof openCore>>;
 
-/** Records the options of every container the core creates (the engine itself stays real). */
+/**
+ * Records the options of every model container the core creates (the engine itself stays real). The probe
+ * that looks for /.cog/weights.json at a version's first cold start (never started, labelled cogdesk.probe)
+ * is not one: it asks for no GPU.
+ */
 async function recordCreates(core: TestCore): Promise<Docker.ContainerCreateOptions[]> {
   const d = await core.docker();
   const seen: Docker.ContainerCreateOptions[] = [];
   const original = d.createContainer.bind(d);
   d.createContainer = ((opts: Docker.ContainerCreateOptions) => {
-    seen.push(structuredClone(opts));
+    if (!opts.Labels?.['cogdesk.probe']) seen.push(structuredClone(opts));
     return original(opts);
   }) as typeof d.createContainer;
   return seen;
