@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cogConfigFromLabels } from '../../../src/main/core/docker/labels';
+import { imageCuda } from '../../../src/main/core/hardware/cuda';
 import {
   isLoopbackRegistry,
   MEDIA_TYPES,
@@ -172,6 +173,16 @@ describe('readRemoteImageConfig against a token-protected registry', () => {
     const atStore = r.seen.filter((s) => s.host === 'store');
     expect(atStore).toHaveLength(1);
     expect(atStore[0]!.headers.authorization).toBeUndefined();
+  });
+
+  it("the image's environment comes with its labels: a CUDA_VERSION-only image tells its CUDA before any pull", async () => {
+    const env = ['PATH=/usr/local/sbin:/usr/bin', 'CUDA_VERSION=12.4.1', 7];
+    const r = await tokenRegistry({ config: Buffer.from(JSON.stringify({ config: { Labels: { 'run.cog.config': '{"build":{"gpu":true}}' }, Env: env } })) });
+    const out = await readRemoteImageConfig(`127.0.0.1:${r.port}/owner/name@${r.manifestDigest}`, { auth: creds });
+    expect(out.env).toEqual(['PATH=/usr/local/sbin:/usr/bin', 'CUDA_VERSION=12.4.1']);
+    expect(imageCuda(cogConfigFromLabels(out.labels), out.env)).toBe('12.4');
+    const none = await tokenRegistry();
+    expect((await readRemoteImageConfig(`127.0.0.1:${none.port}/owner/name@${none.manifestDigest}`, { auth: creds })).env).toEqual([]);
   });
 
   it('unauthorized without credentials, and with wrong ones: what to do', async () => {

@@ -27,6 +27,8 @@ export interface RemoteImageConfig {
   manifestDigest: string;
   configDigest: string;
   labels: Record<string, string>;
+  /** The image's environment (`config.Env`: `CUDA_VERSION=12.4.1` in NVIDIA's base images); [] when it has none. */
+  env: string[];
 }
 
 interface Descriptor {
@@ -93,10 +95,12 @@ export async function readRemoteImageConfig(ref: string, o: RegistryReadOptions 
   } catch {
     throw notAnImage(ref, 'its config is not JSON');
   }
-  const labels = (parsedConfig as { config?: { Labels?: unknown } } | null)?.config?.Labels;
+  const image = (parsedConfig as { config?: { Labels?: unknown; Env?: unknown } } | null)?.config;
+  const labels = image?.Labels;
   const clean: Record<string, string> = {};
   if (labels && typeof labels === 'object') for (const [k, v] of Object.entries(labels)) if (typeof v === 'string') clean[k] = v;
-  return { ref, manifestDigest, configDigest: config.digest, labels: clean };
+  const env = Array.isArray(image?.Env) ? image.Env.filter((e): e is string => typeof e === 'string') : [];
+  return { ref, manifestDigest, configDigest: config.digest, labels: clean, env };
 }
 
 function isIndex(json: unknown, mediaType: string | null): boolean {
