@@ -30,6 +30,25 @@ describe('containers: started like `cog predict`, kept warm, stopped on exit', (
     expect(status.warmContainers).toEqual([expect.objectContaining({ versionId: echo.id, containerId: a.containerId, busy: false })]);
   });
 
+  // Removed or stopped outside Cogdesk (`docker rm -f`, `cogdesk stop` from another process, a crash while
+  // idle): the next prediction runs on a fresh container instead of failing on the one that is gone.
+  it.each([
+    ['removed (docker rm -f)', (id: string) => docker.getContainer(id).remove({ force: true })],
+    ['killed (docker kill)', (id: string) => docker.getContainer(id).kill()],
+  ] as const)('a warm container %s outside Cogdesk: the next prediction starts a fresh one', async (_, end) => {
+    core = await openCore();
+    const echo = await core.ensureVersion(fixtureImage('echo'));
+    const a = await core.waitForPrediction((await core.createPrediction({ version: echo.id, input: { text: 'a' } })).id);
+    expect(a.status).toBe('succeeded');
+    await end(a.containerId!);
+    const b = await core.waitForPrediction((await core.createPrediction({ version: echo.id, input: { text: 'b' } })).id);
+    expect(b, b.error ?? '').toMatchObject({ status: 'succeeded', output: 'hello b b' });
+    expect(b.containerId).not.toBe(a.containerId);
+    // The old one is not left behind (a killed one is removed), the fresh one is warm.
+    await waitFor(async () => (await managedContainers(core!.paths.homeId)).every((c) => c.Id !== a.containerId), 'the old container to be removed');
+    expect((await core.getEngineStatus()).warmContainers.map((w) => w.containerId)).toEqual([b.containerId]);
+  });
+
   it('stops a warm container after the idle timeout', async () => {
     core = await openCore();
     await core.updateSettings({ idleTimeoutSeconds: 1 });

@@ -43,7 +43,13 @@ export class CogNotReadyError extends CogBusyError {
 }
 
 /** Raised when the connection to the container breaks (it died or was stopped). */
-export class CogConnectionError extends CogdeskError {}
+export class CogConnectionError extends CogdeskError {
+  /** No connection was made (refused, unreachable): the request never reached the server, so nothing ran. */
+  notSent = false;
+}
+
+/** Connect errors: the request was never written, whatever it was. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
 
 /** The model's server answered a prediction with an unexpected HTTP status (a 500 from a dying server, say). */
 export class CogHttpError extends CogdeskError {
@@ -98,9 +104,9 @@ function request(
       reject(
         e.name === 'AbortError'
           ? e
-          : new CogConnectionError(
-              { code: 'container_failed', message: `Lost the connection to the model's container (${e.message})` },
-              { cause: e },
+          : Object.assign(
+              new CogConnectionError({ code: 'container_failed', message: `Lost the connection to the model's container (${e.message})` }, { cause: e }),
+              { notSent: NOT_SENT.has((e as NodeJS.ErrnoException).code ?? '') },
             ),
       ),
     );

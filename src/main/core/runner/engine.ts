@@ -10,6 +10,7 @@ import type { DockerAccess } from '../docker/access';
 import type { EventBus } from '../events';
 import type { HomePaths } from '../paths';
 import type { Store } from '../store';
+import { watchContainerEnds, type ContainerWatch } from './container-events';
 import { Lifecycle } from './lifecycle';
 import { orphanWebhookHandler } from './orphan-webhooks';
 import { createGpuRoom, type GpuRoom } from './gpu-room';
@@ -128,9 +129,23 @@ export function createRunEngine(o: RunEngineOptions): RunEngine {
   });
   webhooks.onOrphan = orphanWebhookHandler({ store, events, outputsDir: paths.outputs, runsHere: (id) => lifecycle.isRunning(id) });
 
+  // A container that dies or is removed from outside is forgotten as it happens (Docker's events).
+  let watch: Promise<ContainerWatch | null> | null = null;
+  let closed = false;
+  const watchEnds = (d: Docker): void => {
+    if (watch || closed) return;
+    const started = watchContainerEnds(d, paths.homeId, (id) => pool.forgetContainer(id)).catch(() => null);
+    watch = started;
+    void started.then(async (w) => {
+      await w?.ended;
+      if (watch === started) watch = null; // Docker restarted: the next ready() watches again
+    });
+  };
+
   const ready = async (): Promise<Docker> => {
     const d = await access.docker();
     dockerForPool = d;
+    watchEnds(d);
     await ensureWebhooks(d);
     return d;
   };
@@ -164,6 +179,8 @@ export function createRunEngine(o: RunEngineOptions): RunEngine {
       });
     },
     async close() {
+      closed = true;
+      (await watch)?.close();
       await pool.stopAll();
       await webhooks.close();
     },

@@ -8,6 +8,7 @@ import type { WebhookReceiver } from '../cog/webhooks';
 import type { EventBus } from '../events';
 import type { Store } from '../store';
 import type { PredictionPatch } from '../store/predictions';
+import { containerGone } from './container-events';
 import { whyContainerBroke } from './container-failure';
 import { diskFullError, isDiskFullError } from './disk-full';
 import { saveOutputFiles } from './outputs';
@@ -190,6 +191,12 @@ export class Lifecycle {
             // It never reached the model: restart the container and send it to a fresh one.
             run.startNote = `The model's previous container was restarted: ${e.reason}.`;
             await this.d.pool.discard(version.id, container.containerId, `The model's worker crashed: ${e.reason}.`);
+            return 'retry';
+          }
+          if (e instanceof CogConnectionError && e.notSent && !run.canceled && (await containerGone(this.d.docker, container.containerId))) {
+            // Removed or stopped outside Cogdesk before Docker's event reached the pool: nothing ran, so a fresh one runs it.
+            run.startNote = "The model's previous container was gone (stopped or removed outside Cogdesk): a fresh one was started.";
+            await this.d.pool.discard(version.id, container.containerId);
             return 'retry';
           }
           // Settled while the container is still this prediction's: a dead one is discarded before the next

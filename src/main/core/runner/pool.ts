@@ -188,6 +188,16 @@ export class WarmPool {
     await removeContainer(this.o.docker, containerId);
   }
 
+  /**
+   * A container that died or was removed outside the pool (Docker's events): forgotten, so its version's next
+   * prediction starts a fresh one. Not one of the pool's (already discarded, or another process's): nothing.
+   */
+  forgetContainer(containerId: string): void {
+    for (const entry of this.entries.values()) {
+      if (entry.containerId === containerId) void this.discard(entry.versionId, containerId);
+    }
+  }
+
   async stopAll(): Promise<void> {
     const all = [...this.entries.values()];
     this.entries.clear();
