@@ -186,11 +186,19 @@ export const DEFAULT_SETTINGS: Settings = {
 /** What a version's setup downloaded, kept for its next cold start (a local image on top of the version's). */
 export interface KeptWeightsInfo {
   versionId: string;
-  /** The size of what setup wrote (the kept layer). */
+  /**
+   * kept: what setup downloaded, kept as an image layer for the next start; managed: a weight of Cog's
+   * `weights:` fetched with the pull (in the data folder's weights/, shared by the versions that use it).
+   */
+  kind: 'kept' | 'managed';
+  /** The size of what setup wrote (the kept layer), or of the managed weight's files. */
   bytes: number;
-  /** How long the setup that downloaded it took. */
+  /** How long the setup that downloaded it took (0 for a managed weight). */
   setupMs: number;
   createdAt: string;
+  /** A managed weight: its name and manifest digest (one weight two versions share has one digest). */
+  name?: string;
+  digest?: string;
 }
 
 /** A file of a prediction, read for the window (which cannot read local paths). */
@@ -212,6 +220,8 @@ export interface DiskUsage {
   inputsBytes: number;
   /** The local versions' image sizes, each image counted once. */
   imagesBytes: number;
+  /** Managed weights (Cog's `weights:`, the data folder's weights/), each weight counted once. */
+  weightsBytes: number;
   models: Array<{ modelId: string; imagesBytes: number; outputsBytes: number; predictions: number }>;
 }
 

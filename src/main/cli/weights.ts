@@ -17,10 +17,10 @@ export function registerWeightsCommands(program: Command): void {
       await withCore('passive', async (core) => {
         // Loaded here, not at start-up (index.ts).
         const [{ ManagedWeights }, { seconds }] = await Promise.all([import('../core/library/managed-weights'), import('../core/runner/weights')]);
-        const kept = await core.listKeptWeights();
+        const kept = (await core.listKeptWeights()).filter((k) => k.kind === 'kept');
         // Cog's managed weights that pulls fetched (kept by digest in the data folder, mounted read-only).
         const managed = await new ManagedWeights(core.paths.weights).list();
-        if (o.json) return printJson([...kept.map((k) => ({ kind: 'kept', ...k })), ...managed.map((m) => ({ kind: 'managed', ...m }))]);
+        if (o.json) return printJson([...kept, ...managed.map((m) => ({ kind: 'managed', ...m }))]);
         if (kept.length === 0 && managed.length === 0) return print('No kept weights. A model whose setup downloads its weights keeps them at its first start.');
         const model = (versionId: string) => (core.store.library.getVersion(versionId)?.modelId ?? '?').padEnd(40);
         const lines: string[] = [];

@@ -1,6 +1,7 @@
 /**
  * What Cogdesk takes on disk: the database, output files (per model, through their prediction), uploaded
- * inputs, and the local versions' images (as Docker reported their size when they were registered).
+ * inputs, managed weights (the weights folder), and the local versions' images (as Docker reported their
+ * size when they were registered).
  */
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -67,6 +68,7 @@ export async function diskUsage(paths: HomePaths, store: Store): Promise<DiskUsa
     outputsBytes,
     inputsBytes: await folderBytes(paths.inputs),
     imagesBytes,
+    weightsBytes: await folderBytes(paths.weights),
     models: [...models.values()].sort((a, b) => b.imagesBytes + b.outputsBytes - (a.imagesBytes + a.outputsBytes)),
   };
 }

@@ -96,7 +96,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const predictions = createPredictionService({ store, paths, events, library, engine, showInFolder: options.showInFolder });
   const hardware = createHardwareService({ store, catalog, access, library, gpuRoom: engine.gpuRoom });
   const settings = createSettingsService({ store, paths, access, pool: engine.pool, showFolder: options.showFolder });
-  const remote = createRemoteService({ catalog, tasks, events, host: { store, docker, createPrediction: predictions.createPrediction } });
+  const remote = createRemoteService({ catalog, tasks, events, host: { store, docker, createPrediction: predictions.createPrediction, weightsRoot: paths.weights } });
   const push = createPushService({ pusher, tasks, events });
 
   // Start-up: what a previous process left behind.

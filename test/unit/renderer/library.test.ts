@@ -43,6 +43,7 @@ const disk: DiskUsage = {
   outputsBytes: 0,
   inputsBytes: 0,
   imagesBytes: 0,
+  weightsBytes: 0,
   models: [{ modelId: 'acme/old', imagesBytes: 2_900_000_000, outputsBytes: 10, predictions: 3 }],
 };
 const status: EngineStatus = {
@@ -117,9 +118,9 @@ describe('the Library table', () => {
 
 const at = '2026-06-30T12:00:00.000Z';
 const list: KeptWeightsInfo[] = [
-  { versionId: 'v1', bytes: 4_200_000, setupMs: 3000, createdAt: at },
-  { versionId: 'v2', bytes: 1_000_000_000, setupMs: 190_000, createdAt: at },
-  { versionId: 'v1', bytes: 800_000, setupMs: 2000, createdAt: at },
+  { versionId: 'v1', kind: 'kept', bytes: 4_200_000, setupMs: 3000, createdAt: at },
+  { versionId: 'v2', kind: 'kept', bytes: 1_000_000_000, setupMs: 190_000, createdAt: at },
+  { versionId: 'v1', kind: 'kept', bytes: 800_000, setupMs: 2000, createdAt: at },
 ];
 
 describe('kept weights as the window shows them', () => {
@@ -128,6 +129,14 @@ describe('kept weights as the window shows them', () => {
     expect(keptTotal(list)).toEqual({ bytes: 1_005_000_000, versions: 2 });
     expect(keptByVersion([])).toEqual({});
     expect(keptTotal([])).toEqual({ bytes: 0, versions: 0 });
+  });
+
+  it('managed weights count for each version that mounts them, and once in the total when two versions share one', () => {
+    const managed = (versionId: string): KeptWeightsInfo => ({ versionId, kind: 'managed', bytes: 4_000_000, setupMs: 0, createdAt: at, name: 'model', digest: 'sha256:c067' });
+    const both = [...list, managed('v3'), managed('v4')];
+    expect(keptByVersion(both)).toMatchObject({ v3: 4_000_000, v4: 4_000_000 });
+    expect(keptTotal(both)).toEqual({ bytes: 1_009_000_000, versions: 4 });
+    expect(keptSummary(both)).toBe('1.0 GB kept for 4 versions.');
   });
 
   it('a version reads "weights kept: 4.2 MB"; Settings the total, or that nothing is kept', () => {

@@ -40,6 +40,8 @@ export interface ManagedWeightsUse {
   /** On disk (0 when missing). */
   bytes: number;
   present: boolean;
+  /** When the version's record was written (its pull). */
+  createdAt: string;
 }
 
 export class ManagedWeights {
@@ -166,7 +168,7 @@ export class ManagedWeights {
       if (record.versionId.startsWith('pending-') || (versionId && record.versionId !== versionId)) continue;
       for (const w of record.weights) {
         const present = this.has(w);
-        out.push({ versionId: record.versionId, name: w.name, target: w.target, manifestDigest: w.manifestDigest, present, bytes: present ? await sizeOf(this.dirOf(w)) : 0 });
+        out.push({ versionId: record.versionId, name: w.name, target: w.target, manifestDigest: w.manifestDigest, present, bytes: present ? await sizeOf(this.dirOf(w)) : 0, createdAt: record.createdAt });
       }
     }
     return out;

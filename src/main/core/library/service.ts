@@ -153,8 +153,14 @@ export function createLibraryService(d: LibraryDeps): LibraryService {
     },
 
     async listKeptWeights(versionId) {
-      const kept = await d.weights.list(versionId ? versionId.replace(/^sha256:/, '') : undefined);
-      return kept.map(({ versionId: v, bytes, setupMs, createdAt }) => ({ versionId: v, bytes, setupMs, createdAt }));
+      const id = versionId ? versionId.replace(/^sha256:/, '') : undefined;
+      const kept = await d.weights.list(id);
+      // Managed weights (fetched with the pull) are kept weights too: one entry per version that mounts one.
+      const fetched = (await managed.list(id)).filter((w) => w.present);
+      return [
+        ...kept.map(({ versionId: v, bytes, setupMs, createdAt }) => ({ versionId: v, kind: 'kept' as const, bytes, setupMs, createdAt })),
+        ...fetched.map((w) => ({ versionId: w.versionId, kind: 'managed' as const, bytes: w.bytes, setupMs: 0, createdAt: w.createdAt, name: w.name, digest: w.manifestDigest })),
+      ];
     },
 
     async forgetKeptWeights(versionId) {
@@ -165,7 +171,9 @@ export function createLibraryService(d: LibraryDeps): LibraryService {
       }
       // A warm container started from them holds their image: it goes first.
       if (warm) await d.pool.discard(version.id, warm.containerId);
-      return { freedBytes: await d.weights.forget(version.id) };
+      // Its managed weights too (those no other version uses are freed): its next start fetches them again.
+      const kept = await d.weights.forget(version.id);
+      return { freedBytes: kept + (await managed.forgetVersion(version.id)) };
     },
   };
 }

@@ -12,7 +12,10 @@ import { CogdeskError } from '../../../shared/errors';
 import { parseVersionSchema } from '../../../shared/schema';
 import { cogLabelsFromInspect, type CogImageLabels } from '../docker/labels';
 import { pullImage } from '../docker/pull';
+import type { WeightPlan } from '../docker/weight-manifests';
 import { refuseCudaBeforePull } from '../hardware/cuda-gate';
+import { pullWithWeights } from '../library/managed-pull';
+import { ManagedWeights } from '../library/managed-weights';
 import { replicateRegistry } from '../models';
 import type { Store } from '../store';
 import { isRemoteError } from './client';
@@ -23,6 +26,8 @@ import { HEX64, isObj } from './shapes';
 export interface RemoteRunHost {
   readonly store: Store;
   docker(): Promise<Docker>;
+  /** The data folder's managed weights (paths.weights): a model's weights come with its pull, in its progress. */
+  readonly weightsRoot?: string;
 }
 
 export interface RemoteModelRef {
@@ -160,8 +165,10 @@ export async function resolveRemoteRef(host: RemoteRunHost, catalog: Catalog, ar
     remoteVersion = got.data;
   }
 
-  const pulled = await ensureImage(docker, ref, parsed.id, versionId, o);
+  const managed = host.weightsRoot ? new ManagedWeights(host.weightsRoot) : null;
+  const pulled = await ensureImage(docker, ref, parsed.id, versionId, o, managed);
   const version = await register(host, docker, ref, parsed, remoteVersion, o.env);
+  if (pulled.plan && managed) await managed.record(version.id, pulled.plan);
   const result: RemoteResolution = {
     ref,
     version,
@@ -169,7 +176,7 @@ export async function resolveRemoteRef(host: RemoteRunHost, catalog: Catalog, ar
     remoteVersion,
     example,
     startingInput: exampleInput(example, version.openapiSchema),
-    pulled,
+    pulled: pulled.pulled,
   };
   if (notices.length) result.notice = [...new Set(notices)].join(' ');
   return result;
@@ -201,12 +208,27 @@ export async function runRemoteModel(
   return { prediction, resolution };
 }
 
-async function ensureImage(docker: Docker, ref: string, modelId: string, versionId: string, o: ResolveOptions): Promise<boolean> {
-  if (await docker.getImage(ref).inspect().then(() => true, () => false)) return false;
+/**
+ * Pulls the version's image when it is not here, with its managed weights (Cog's `weights:`) in the same
+ * progress when the host keeps them; answers whether it pulled and the weight plan to record with the version.
+ */
+async function ensureImage(
+  docker: Docker,
+  ref: string,
+  modelId: string,
+  versionId: string,
+  o: ResolveOptions,
+  managed: ManagedWeights | null,
+): Promise<{ pulled: boolean; plan: WeightPlan | null }> {
+  if (await docker.getImage(ref).inspect().then(() => true, () => false)) return { pulled: false, plan: null };
   await refuseCudaBeforePull(ref, { env: o.env });
   try {
-    await pullImage(docker, ref, { onProgress: o.onProgress, signal: o.signal });
-    return true;
+    const pull = (p: { onProgress?: (p: PullProgress) => void; signal?: AbortSignal }) => pullImage(docker, ref, p);
+    if (!managed) {
+      await pull({ onProgress: o.onProgress, signal: o.signal });
+      return { pulled: true, plan: null };
+    }
+    return { pulled: true, plan: await pullWithWeights(managed, ref, { onProgress: o.onProgress, signal: o.signal }, pull) };
   } catch (e) {
     if (e instanceof CogdeskError && e.code === 'image_not_found') {
       throw new CogdeskError({

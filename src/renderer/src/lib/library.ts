@@ -129,10 +129,11 @@ export function keptByVersion(list: KeptWeightsInfo[]): Record<string, number> {
   return out;
 }
 
-/** All that is kept: the bytes and how many versions they belong to. */
+/** All that is kept: the bytes (a managed weight two versions share is on disk once) and how many versions they belong to. */
 export function keptTotal(list: KeptWeightsInfo[]): { bytes: number; versions: number } {
-  const by = keptByVersion(list);
-  return { bytes: Object.values(by).reduce((a, b) => a + b, 0), versions: Object.keys(by).length };
+  const once = new Map<string, number>();
+  list.forEach((k, i) => once.set(k.kind === 'managed' && k.digest ? `managed:${k.digest}` : `#${i}`, k.bytes));
+  return { bytes: [...once.values()].reduce((a, b) => a + b, 0), versions: Object.keys(keptByVersion(list)).length };
 }
 
 /** A version's line: "weights kept: 4.2 MB". */

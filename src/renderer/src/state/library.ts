@@ -4,7 +4,7 @@ import type { DiskUsage, LocalImageScan, Model, PullProgress, Version } from '..
 import type { ErrorInfo } from '../../../shared/errors';
 import { api } from '../api';
 import { errorInfo } from '../lib/errors';
-import { keptByVersion } from '../lib/library';
+import { keptByVersion, keptTotal } from '../lib/library';
 import { useEngine } from './engine';
 
 export interface PullTask {
@@ -27,6 +27,8 @@ interface Library {
   lastUsed: Record<string, string | null>;
   /** The bytes of weights kept for each version's next start, by version id (none without Docker). */
   kept: Record<string, number>;
+  /** All kept and managed weights' bytes, a weight two versions share counted once (keptTotal). */
+  keptTotalBytes: number;
   loaded: boolean;
   error: ErrorInfo | null;
   tasks: PullTask[];
@@ -52,6 +54,7 @@ export const useLibrary = create<Library>((set, get) => ({
   skipped: [],
   lastUsed: {},
   kept: {},
+  keptTotalBytes: 0,
   loaded: false,
   error: null,
   tasks: [],
@@ -74,7 +77,7 @@ export const useLibrary = create<Library>((set, get) => ({
       });
       // Kept weights are Docker images: without Docker none can be listed (the Docker banner says why).
       const kept = await api.listKeptWeights().catch(() => []);
-      set({ kept: keptByVersion(kept), disk: await api.getDiskUsage() });
+      set({ kept: keptByVersion(kept), keptTotalBytes: keptTotal(kept).bytes, disk: await api.getDiskUsage() });
     } catch (e) {
       set({ error: errorInfo(e), loaded: true });
     }

@@ -19,7 +19,7 @@ import { SkippedImages } from './SkippedImages';
  * disk use and freeing it, and pulling images with progress.
  */
 export function LibraryPage() {
-  const { models, versions, disk, skipped, lastUsed, kept, loaded, error, tasks, refresh } = useLibrary();
+  const { models, versions, disk, skipped, lastUsed, kept, keptTotalBytes, loaded, error, tasks, refresh } = useLibrary();
   const { status, refreshStatus } = useEngine();
   const go = useNavigation((s) => s.go);
   const rows = useMemo(() => libraryRows(models, versions, disk, status, lastUsed, kept), [models, versions, disk, status, lastUsed, kept]);
@@ -44,7 +44,7 @@ export function LibraryPage() {
           ))}
         </ul>
       )}
-      {disk && <DiskUsageSummary disk={disk} keptBytes={Object.values(kept).reduce((a, b) => a + b, 0)} />}
+      {disk && <DiskUsageSummary disk={disk} keptBytes={keptTotalBytes} />}
       {error && <ErrorNotice error={error} />}
       {skipped.length > 0 && <SkippedImages skipped={skipped} />}
       {!loaded && <Loading text="Loading the library…" />}
