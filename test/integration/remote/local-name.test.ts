@@ -140,7 +140,7 @@ describe('the command line: an ambiguous name asks nothing, says which it took a
     expect(pulled.stderr).toContain(AMBIGUOUS_NOTE);
 
     const run = await ok(['run', 'fixtures/echo', '-i', 'times=1', '--json']);
-    expect(JSON.parse(run.stdout) as Prediction).toMatchObject({ status: 'succeeded', output: 'hello world', modelId: 'fixtures/echo', versionId: echoId() });
+    expect(JSON.parse(run.stdout) as Prediction).toMatchObject({ status: 'succeeded', output: 'hello world', model: 'fixtures/echo', version: echoId() });
     expect(run.stderr).toContain(AMBIGUOUS_NOTE);
 
     // The other one, by its tag: the local image (the stream fixture), and no note.
@@ -151,7 +151,7 @@ describe('the command line: an ambiguous name asks nothing, says which it took a
 
   it('r8.im/owner/name is always Replicate model; a name Replicate does not have is the local image, without a note', async () => {
     const explicit = await ok(['run', 'r8.im/fixtures/echo', '-i', 'times=1', '--json']);
-    expect(JSON.parse(explicit.stdout) as Prediction).toMatchObject({ status: 'succeeded', output: 'hello world', versionId: echoId() });
+    expect(JSON.parse(explicit.stdout) as Prediction).toMatchObject({ status: 'succeeded', output: 'hello world', version: echoId() });
     expect(explicit.stderr).not.toContain('is a local image');
 
     const only = await ok(['run', 'cogdesk-local/only', ...STREAM_INPUT, '--json']);
