@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createCore } from '../../../src/main/core';
 import { openStore } from '../../../src/main/core/store';
 import { homePaths } from '../../../src/main/core/paths';
-import { COG_SERVERS } from '../../helpers/fixtures';
+import { COG_SERVERS, fixtureImage } from '../../helpers/fixtures';
 import { docker, managedContainers, tempHome } from '../../helpers/core';
 import { killedMidPrediction as killedRun } from '../../helpers/killed';
 
@@ -82,6 +82,34 @@ describe('start-up recovery of what a dead process left', () => {
       }
     }, 90_000);
   });
+
+  it('re-attaches every prediction in flight on a container that runs several at once (coglet, concurrency 2)', async () => {
+    const { home, cleanup } = tempHome();
+    homes.push(cleanup);
+    const image = fixtureImage('coglet-stream');
+    const first = await createCore({ home });
+    try {
+      await first.updateModelSettings((await first.ensureVersion(image)).modelId, { concurrency: 2 });
+    } finally {
+      await first.close();
+    }
+    const input = { prompt: 'c', n: 16, delay: 0.25 };
+    const ids = await killedRun(home, image, input, '', { RUN_QUEUE: '1', RUN_SOURCE: 'api' });
+    expect(ids).toHaveLength(2);
+    const core = await createCore({ home });
+    try {
+      expect([...(core.recovery?.reattached ?? [])].sort()).toEqual([...ids].sort());
+      expect(core.recovery?.adopted).toHaveLength(1);
+      for (const id of ids) {
+        const done = await core.waitForPrediction(id);
+        expect(done, done.error ?? '').toMatchObject({ status: 'succeeded' });
+        expect(done.output).toHaveLength(16);
+      }
+    } finally {
+      await core.close();
+    }
+    expect(await managedContainers(homePaths(home).homeId)).toHaveLength(0);
+  }, 120_000);
 
   it('leaves alone a prediction whose process is still alive', async () => {
     const { home, cleanup } = tempHome();
