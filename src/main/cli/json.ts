@@ -5,7 +5,7 @@
  * Cog's server writes its own (`...40.584243+00:00`); the history keeps what it wrote.
  */
 import type { Example, Prediction } from '../../shared/domain';
-import { apiModelString } from '../core/library/model-names';
+import { apiModelString } from '../../shared/model-names';
 import { predictionJson } from '../core/api-server/serialize';
 
 const iso = (at: string | null): string | null => {

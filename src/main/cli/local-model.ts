@@ -5,7 +5,7 @@
 import type { Example, Model, Version } from '../../shared/domain';
 import { formatBytes } from '../../shared/format';
 import { parseVersionSchema, type InputField } from '../../shared/schema';
-import { apiModelName } from '../core/library/model-names';
+import { apiModelName } from '../../shared/model-names';
 import { resolveName } from '../core/library/resolve-name';
 import type { Store } from '../core/store';
 import { print, printJson } from './context';

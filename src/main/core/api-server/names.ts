@@ -1,5 +1,5 @@
 /**
- * Local model ids as the API shows them (library/model-names.ts has the mapping: `127.0.0.1:5100/fixtures/echo`
+ * Local model ids as the API shows them (src/shared/model-names.ts has the mapping: `127.0.0.1:5100/fixtures/echo`
  * is `fixtures/echo`, `localhost:5000/echo` is `local/echo`), and what a request's `version` names, through
  * the one resolver every command and the window use (library/resolve-name.ts).
  *
@@ -8,11 +8,11 @@
  */
 import type { Model, Version } from '../../../shared/domain';
 import type { Core } from '../index';
-import { apiModelString } from '../library/model-names';
+import { apiModelString } from '../../../shared/model-names';
 import { AmbiguousNameError, resolveLocalVersion } from '../library/resolve-name';
 import { ApiProblem, notFound } from './problem';
 
-export { apiModelName, apiModelString, type ApiModelName } from '../library/model-names';
+export { apiModelName, apiModelString, type ApiModelName } from '../../../shared/model-names';
 
 /** The local model an API `owner/name` stands for; 404 when none, 409 when several. */
 export function findApiModel(models: readonly Model[], owner: string, name: string): Model {

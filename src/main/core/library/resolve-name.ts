@@ -18,7 +18,7 @@
 import type { Model, Version } from '../../../shared/domain';
 import { CogdeskError } from '../../../shared/errors';
 import { parseImageRef } from '../docker/image-ref';
-import { nameMatchesModel } from './model-names';
+import { nameMatchesModel } from '../../../shared/model-names';
 
 /** What of the store's library the resolver reads (LibraryStore has it all). */
 export interface LibraryIndex {
