@@ -32,6 +32,7 @@ import type {
 } from './catalog';
 import { CogdeskError, toErrorInfo, type ErrorInfo, type FieldError } from './errors';
 import type { Fit, GpuUsage, HardwareOverview } from './hardware';
+import type { PriceTable } from './prices';
 import type { PushLink, PushPlan, PushProgress, PushRequest, PushResult, RegistryLoginStatus } from './push';
 
 export interface PredictionRequest {
@@ -45,6 +46,11 @@ export interface CogdeskApi {
   getEngineStatus(): Promise<EngineStatus>;
   getSettings(): Promise<Settings>;
   updateSettings(patch: Partial<Settings>): Promise<Settings>;
+  /**
+   * Replicate's prices per second of each SKU: the prices file of the settings when one is set, else the
+   * table shipped with the app; `problem` says why a set file was not used (the built-in table is then given).
+   */
+  getPrices(): Promise<PriceTable & { problem?: string }>;
   /** A person's own settings for a local model, with what its image says about the same. */
   getModelSettings(modelId: string): Promise<ModelSettings>;
   /** Changes them (`concurrency: null` goes back to the image's); a warm container with nothing to do restarts with them. */
@@ -164,6 +170,7 @@ export const API_METHODS = [
   'getEngineStatus',
   'getSettings',
   'updateSettings',
+  'getPrices',
   'getModelSettings',
   'updateModelSettings',
   'listModels',

@@ -166,6 +166,8 @@ export interface Settings {
    * more stops the least recently used idle one on that GPU first.
    */
   maxWarmGpuModelsPerGpu: number;
+  /** A JSON file of Replicate's prices per second (see src/shared/prices.ts); empty for the table shipped with the app. */
+  pricesFile: string;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -181,6 +183,7 @@ export const DEFAULT_SETTINGS: Settings = {
   notifyWhenDone: true,
   keepWeights: true,
   maxWarmGpuModelsPerGpu: 0,
+  pricesFile: '',
 };
 
 /** What a version's setup downloaded, kept for its next cold start (a local image on top of the version's). */

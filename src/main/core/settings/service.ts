@@ -8,9 +8,10 @@ import type { HomePaths } from '../paths';
 import { createModelSettingsCalls, type ModelSettingsCalls } from '../runner/model-settings';
 import type { WarmPool } from '../runner/pool';
 import { validateSettings } from '../settings';
+import { currentPrices, validatePricesFile } from './prices';
 import type { Store } from '../store';
 
-export type SettingsCalls = Pick<CogdeskApi, 'getSettings' | 'updateSettings' | 'getEngineStatus' | 'showDataFolder'> & ModelSettingsCalls;
+export type SettingsCalls = Pick<CogdeskApi, 'getSettings' | 'updateSettings' | 'getPrices' | 'getEngineStatus' | 'showDataFolder'> & ModelSettingsCalls;
 
 export interface SettingsDeps {
   store: Store;
@@ -31,8 +32,13 @@ export function createSettingsService(d: SettingsDeps): SettingsCalls {
 
     async updateSettings(patch) {
       validateSettings(patch);
+      validatePricesFile(patch.pricesFile);
       if (patch.dockerHost !== undefined) d.access.hostChanged();
       return d.store.settings.update(patch);
+    },
+
+    async getPrices() {
+      return currentPrices(d.store.settings.get().pricesFile);
     },
 
     async getEngineStatus() {
