@@ -51,6 +51,12 @@ export class CogConnectionError extends CogdeskError {
 /** Connect errors: the request was never written, whatever it was. */
 const NOT_SENT = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
 
+/** A health check that failed after the prediction was taken (202): the prediction itself was sent. */
+function sentAlready(e: unknown): never {
+  if (e instanceof CogConnectionError) e.notSent = false;
+  throw e;
+}
+
 /** The model's server answered a prediction with an unexpected HTTP status (a 500 from a dying server, say). */
 export class CogHttpError extends CogdeskError {
   constructor(readonly status: number, body: string) {
@@ -219,7 +225,7 @@ export class CogClient {
         if (signal?.aborted) throw Object.assign(new Error('The prediction was aborted'), { name: 'AbortError' });
         // No result yet: a server that stopped answering (or whose worker died) never sends one. The check may
         // take seconds (coglet's runs the model's own): the result, if it comes meanwhile, is not kept waiting.
-        const checked = await Promise.race([waiter.state, this.health()]);
+        const checked = await Promise.race([waiter.state, this.health().catch(sentAlready)]);
         if (isPrediction(checked)) return checked;
         const health = checked as CogHealth;
         if (health.status !== 'DEFUNCT' && health.status !== 'UNHEALTHY') continue;

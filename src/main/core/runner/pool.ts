@@ -191,10 +191,12 @@ export class WarmPool {
   /**
    * A container that died or was removed outside the pool (Docker's events): forgotten, so its version's next
    * prediction starts a fresh one. Not one of the pool's (already discarded, or another process's): nothing.
+   * One running a prediction is left to that prediction, which reads from Docker how it ended (exit code, its
+   * output) before it discards it.
    */
   forgetContainer(containerId: string): void {
     for (const entry of this.entries.values()) {
-      if (entry.containerId === containerId) void this.discard(entry.versionId, containerId);
+      if (entry.containerId === containerId && entry.running === 0) void this.discard(entry.versionId, containerId);
     }
   }
 
