@@ -15,6 +15,7 @@ import type {
   PredictionQuery,
   PredictionSource,
   PullProgress,
+  RunOn,
   Settings,
   Version,
 } from './domain';
@@ -36,10 +37,15 @@ import type { PriceTable } from './prices';
 import type { PushLink, PushPlan, PushProgress, PushRequest, PushResult, RegistryLoginStatus } from './push';
 
 export interface PredictionRequest {
-  /** A version id (64 hex), or an image reference that is already pulled. */
+  /**
+   * A version id (64 hex), or an image reference that is already pulled. With `on: 'replicate'`: a
+   * Replicate model, `owner/name` (its latest version, or an official model's deployment) or `owner/name:<version id>`.
+   */
   version: string;
   input: Record<string, unknown>;
   source?: PredictionSource;
+  /** Where to run it: here (the default) or on Replicate with the user's token. */
+  on?: RunOn;
 }
 
 export interface CogdeskApi {
@@ -69,6 +75,12 @@ export interface CogdeskApi {
   cancelPrediction(id: string): Promise<void>;
   getPrediction(id: string): Promise<Prediction | null>;
   listPredictions(query?: PredictionQuery): Promise<Prediction[]>;
+  /**
+   * Keeps a prediction made on Replicate elsewhere (the web, another client) in the history, by its Replicate
+   * id: its record (runOn 'replicate'), and its output files once it has finished. Importing one already kept
+   * answers that record.
+   */
+  importPrediction(replicateId: string): Promise<Prediction>;
 
   addExample(predictionId: string, options?: { isDefault?: boolean }): Promise<Example>;
   listExamples(modelId: string): Promise<Example[]>;
@@ -182,6 +194,7 @@ export const API_METHODS = [
   'cancelPrediction',
   'getPrediction',
   'listPredictions',
+  'importPrediction',
   'addExample',
   'listExamples',
   'removeExample',

@@ -14,6 +14,22 @@ export function isTerminal(status: PredictionStatus): boolean {
 /** Where a prediction was asked for. */
 export type PredictionSource = 'cli' | 'app' | 'api' | 'example';
 
+/** Where a prediction ran: here (Docker) or on Replicate (with the user's token). */
+export type RunOn = 'local' | 'replicate';
+export const RUN_ON: readonly RunOn[] = ['local', 'replicate'];
+
+/** A prediction run on Replicate, as Replicate names it. */
+export interface RemotePredictionRef {
+  /** Replicate's prediction id. */
+  id: string;
+  /** Its page on replicate.com (`urls.web`), when Replicate gave one. */
+  webUrl: string | null;
+  /** `owner/name` */
+  model: string;
+  /** Replicate's version id (`dp-...` for an official model's deployment); null when Replicate gave none. */
+  version: string | null;
+}
+
 export interface Model {
   /** `owner/name` for Replicate images, else the image repository (`host/path`). */
   id: string;
@@ -67,6 +83,10 @@ export interface Prediction {
   metrics: PredictionMetrics | null;
   /** The container that ran it (for re-attaching after a restart). */
   containerId: string | null;
+  /** Where it ran. A cloud prediction's modelId is `owner/name` and its versionId Replicate's version ('' when none). */
+  runOn: RunOn;
+  /** Replicate's prediction, for one run there; null for a local one. */
+  remote: RemotePredictionRef | null;
 }
 
 export interface Example {
@@ -100,6 +120,8 @@ export interface PredictionQuery {
   before?: string;
   /** Words or "quoted phrases" that must each appear in some input value (ignoring ASCII case), or an exact prediction id. */
   query?: string;
+  /** Only the ones run here, or only the ones run on Replicate. */
+  runOn?: RunOn;
 }
 
 export interface EngineStatus {

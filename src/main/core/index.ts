@@ -16,6 +16,8 @@ import { createPredictionService } from './predictions/service';
 import { createPusher, type Pusher } from './push';
 import { createPushService } from './push/service';
 import { createCatalog, type Catalog, type TokenStore } from './remote';
+import { routeCloudCalls } from './remote/cloud-calls';
+import { createCloudRuns, type CloudRuns } from './remote/predictions';
 import { createRemoteService } from './remote/service';
 import { createRunEngine } from './runner/engine';
 import type { RecoverReport } from './runner/recover';
@@ -68,6 +70,8 @@ export interface Core extends CogdeskApi {
   readonly catalog: Catalog;
   /** Publishing local versions to the Replicate account (pushVersion runs it as a task). */
   readonly pusher: Pusher;
+  /** Predictions run on Replicate (createPrediction with `on: 'replicate'` goes there too). */
+  readonly cloud: CloudRuns;
   on: EventBus['on'];
   /** Pulls an image and registers it as a version of its model. */
   pull(ref: string, options?: { onProgress?: (p: PullProgress) => void; signal?: AbortSignal }): Promise<Version>;
@@ -98,9 +102,11 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const settings = createSettingsService({ store, paths, access, pool: engine.pool, showFolder: options.showFolder });
   const remote = createRemoteService({ catalog, tasks, events, host: { store, docker, createPrediction: predictions.createPrediction, weightsRoot: paths.weights } });
   const push = createPushService({ pusher, tasks, events });
+  const cloud = createCloudRuns({ store, events, paths, catalog });
 
   // Start-up: what a previous process left behind.
   const recovery = await engine.recover(options.recover ?? 'full');
+  if ((options.recover ?? 'full') === 'full') cloud.resume();
 
   const { lifecycle } = engine;
   return {
@@ -110,6 +116,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     recovery,
     catalog,
     pusher,
+    cloud,
     docker,
     on: (event, listener) => events.on(event, listener),
     ...library,
@@ -118,6 +125,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     ...settings,
     ...remote,
     ...push,
+    ...routeCloudCalls(store, predictions, cloud),
 
     async cancelTask(taskId: string) {
       tasks.cancel(taskId);
@@ -125,6 +133,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
 
     async close() {
       tasks.cancelAll();
+      await cloud.close();
       const running = store.predictions.unfinished().filter((u) => lifecycle.isRunning(u.prediction.id));
       await Promise.all(running.map((u) => lifecycle.cancel(u.prediction.id).catch(() => undefined)));
       await Promise.race([

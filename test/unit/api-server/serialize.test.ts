@@ -43,6 +43,8 @@ describe('engine values in Replicate shapes', () => {
       completedAt: '2025-01-01T00:00:01.000Z',
       metrics: { predict_time: 0.9, total_time: 1 },
       containerId: 'c1',
+      runOn: 'local',
+      remote: null,
     };
   });
   afterAll(() => cleanup());

@@ -4,7 +4,7 @@ import { WebhookDispatcher } from '../../../src/main/core/api-server/webhooks';
 
 const base: Prediction = {
   id: 'p1', modelId: 'm', versionId: 'v', status: 'starting', input: {}, output: null, logs: '', error: null, source: 'api',
-  createdAt: '2025-01-01T00:00:00.000Z', startedAt: null, completedAt: null, metrics: null, containerId: null,
+  createdAt: '2025-01-01T00:00:00.000Z', startedAt: null, completedAt: null, metrics: null, containerId: null, runOn: 'local', remote: null,
 };
 const state = (patch: Partial<Prediction>): Prediction => ({ ...base, ...patch });
 

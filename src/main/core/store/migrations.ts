@@ -178,4 +178,23 @@ export const MIGRATIONS: readonly string[] = [
     updated_at TEXT NOT NULL
   );
   `,
+
+  // 8: predictions run on Replicate, kept in the same history: a prediction with a row here ran there. Its
+  // model_id is `owner/name` and its version_id Replicate's version ('' when none): neither need exist here
+  // (predictions has no foreign key to versions). remote_id is Replicate's prediction id (one record each:
+  // importing it twice answers the first); stream_url its server-sent events while it runs; synced_at is set
+  // once it has finished there and its output files are downloaded here (NULL: Cogdesk still follows it,
+  // also after a restart).
+  `
+  CREATE TABLE IF NOT EXISTS remote_predictions (
+    prediction_id TEXT PRIMARY KEY REFERENCES predictions(id) ON DELETE CASCADE,
+    remote_id     TEXT NOT NULL UNIQUE,
+    web_url       TEXT,
+    model         TEXT NOT NULL,
+    version       TEXT,
+    stream_url    TEXT,
+    synced_at     TEXT
+  );
+  CREATE INDEX IF NOT EXISTS remote_predictions_unsynced ON remote_predictions(synced_at) WHERE synced_at IS NULL;
+  `,
 ];

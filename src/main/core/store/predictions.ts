@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Prediction, PredictionQuery, PredictionSource, PredictionStatus } from '../../../shared/domain';
+import type { Prediction, PredictionQuery, PredictionSource, PredictionStatus, RemotePredictionRef } from '../../../shared/domain';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db';
 import { searchClauses } from './prediction-search';
@@ -22,7 +22,18 @@ interface PredictionRow {
   container_id: string | null;
   runner_pid: number | null;
   seq: number;
+  // From remote_predictions (LEFT JOIN): all null for a local prediction.
+  remote_id: string | null;
+  remote_web_url: string | null;
+  remote_model: string | null;
+  remote_version: string | null;
+  remote_stream_url: string | null;
 }
+
+/** A prediction row with its cloud columns (`p` the prediction, `r` its remote_predictions row). */
+const SELECT = `SELECT p.*, r.remote_id, r.web_url AS remote_web_url, r.model AS remote_model, r.version AS remote_version,
+  r.stream_url AS remote_stream_url`;
+const FROM = 'predictions p LEFT JOIN remote_predictions r ON r.prediction_id = p.id';
 
 function toPrediction(r: PredictionRow): Prediction {
   return {
@@ -40,7 +51,15 @@ function toPrediction(r: PredictionRow): Prediction {
     completedAt: r.completed_at,
     metrics: fromJson(r.metrics, null),
     containerId: r.container_id,
+    runOn: r.remote_id ? 'replicate' : 'local',
+    remote: r.remote_id ? { id: r.remote_id, webUrl: r.remote_web_url, model: r.remote_model ?? r.model_id, version: r.remote_version } : null,
   };
+}
+
+/** A cloud prediction Cogdesk still follows: its stream (while it runs) and whether its outputs are here. */
+export interface RemoteFollow {
+  prediction: Prediction;
+  streamUrl: string | null;
 }
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
@@ -85,6 +104,52 @@ export class PredictionStore {
     return this.get(id)!;
   }
 
+  /**
+   * Keeps a prediction made on Replicate: its id here is Replicate's (a fresh one if a local prediction has
+   * it). One record per Replicate id: a second call answers the first record unchanged.
+   */
+  createRemote(p: {
+    remote: RemotePredictionRef;
+    versionId: string;
+    status: PredictionStatus;
+    input: Record<string, unknown>;
+    source: PredictionSource;
+    createdAt: string;
+    streamUrl: string | null;
+  }): Prediction {
+    const known = this.getByRemoteId(p.remote.id);
+    if (known) return known;
+    const id = this.get(p.remote.id) ? newPredictionId() : p.remote.id;
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO predictions (id, model_id, version_id, status, input, source, created_at, seq)
+           VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM predictions))`,
+        )
+        .run(id, p.remote.model, p.versionId, p.status, JSON.stringify(p.input), p.source, p.createdAt);
+      this.db
+        .prepare('INSERT INTO remote_predictions (prediction_id, remote_id, web_url, model, version, stream_url) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(id, p.remote.id, p.remote.webUrl, p.remote.model, p.remote.version, p.streamUrl);
+    })();
+    return this.get(id)!;
+  }
+
+  getByRemoteId(remoteId: string): Prediction | null {
+    const row = this.db.prepare(`${SELECT} FROM ${FROM} WHERE r.remote_id = ?`).get(remoteId) as PredictionRow | undefined;
+    return row ? toPrediction(row) : null;
+  }
+
+  /** Cloud predictions Cogdesk still follows (not finished there, or their output files not yet here), oldest first. */
+  remoteUnsynced(): RemoteFollow[] {
+    const rows = this.db.prepare(`${SELECT} FROM ${FROM} WHERE r.remote_id IS NOT NULL AND r.synced_at IS NULL ORDER BY p.seq`).all() as PredictionRow[];
+    return rows.map((r) => ({ prediction: toPrediction(r), streamUrl: r.remote_stream_url }));
+  }
+
+  /** A cloud prediction has finished and its output files are here: nothing more to follow. */
+  markRemoteSynced(id: string): void {
+    this.db.prepare('UPDATE remote_predictions SET synced_at = ?, stream_url = NULL WHERE prediction_id = ?').run(new Date().toISOString(), id);
+  }
+
   update(id: string, patch: PredictionPatch): Prediction {
     const keys = (Object.keys(patch) as Array<keyof PredictionPatch>).filter((k) => patch[k] !== undefined);
     if (keys.length > 0) {
@@ -102,7 +167,7 @@ export class PredictionStore {
   }
 
   get(id: string): Prediction | null {
-    const row = this.db.prepare('SELECT * FROM predictions WHERE id = ?').get(id) as PredictionRow | undefined;
+    const row = this.db.prepare(`${SELECT} FROM ${FROM} WHERE p.id = ?`).get(id) as PredictionRow | undefined;
     return row ? toPrediction(row) : null;
   }
 
@@ -110,20 +175,20 @@ export class PredictionStore {
   list(q: PredictionQuery = {}): Prediction[] {
     const limit = Math.min(Math.max(Number.isFinite(q.limit) ? Math.floor(q.limit!) : 50, 1), 1000);
     const search = searchClauses(typeof q.query === 'string' ? q.query : '');
-    if (search.length === 0) return this.rows('SELECT p.* FROM predictions p', this.filters(q, 'p.seq'), limit).map(toPrediction);
+    if (search.length === 0) return this.rows(`${SELECT} FROM ${FROM}`, this.filters(q, 'p.seq'), limit).map(toPrediction);
 
     // The index's rowid is seq: FTS5 walks it newest first and stops when the page is full.
     const where = this.filters(q, 'f.rowid');
     where.sql.unshift(...search.map((c) => c.sql));
     where.args.unshift(...search.map((c) => c.arg));
-    const rows = this.rows('SELECT p.* FROM predictions_fts f JOIN predictions p ON p.seq = f.rowid', where, limit, 'f.rowid');
+    const rows = this.rows(`${SELECT} FROM predictions_fts f JOIN predictions p ON p.seq = f.rowid LEFT JOIN remote_predictions r ON r.prediction_id = p.id`, where, limit, 'f.rowid');
     // An exact prediction id finds that prediction too (within the same filters and page).
     const text = q.query!.trim();
     if (/^[a-z0-9]+$/.test(text) && !rows.some((r) => r.id === text)) {
       const byId = this.filters(q, 'p.seq');
       byId.sql.unshift('p.id = ?');
       byId.args.unshift(text);
-      const [hit] = this.rows('SELECT p.* FROM predictions p', byId, 1);
+      const [hit] = this.rows(`${SELECT} FROM ${FROM}`, byId, 1);
       if (hit) {
         rows.push(hit);
         rows.sort((a, b) => b.seq - a.seq);
@@ -144,6 +209,8 @@ export class PredictionStore {
       sql.push('p.status = ?');
       args.push(q.status);
     }
+    if (q.runOn === 'replicate') sql.push('r.remote_id IS NOT NULL');
+    if (q.runOn === 'local') sql.push('r.remote_id IS NULL');
     if (q.before) {
       sql.push(`${seq} < (SELECT seq FROM predictions WHERE id = ?)`);
       args.push(q.before);
@@ -163,10 +230,10 @@ export class PredictionStore {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM predictions WHERE model_id = ?').get(modelId) as { n: number }).n;
   }
 
-  /** Unfinished predictions with the process that runs them (null when none was recorded). */
+  /** Unfinished local predictions with the process that runs them (null when none was recorded); cloud ones: remoteUnsynced. */
   unfinished(): Array<{ prediction: Prediction; runnerPid: number | null }> {
     const rows = this.db
-      .prepare("SELECT * FROM predictions WHERE status IN ('starting','processing') ORDER BY seq")
+      .prepare(`${SELECT} FROM ${FROM} WHERE p.status IN ('starting','processing') AND r.remote_id IS NULL ORDER BY p.seq`)
       .all() as PredictionRow[];
     return rows.map((r) => ({ prediction: toPrediction(r), runnerPid: r.runner_pid }));
   }
