@@ -3,6 +3,7 @@ import { isTerminal, type Prediction } from '../../../shared/domain';
 import type { OutputKind } from '../../../shared/schema';
 import { OutputView } from '../output/OutputView';
 import { useEngine } from '../state/engine';
+import { CostLine } from './CostLine';
 import { LogView } from './LogView';
 import { StatusBadge } from './StatusBadge';
 import { Timings } from './Timings';
@@ -26,6 +27,7 @@ export function PredictionView({ prediction, kind, actions }: { prediction: Pred
         </div>
       )}
       <Timings prediction={prediction} />
+      {!running && <CostLine prediction={prediction} />}
       {actions && <div className="actions">{actions}</div>}
       <OutputView prediction={prediction} kind={kind} dataDir={dataDir} />
       <LogView logs={prediction.logs} live={running} />

@@ -19,6 +19,8 @@ export interface Route {
   /** model: the Replicate model (`owner/name`) whose page shows. explore: the collection shown. */
   remoteModelId?: string;
   collection?: string;
+  /** predictions: two predictions shown side by side. */
+  compare?: [string, string];
 }
 
 interface Navigation {

@@ -1,7 +1,9 @@
 import type { Prediction } from '../../../../shared/domain';
+import { CostCell } from '../../components/CostLine';
 import { StatusBadge } from '../../components/StatusBadge';
 import { formatAgo, formatSeconds } from '../../lib/format';
 import { useVersion } from '../../lib/useVersion';
+import { useCompareSelection } from '../../state/compare';
 import { useEngine } from '../../state/engine';
 import { useNavigation } from '../../state/navigation';
 import { HistoryThumbnail } from './HistoryThumbnail';
@@ -28,8 +30,12 @@ export function HistoryRow({ prediction: p }: { prediction: Prediction }) {
   const secrets = new Set(schema?.inputs.filter((f) => f.isSecret).map((f) => f.name) ?? []);
   const dataDir = useEngine((s) => s.status?.dataDir ?? '');
   const image = dataDir ? firstImageOutput(p.output, dataDir, p.id) : null;
+  const { selected, toggle } = useCompareSelection();
   return (
     <tr data-prediction-id={p.id} onClick={open}>
+      <td onClick={(e) => e.stopPropagation()}>
+        <input type="checkbox" aria-label={`Select ${p.id.slice(0, 10)} to compare`} checked={selected.includes(p.id)} onChange={() => toggle(p.id)} />
+      </td>
       <td className="thumb-cell">
         <HistoryThumbnail predictionId={p.id} path={image} />
       </td>
@@ -51,6 +57,7 @@ export function HistoryRow({ prediction: p }: { prediction: Prediction }) {
         <StatusBadge status={p.status} />
       </td>
       <td>{formatSeconds(p.metrics?.predict_time)}</td>
+      <CostCell prediction={p} />
       <td title={new Date(p.createdAt).toLocaleString()}>{formatAgo(p.createdAt)}</td>
     </tr>
   );

@@ -10,6 +10,9 @@ export function HistoryTable() {
       <thead>
         <tr>
           <th scope="col">
+            <span className="visually-hidden">Compare</span>
+          </th>
+          <th scope="col">
             <span className="visually-hidden">Output</span>
           </th>
           <th scope="col">Prediction</th>
@@ -17,6 +20,9 @@ export function HistoryTable() {
           <th scope="col">Input</th>
           <th scope="col">Status</th>
           <th scope="col">Predict time</th>
+          <th scope="col" title="On Replicate: what it cost; ~ for a local run: what it would have cost there">
+            Cost
+          </th>
           <th scope="col">Created</th>
         </tr>
       </thead>

@@ -7,6 +7,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { Loading } from '../../components/Loading';
 import { PageHeader } from '../../components/PageHeader';
 import { errorInfo } from '../../lib/errors';
+import { useCosts } from '../../state/costs';
 import { useEngine } from '../../state/engine';
 import { useNotifier } from '../../state/notifier';
 import { ApiTokenSection } from './ApiTokenSection';
@@ -14,6 +15,7 @@ import { GpuChoice } from './GpuChoice';
 import { KeptWeightsSection } from './KeptWeightsSection';
 import { NotificationsSection } from './NotificationsSection';
 import { OpenDataFolder } from './OpenDataFolder';
+import { PricesSection } from './PricesSection';
 
 type Editable = Settings;
 
@@ -59,6 +61,7 @@ export function SettingsPage() {
       () => setGpus([]),
     );
     void refreshStatus();
+    void useCosts.getState().load(true);
   }, [refreshStatus]);
 
   if (!draft || !saved) return error ? <ErrorNotice error={error} /> : <Loading text="Loading settings…" />;
@@ -83,6 +86,7 @@ export function SettingsPage() {
       useNotifier.getState().setEnabled(next.notifyWhenDone);
       setMessage(patch.apiServerEnabled !== undefined || patch.apiServerPort !== undefined ? 'Saved. The local API changes at the next start of Cogdesk.' : 'Saved.');
       if (patch.dockerHost !== undefined) void refreshStatus();
+      if (patch.pricesFile !== undefined) void useCosts.getState().load(true);
     } catch (err) {
       setError(errorInfo(err));
     }
@@ -161,6 +165,8 @@ export function SettingsPage() {
         <KeptWeightsSection checked={draft.keepWeights} onChange={(on) => set('keepWeights', on)} />
 
         <NotificationsSection checked={draft.notifyWhenDone} onChange={(on) => set('notifyWhenDone', on)} />
+
+        <PricesSection value={draft.pricesFile} onChange={(path) => set('pricesFile', path)} errors={errorsOf('pricesFile')} />
 
         <section className="panel" aria-labelledby="s-data">
           <h2 id="s-data">Data folder</h2>
