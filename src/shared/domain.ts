@@ -153,6 +153,8 @@ export interface ModelSettings {
   concurrency: number | null;
   /** What its newest version's image says, for the page to show beside the setting (answers only). */
   imageConcurrency?: { limit: number; source: Exclude<ConcurrencySource, 'setting'> };
+  /** Never run on Replicate by the local API's routing, even when its version is not here (false by default). */
+  localOnly: boolean;
 }
 
 export interface Settings {
@@ -190,6 +192,11 @@ export interface Settings {
   maxWarmGpuModelsPerGpu: number;
   /** A JSON file of Replicate's prices per second (see src/shared/prices.ts); empty for the table shipped with the app. */
   pricesFile: string;
+  /**
+   * The local API (`cogdesk serve`, the app's) answers for a model that is not here by running it on
+   * Replicate with the user's token; never for a model marked local-only. Off by default.
+   */
+  routeToReplicate: boolean;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -206,6 +213,7 @@ export const DEFAULT_SETTINGS: Settings = {
   keepWeights: true,
   maxWarmGpuModelsPerGpu: 0,
   pricesFile: '',
+  routeToReplicate: false,
 };
 
 /** What a version's setup downloaded, kept for its next cold start (a local image on top of the version's). */

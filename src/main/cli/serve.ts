@@ -60,6 +60,7 @@ interface ServeOptions {
   quiet?: boolean;
   maxBodyMb?: number;
   maxUploadMb?: number;
+  routeToReplicate?: boolean;
 }
 
 export function registerServeCommands(program: Command, hooks: ServeHooks = {}): Command {
@@ -75,6 +76,7 @@ export function registerServeCommands(program: Command, hooks: ServeHooks = {}):
     .option('--quiet', 'do not log each request on stderr')
     .option('--max-body-mb <n>', 'largest JSON request body, in MiB (default 32)', parseMegabytes('--max-body-mb'))
     .option('--max-upload-mb <n>', 'largest upload to /v1/files, in MiB (default 100)', parseMegabytes('--max-upload-mb'))
+    .option('--route-to-replicate', 'run a model that is not here on Replicate with your token (never one marked local-only); default: the routeToReplicate setting')
     .action(async (o: ServeOptions) => {
       // Long-running like the app: it takes over what a previous process left running.
       // The engine and the server load when serve runs, not at start-up (index.ts).
@@ -89,6 +91,7 @@ export function registerServeCommands(program: Command, hooks: ServeHooks = {}):
           maxBodyBytes: o.maxBodyMb ? Math.round(o.maxBodyMb * 1024 * 1024) : undefined,
           maxUploadBytes: o.maxUploadMb ? Math.round(o.maxUploadMb * 1024 * 1024) : undefined,
           log: o.quiet ? undefined : (line) => err(line),
+          routeToReplicate: o.routeToReplicate,
         });
         if (o.json) {
           out(JSON.stringify({ url: server.url, origin: server.origin, port: server.port, token: server.token, webhookSecret: server.webhookSecret }));

@@ -32,6 +32,9 @@ export function validateSettings(patch: Partial<Settings>): void {
   if (patch.keepWeights !== undefined && typeof patch.keepWeights !== 'boolean') {
     fields.push({ field: 'keepWeights', code: 'type', message: 'keepWeights must be true or false' });
   }
+  if (patch.routeToReplicate !== undefined && typeof patch.routeToReplicate !== 'boolean') {
+    fields.push({ field: 'routeToReplicate', code: 'type', message: 'routeToReplicate must be true or false' });
+  }
   if (patch.notifyWhenDone !== undefined && typeof patch.notifyWhenDone !== 'boolean') {
     fields.push({ field: 'notifyWhenDone', code: 'type', message: 'notifyWhenDone must be true or false' });
   }

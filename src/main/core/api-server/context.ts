@@ -1,5 +1,7 @@
 /** What the route handlers share: the server's state, one request's context, and the route shape. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { PredictionRequest } from '../../../shared/api';
+import type { Prediction } from '../../../shared/domain';
 import type { VersionSchema } from '../../../shared/schema';
 import type { Core } from '../index';
 import type { ApiCredentials } from './auth';
@@ -30,6 +32,13 @@ export interface ServerState {
   /** `Cancel-After` deadlines of running predictions. */
   deadlines: Map<string, { at: string; timer: NodeJS.Timeout }>;
   schemas: Map<string, VersionSchema>;
+  /** Running a model that is not here on Replicate (routing.ts). */
+  routing: {
+    /** On when the server was started with it, else the saved `routeToReplicate` setting (read at each request). */
+    enabled(): boolean;
+    /** Creates the prediction on Replicate with the user's token and records it (the core's createRemotePrediction). */
+    createRemote(request: PredictionRequest): Promise<Prediction>;
+  };
   /** The port the server listens on (a URL pointing back at it is one of its own). */
   port: () => number;
 }

@@ -88,3 +88,37 @@ export async function localizeInput(s: ServerState, schema: VersionSchema, input
   }
   return out;
 }
+
+/** A string that names a file on this machine rather than sending one (`/home/…`, `~/…`, `file:`, `C:\…`). */
+const LOCAL_PATH = /^(\/|~\/|file:|[a-zA-Z]:[\\/])/;
+
+/**
+ * The input of a prediction that runs on Replicate: there is no local schema, so every value (and each item
+ * of a list) is looked at. This server's own URLs (uploads, earlier outputs) become their local files, which
+ * the core then sends to Replicate; a path on this machine is refused as for a local model, so the API never
+ * sends a local file that a client merely named.
+ */
+export async function localizeCloudInput(s: ServerState, input: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const problems: InvalidField[] = [];
+  const map = async (field: string, value: unknown): Promise<unknown> => {
+    if (typeof value !== 'string') return value;
+    const local = await localFileFor(s, value);
+    if (local === null) problems.push(invalidField(field, 'format', `${field}: the file at ${value} no longer exists`));
+    if (local) return local;
+    if (LOCAL_PATH.test(value)) {
+      problems.push(invalidField(field, 'format', `${field}: ${shown(value)} is a path on this machine; the API never reads or sends a local file a client names`));
+    }
+    return value;
+  };
+  const out: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(input)) {
+    out[field] = Array.isArray(value) ? await Promise.all(value.map((v) => map(field, v))) : await map(field, value);
+  }
+  if (problems.length > 0) {
+    throw new ApiProblem(422, 'Input validation failed', problems.map((p) => p.description).join('; '), {
+      invalid_fields: problems,
+      hint: 'Upload the file (POST /v1/files; the official clients do it for a file or buffer), send it as a data: URI, or give an http(s) URL.',
+    });
+  }
+  return out;
+}

@@ -35,6 +35,8 @@ export interface ApiPrediction {
   metrics?: PredictionMetrics;
   source: 'api' | 'web';
   deadline?: string;
+  /** Cogdesk's: `local`, or `replicate` for a prediction the local API ran on Replicate. */
+  ran_on?: 'local' | 'replicate';
 }
 
 export interface PredictionView {
@@ -91,13 +93,16 @@ export class Serializer {
 
   async prediction(p: Prediction, links: Links, view: PredictionView = {}): Promise<ApiPrediction> {
     const get = `${links.apiBase}/predictions/${p.id}`;
-    return predictionJson(p, {
+    const json = predictionJson(p, {
       input: this.input(p.input, links),
       output: p.output === undefined ? null : await this.output(p.output, links),
       status: view.asStarting && (p.status === 'starting' || p.status === 'processing') ? 'starting' : p.status,
       urls: { get, cancel: `${get}/cancel`, stream: this.streamUrl(links, p.id), web: get },
       deadline: view.deadline,
     }) as ApiPrediction;
+    // Where it ran (the local API's routing sends a model that is not here to Replicate); also the X-Cogdesk-Ran-On header.
+    json.ran_on = p.runOn === 'replicate' ? 'replicate' : 'local';
+    return json;
   }
 
   /** An output value: files under the outputs folder become URLs (or data: URIs); the rest stays. */

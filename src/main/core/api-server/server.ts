@@ -7,7 +7,8 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { CogdeskError } from '../../../shared/errors';
-import { isTerminal } from '../../../shared/domain';
+import { isTerminal, type Prediction } from '../../../shared/domain';
+import type { PredictionRequest } from '../../../shared/api';
 import type { VersionSchema } from '../../../shared/schema';
 import type { Core } from '../index';
 import { hasToken, isLoopbackHost, loadOrCreateCredentials } from './auth';
@@ -43,6 +44,13 @@ export interface ApiServerOptions {
   hardware?: HardwareSource;
   /** Waits between webhook retries (ms). */
   webhookRetryDelaysMs?: readonly number[];
+  /**
+   * Answer for a model that is not here by running it on Replicate with the user's token (`cogdesk serve
+   * --route-to-replicate`); left out, the saved `routeToReplicate` setting decides, at each request.
+   */
+  routeToReplicate?: boolean;
+  /** Creates a prediction on Replicate (default: the core's, with `on: 'replicate'`); tests pass their own. */
+  createRemotePrediction?: (request: PredictionRequest) => Promise<Prediction>;
   /** One line per request (`POST /v1/predictions 201 3.1ms`) and per failed webhook; never a token. */
   log?: (line: string) => void;
 }
@@ -96,6 +104,10 @@ export async function startApiServer(core: Core, options: ApiServerOptions = {})
     deadlines: new Map(),
     schemas: new Map<string, VersionSchema>(),
     port: () => port,
+    routing: {
+      enabled: () => options.routeToReplicate === true || core.store.settings.get().routeToReplicate === true,
+      createRemote: options.createRemotePrediction ?? ((request) => core.createPrediction({ ...request, on: 'replicate' })),
+    },
   };
   const defaultFileMode = options.fileOutput ?? 'url';
   const cors = new Set(options.cors ?? []);

@@ -3,6 +3,7 @@
  * Docker host connects afresh), whether Docker answers and what is warm, and the data folder.
  */
 import type { CogdeskApi } from '../../../shared/api';
+import { CogdeskError } from '../../../shared/errors';
 import type { DockerAccess } from '../docker/access';
 import type { HomePaths } from '../paths';
 import { createModelSettingsCalls, type ModelSettingsCalls } from '../runner/model-settings';
@@ -23,8 +24,25 @@ export interface SettingsDeps {
 }
 
 export function createSettingsService(d: SettingsDeps): SettingsCalls {
+  const modelSettings = createModelSettingsCalls(d);
   return {
-    ...createModelSettingsCalls(d),
+    ...modelSettings,
+
+    /** As the runner's, plus `localOnly` (the local API never runs the model on Replicate). */
+    async updateModelSettings(modelId, patch) {
+      // `localOnly` is not in the contract's patch type yet (src/shared/api.ts): read it from the object.
+      const { localOnly, ...rest } = (patch && typeof patch === 'object' ? patch : {}) as typeof patch & { localOnly?: unknown };
+      if (localOnly !== undefined && typeof localOnly !== 'boolean') {
+        throw new CogdeskError({
+          code: 'bad_request',
+          message: `localOnly must be true or false (got ${JSON.stringify(localOnly)})`,
+          fields: [{ field: 'localOnly', code: 'type', message: 'localOnly: true or false' }],
+        });
+      }
+      const saved = await modelSettings.updateModelSettings(modelId, patch && typeof patch === 'object' ? rest : patch);
+      if (localOnly === undefined) return saved;
+      return { ...saved, localOnly: d.store.modelSettings.update(saved.modelId, { localOnly }).localOnly };
+    },
 
     async getSettings() {
       return d.store.settings.get();

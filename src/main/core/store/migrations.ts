@@ -197,4 +197,9 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX IF NOT EXISTS remote_predictions_unsynced ON remote_predictions(synced_at) WHERE synced_at IS NULL;
   `,
+
+  // 9: a model the user marked local-only: the local API's routing never runs it on Replicate.
+  `
+  ALTER TABLE model_settings ADD COLUMN local_only INTEGER NOT NULL DEFAULT 0 CHECK (local_only IN (0, 1));
+  `,
 ];

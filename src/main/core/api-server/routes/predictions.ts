@@ -7,11 +7,12 @@ import { isTerminal, type Prediction, type Version } from '../../../../shared/do
 import { parseVersionSchema, type VersionSchema } from '../../../../shared/schema';
 import type { Handler, RequestContext, Route, ServerState } from '../context';
 import { readJsonObject, sendJson } from '../http';
-import { findApiModel, resolveApiVersion } from '../names';
+import { cloudProblem, decideRoute, type CreateTarget } from '../routing';
+import { ranOn, routingDeps } from '../routing-state';
 import { MIN_CANCEL_AFTER_MS, parseDuration, parsePreferWait } from '../prefer';
 import { checkCreateBody, CREATE_KEYS, MODEL_CREATE_KEYS, type CreateBody } from '../create-body';
 import { ApiProblem, notFound } from '../problem';
-import { localizeInput } from '../input-files';
+import { localizeCloudInput, localizeInput } from '../input-files';
 import { checkSignedUrl } from '../signed-urls';
 import { streamPrediction } from '../sse';
 
@@ -46,19 +47,37 @@ async function waitAtMost<T>(done: Promise<T>, ms: number, ctx: RequestContext):
   }
 }
 
-async function create(ctx: RequestContext, s: ServerState, version: Version, body: CreateBody): Promise<void> {
+/** `Cancel-After`: a duration of at least 5 s, or null when not sent. */
+function cancelAfterOf(ctx: RequestContext): number | null {
   const cancelAfter = ctx.req.headers['cancel-after'];
-  let cancelAfterMs: number | null = null;
-  if (typeof cancelAfter === 'string' && cancelAfter.trim()) {
-    cancelAfterMs = parseDuration(cancelAfter);
-    if (cancelAfterMs === null || cancelAfterMs < MIN_CANCEL_AFTER_MS) {
-      throw new ApiProblem(400, 'Invalid Cancel-After', `Cancel-After "${cancelAfter}" is not a duration of at least 5 seconds`, {
-        hint: 'Examples: 30s, 5m, 1h30m.',
-      });
-    }
+  if (typeof cancelAfter !== 'string' || !cancelAfter.trim()) return null;
+  const ms = parseDuration(cancelAfter);
+  if (ms === null || ms < MIN_CANCEL_AFTER_MS) {
+    throw new ApiProblem(400, 'Invalid Cancel-After', `Cancel-After "${cancelAfter}" is not a duration of at least 5 seconds`, {
+      hint: 'Examples: 30s, 5m, 1h30m.',
+    });
   }
-  const input = await localizeInput(s, schemaOf(s, version), body.input);
-  const created = await s.core.createPrediction({ version: version.id, input, source: 'api' });
+  return ms;
+}
+
+/** Runs the prediction here when the target is here, else on Replicate when routing allows it (routing.ts). */
+async function start(s: ServerState, target: CreateTarget, body: CreateBody): Promise<Prediction> {
+  const decision = await decideRoute(target, routingDeps(s));
+  if (decision.where === 'local') {
+    const input = await localizeInput(s, schemaOf(s, decision.version), body.input);
+    return s.core.createPrediction({ version: decision.version.id, input, source: 'api' });
+  }
+  const input = await localizeCloudInput(s, body.input);
+  try {
+    return await s.routing.createRemote({ version: decision.ref, input, source: 'api', on: 'replicate' });
+  } catch (e) {
+    throw cloudProblem(e, decision.model);
+  }
+}
+
+async function create(ctx: RequestContext, s: ServerState, target: CreateTarget, body: CreateBody): Promise<void> {
+  const cancelAfterMs = cancelAfterOf(ctx);
+  const created = await start(s, target, body);
 
   if (body.webhook) {
     s.webhooks.watch(created, body.webhook, body.events, (p) => s.serializer.prediction(p, ctx.links, { deadline: s.deadlines.get(p.id)?.at }));
@@ -83,24 +102,20 @@ async function create(ctx: RequestContext, s: ServerState, version: Version, bod
   }
   // A blocking create that ran out of time answers `starting`, never `processing`: the official clients
   // take any other status as final and stop polling.
-  sendJson(ctx.res, 201, await s.serializer.prediction(answer, ctx.links, { asStarting: true, deadline: s.deadlines.get(answer.id)?.at }));
+  sendJson(ctx.res, 201, await s.serializer.prediction(answer, ctx.links, { asStarting: true, deadline: s.deadlines.get(answer.id)?.at }), ranOn(answer));
 }
 
 const createByVersion: Handler = async (ctx, s) => {
   const body = await readJsonObject(ctx.req, s.limits.maxBodyBytes);
   const checked = await checkCreateBody(body, CREATE_KEYS);
-  const version = await resolveApiVersion(s.core, body.version as string);
-  await create(ctx, s, version, checked);
+  await create(ctx, s, { version: body.version as string }, checked);
 };
 
 const createByModel: Handler = async (ctx, s) => {
   const [owner, name] = ctx.params;
   const body = await readJsonObject(ctx.req, s.limits.maxBodyBytes);
   const checked = await checkCreateBody(body, MODEL_CREATE_KEYS);
-  const model = findApiModel(await s.core.listModels(), owner, name);
-  const version = model.latestVersionId ? await s.core.getVersion(model.latestVersionId) : null;
-  if (!version) throw notFound(`${owner}/${name} has no version here`, 'Pull an image of it first: cogdesk pull <image>');
-  await create(ctx, s, version, checked);
+  await create(ctx, s, { owner, name }, checked);
 };
 
 async function found(s: ServerState, id: string): Promise<Prediction> {
@@ -111,17 +126,21 @@ async function found(s: ServerState, id: string): Promise<Prediction> {
 
 const getOne: Handler = async (ctx, s) => {
   const p = await found(s, ctx.params[0]);
-  sendJson(ctx.res, 200, await s.serializer.prediction(p, ctx.links, { deadline: s.deadlines.get(p.id)?.at }));
+  sendJson(ctx.res, 200, await s.serializer.prediction(p, ctx.links, { deadline: s.deadlines.get(p.id)?.at }), ranOn(p));
 };
 
 const cancel: Handler = async (ctx, s) => {
   const p = await found(s, ctx.params[0]);
   if (!isTerminal(p.status)) {
-    await s.core.cancelPrediction(p.id);
+    try {
+      await s.core.cancelPrediction(p.id);
+    } catch (e) {
+      throw p.runOn === 'replicate' ? cloudProblem(e, p.modelId) : e;
+    }
     await waitAtMost(s.core.waitForPrediction(p.id), CANCEL_SETTLE_MS, ctx);
   }
   const now = (await s.core.getPrediction(p.id)) ?? p;
-  sendJson(ctx.res, 200, await s.serializer.prediction(now, ctx.links, { deadline: s.deadlines.get(p.id)?.at }));
+  sendJson(ctx.res, 200, await s.serializer.prediction(now, ctx.links, { deadline: s.deadlines.get(p.id)?.at }), ranOn(now));
 };
 
 /** Cursors are opaque: the id of the last prediction of the previous page, base64url. */
