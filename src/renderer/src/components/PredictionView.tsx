@@ -5,6 +5,7 @@ import { OutputView } from '../output/OutputView';
 import { useEngine } from '../state/engine';
 import { CostLine } from './CostLine';
 import { LogView } from './LogView';
+import { RanOn } from './RanOn';
 import { StatusBadge } from './StatusBadge';
 import { Timings } from './Timings';
 
@@ -16,7 +17,7 @@ export function PredictionView({ prediction, kind, actions }: { prediction: Pred
     <article className="prediction" aria-label={`Prediction ${prediction.id}`} data-prediction-id={prediction.id} data-status={prediction.status}>
       <div className="section-head">
         <p className="prediction-title">
-          <StatusBadge status={prediction.status} /> <span className="mono muted">{prediction.id}</span>
+          <StatusBadge status={prediction.status} /> <span className="mono muted">{prediction.id}</span> <RanOn prediction={prediction} />
         </p>
         {running && <span className="spinner" aria-label="Running" />}
       </div>

@@ -1,9 +1,10 @@
 import { create } from 'zustand';
-import type { Version } from '../../../shared/domain';
+import type { RunOn, Version } from '../../../shared/domain';
 import type { ErrorInfo, FieldError } from '../../../shared/errors';
 import { parseVersionSchema, type VersionSchema } from '../../../shared/schema';
 import { api } from '../api';
 import { formFields, initialDrafts, inputForValidation, inputFromDrafts, type Draft, type Drafts, type FormField } from '../form/fields';
+import { replicateModel } from '../lib/apiName';
 import { errorInfo } from '../lib/errors';
 import type { Route } from './navigation';
 import { usePredictions } from './predictions';
@@ -29,6 +30,8 @@ interface Playground {
   engineErrors: FieldError[];
   runError: ErrorInfo | null;
   creating: boolean;
+  /** Where the run being started goes (while `creating`). */
+  creatingOn: RunOn | null;
   /** The prediction shown beside the form. */
   predictionId: string | null;
 
@@ -36,8 +39,11 @@ interface Playground {
   setDraft(name: string, draft: Draft): void;
   touch(name: string): void;
   resetForm(): void;
-  /** Checks and runs; answers the first field with a problem (to focus it), else null. */
-  run(): Promise<string | null>;
+  /**
+   * Checks and runs, here or (`'replicate'`, for a model pulled from Replicate) on Replicate with the same input;
+   * answers the first field with a problem (to focus it), else null.
+   */
+  run(on?: RunOn): Promise<string | null>;
   cancel(): Promise<void>;
 }
 
@@ -80,6 +86,7 @@ export const usePlayground = create<Playground>((set, get) => {
     engineErrors: [],
     runError: null,
     creating: false,
+    creatingOn: null,
     predictionId: null,
 
     async open(route) {
@@ -174,15 +181,21 @@ export const usePlayground = create<Playground>((set, get) => {
       scheduleCheck();
     },
 
-    async run() {
+    async run(on = 'local') {
       const { version, fields, drafts } = get();
       if (!version || get().creating) return null;
+      const remote = on === 'replicate' ? replicateModel(version.modelId) : null;
+      if (on === 'replicate' && !remote) {
+        set({ runError: { code: 'bad_request', message: `${version.modelId} did not come from Replicate, so it cannot run there`, hint: 'Run it here, or push it to Replicate from the Library first.' } });
+        return null;
+      }
       clearTimeout(checkTimer);
-      set({ submitted: true, runError: null, engineErrors: [], creating: true });
+      set({ submitted: true, runError: null, engineErrors: [], creating: true, creatingOn: on });
       const errors = await check();
       if (errors.length > 0) {
         set({
           creating: false,
+          creatingOn: null,
           runError: {
             code: 'input_invalid',
             message: `The input is not valid for this model: ${errors.length} problem(s)`,
@@ -192,13 +205,16 @@ export const usePlayground = create<Playground>((set, get) => {
         return errors[0].field || null;
       }
       try {
-        const prediction = await api.createPrediction({ version: version.id, input: inputFromDrafts(fields, drafts), source: 'app' });
+        const input = inputFromDrafts(fields, drafts);
+        // A version pulled from Replicate has Replicate's version id (the image digest).
+        const request = remote ? { version: `${remote}:${version.id}`, input, source: 'app' as const, on } : { version: version.id, input, source: 'app' as const };
+        const prediction = await api.createPrediction(request);
         usePredictions.getState().upsert(prediction);
-        set({ predictionId: prediction.id, creating: false });
+        set({ predictionId: prediction.id, creating: false, creatingOn: null });
         return null;
       } catch (e) {
         const info = errorInfo(e);
-        set({ creating: false, runError: info, engineErrors: info.fields ?? [] });
+        set({ creating: false, creatingOn: null, runError: info, engineErrors: info.fields ?? [] });
         return info.fields?.[0]?.field || null;
       }
     },

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { Prediction, PredictionQuery, PredictionStatus } from '../../../shared/domain';
+import type { Prediction, PredictionQuery, PredictionStatus, RunOn } from '../../../shared/domain';
 import type { ErrorInfo } from '../../../shared/errors';
 import { api } from '../api';
 import { errorInfo } from '../lib/errors';
@@ -9,6 +9,8 @@ export interface HistoryFilters {
   modelId: string;
   status: PredictionStatus | '';
   query: string;
+  /** Only the ones run here, or only the ones run on Replicate. */
+  runOn: RunOn | '';
 }
 
 export const PAGE_SIZE = 25;
@@ -37,11 +39,12 @@ function queryOf(filters: HistoryFilters): PredictionQuery {
   if (filters.modelId) q.modelId = filters.modelId;
   if (filters.status) q.status = filters.status;
   if (filters.query.trim()) q.query = filters.query.trim();
+  if (filters.runOn) q.runOn = filters.runOn;
   return q;
 }
 
 function matches(p: Prediction, f: HistoryFilters): boolean {
-  return (!f.modelId || p.modelId === f.modelId) && (!f.status || p.status === f.status) && !f.query.trim();
+  return (!f.modelId || p.modelId === f.modelId) && (!f.status || p.status === f.status) && (!f.runOn || p.runOn === f.runOn) && !f.query.trim();
 }
 
 let generation = 0;
@@ -66,7 +69,7 @@ export const usePredictions = create<Predictions>((set, get) => ({
     return p;
   },
 
-  filters: { modelId: '', status: '', query: '' },
+  filters: { modelId: '', status: '', query: '', runOn: '' },
   ids: [],
   hasMore: false,
   loading: false,

@@ -1,11 +1,11 @@
 import { useEffect, useState } from 'react';
-import type { PredictionStatus } from '../../../../shared/domain';
+import type { PredictionStatus, RunOn } from '../../../../shared/domain';
 import { useLibrary } from '../../state/library';
 import { usePredictions } from '../../state/predictions';
 
 const STATUSES: PredictionStatus[] = ['starting', 'processing', 'succeeded', 'failed', 'canceled'];
 
-/** Filter the history by model and status, and search the inputs. */
+/** Filter the history by model, status and where it ran, and search the inputs. */
 export function HistoryFilters() {
   const { filters, setFilters } = usePredictions();
   const models = useLibrary((s) => s.models);
@@ -34,6 +34,12 @@ export function HistoryFilters() {
             {s}
           </option>
         ))}
+      </select>
+      <label htmlFor="filter-run-on">Ran</label>
+      <select id="filter-run-on" value={filters.runOn} onChange={(e) => setFilters({ runOn: e.target.value as RunOn | '' })}>
+        <option value="">Here or on Replicate</option>
+        <option value="local">Here</option>
+        <option value="replicate">On Replicate</option>
       </select>
       <label htmlFor="filter-query">Search inputs</label>
       <input

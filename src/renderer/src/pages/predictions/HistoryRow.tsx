@@ -1,5 +1,6 @@
 import type { Prediction } from '../../../../shared/domain';
 import { CostCell } from '../../components/CostLine';
+import { RanOn } from '../../components/RanOn';
 import { StatusBadge } from '../../components/StatusBadge';
 import { formatAgo, formatSeconds } from '../../lib/format';
 import { useVersion } from '../../lib/useVersion';
@@ -51,7 +52,9 @@ export function HistoryRow({ prediction: p }: { prediction: Prediction }) {
           {p.id.slice(0, 10)}
         </button>
       </td>
-      <td>{p.modelId}</td>
+      <td>
+        {p.modelId} <RanOn prediction={{ runOn: p.runOn, remote: null }} />
+      </td>
       <td className="muted input-summary">{loaded ? inputSummary(p.input, secrets) : ''}</td>
       <td>
         <StatusBadge status={p.status} />

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { isTerminal } from '../../../../shared/domain';
+import { isTerminal, type RunOn } from '../../../../shared/domain';
 import type { ErrorInfo } from '../../../../shared/errors';
 import { api } from '../../api';
 import { AddExampleButton } from '../../components/AddExampleButton';
@@ -9,8 +9,10 @@ import { Loading } from '../../components/Loading';
 import { PageHeader } from '../../components/PageHeader';
 import { PredictionView } from '../../components/PredictionView';
 import { formFields } from '../../form/fields';
+import { replicateModel } from '../../lib/apiName';
 import { errorInfo } from '../../lib/errors';
 import { shortId } from '../../lib/format';
+import { useTokenPresent } from '../../lib/useToken';
 import { useVersion } from '../../lib/useVersion';
 import { useNavigation } from '../../state/navigation';
 import { usePredictions } from '../../state/predictions';
@@ -25,6 +27,7 @@ export function PredictionDetail({ id }: { id: string }) {
   const fields = useMemo(() => (schema ? formFields(schema) : []), [schema]);
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [missing, setMissing] = useState(false);
+  const token = useTokenPresent();
 
   useEffect(() => {
     setError(null);
@@ -42,11 +45,16 @@ export function PredictionDetail({ id }: { id: string }) {
       setError(errorInfo(e));
     }
   };
-  const rerun = () =>
+  const remote = prediction ? replicateModel(prediction.modelId) : null;
+  /** The same input again: here (the local version) or on Replicate (the same version there, else the model's latest). */
+  const rerun = (on: RunOn) =>
     act(async () => {
-      const p = await api.createPrediction({ version: prediction!.versionId, input: prediction!.input, source: 'app' });
+      const here = on === 'local';
+      const version = here ? prediction!.versionId : prediction!.versionId ? `${remote}:${prediction!.versionId}` : remote!;
+      const p = await api.createPrediction({ version, input: prediction!.input, source: 'app', ...(here ? {} : { on }) });
       usePredictions.getState().upsert(p);
-      go({ page: 'playground', predictionId: p.id, modelId: p.modelId, versionId: p.versionId });
+      if (here) go({ page: 'playground', predictionId: p.id, modelId: p.modelId, versionId: p.versionId });
+      else go({ page: 'predictions', predictionId: p.id });
     });
   const remove = () =>
     act(async () => {
@@ -74,8 +82,8 @@ export function PredictionDetail({ id }: { id: string }) {
     <>
       <PageHeader title={`Prediction ${shortId(prediction.id, 10)}`}>{back}</PageHeader>
       <p className="muted">
-        {prediction.modelId} · version <span className="mono">{shortId(prediction.versionId)}</span> · from {prediction.source}
-        {loaded && !version && ' · this version is no longer on this machine'}
+        {prediction.modelId} · version <span className="mono">{prediction.versionId ? shortId(prediction.versionId) : '(latest)'}</span> · from {prediction.source}
+        {prediction.runOn === 'replicate' ? ' · ran on Replicate' : loaded && !version && ' · this version is no longer on this machine'}
       </p>
       {error && <ErrorNotice error={error} onDismiss={() => setError(null)} />}
       <div className="playground">
@@ -95,9 +103,16 @@ export function PredictionDetail({ id }: { id: string }) {
                     Cancel
                   </button>
                 ) : (
-                  <button type="button" className="primary" disabled={!version} onClick={() => void rerun()}>
-                    Re-run
-                  </button>
+                  <>
+                    <button type="button" className="primary" disabled={!version} onClick={() => void rerun('local')} title={version ? undefined : 'This version is not on this machine'}>
+                      {prediction.runOn === 'replicate' ? 'Run this input here' : 'Re-run'}
+                    </button>
+                    {remote && token && (
+                      <button type="button" onClick={() => void rerun('replicate')}>
+                        {prediction.runOn === 'replicate' ? 'Re-run on Replicate' : 'Run this input on Replicate'}
+                      </button>
+                    )}
+                  </>
                 )}
                 <button type="button" disabled={!version} onClick={() => go({ page: 'playground', predictionId: id, modelId: prediction.modelId, versionId: prediction.versionId })}>
                   Open in Playground
