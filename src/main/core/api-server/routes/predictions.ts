@@ -32,7 +32,8 @@ async function waitAtMost<T>(done: Promise<T>, ms: number, ctx: RequestContext):
   let onClose: (() => void) | undefined;
   try {
     return await Promise.race([
-      done,
+      // A wait that fails (the prediction's record is still there) answers what there is.
+      done.catch(() => null),
       new Promise<null>((resolve) => {
         timer = setTimeout(() => resolve(null), ms);
       }),

@@ -1,0 +1,176 @@
+/**
+ * The local API as one endpoint for both: the official `replicate` client pointed at Cogdesk runs a local
+ * model here, and, with routing to Replicate on (the `routeToReplicate` setting or `cogdesk serve
+ * --route-to-replicate`), a model that is not here on Replicate (the fake Replicate API behind the core),
+ * never without the setting, never for a model marked local-only, never without a token; every answer says
+ * where it ran (`ran_on` and `X-Cogdesk-Ran-On`). Real Docker, registry and SQLite; only Replicate is faked.
+ */
+import Replicate from 'replicate';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { PredictionRequest } from '../../../src/shared/api';
+import type { Version } from '../../../src/shared/domain';
+import { startApiServer, type ApiServer } from '../../../src/main/core/api-server';
+import { memoryTokenStore, type TokenStore } from '../../../src/main/core/remote';
+import { openCore } from '../../helpers/core';
+import { fixtureImage } from '../../helpers/fixtures';
+import { FAKE_TOKEN, GONE_VERSION_ID, startFakeWithFixtures, type FakeReplicate } from '../../fakes/replicate-api';
+
+type TestCore = Awaited<ReturnType<typeof openCore>>;
+type ApiPrediction = Awaited<ReturnType<Replicate['predictions']['get']>> & { ran_on?: string };
+
+/** A Replicate model the fake knows and this machine does not have. */
+const CLOUD_MODEL = 'stability-ai/sdxl';
+
+let fake: FakeReplicate;
+let core: TestCore;
+let tokens: TokenStore;
+let server: ApiServer;
+let replicate: Replicate;
+let echo: Version;
+
+/** What the local API answered, raw (status, headers, body). */
+async function call(path: string, init: RequestInit = {}): Promise<{ status: number; ranOn: string | null; headers: Headers; body: Record<string, unknown> }> {
+  const res = await fetch(`${server.url}${path}`, {
+    ...init,
+    headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json', ...(init.headers as Record<string, string>) },
+  });
+  return { status: res.status, ranOn: res.headers.get('x-cogdesk-ran-on'), headers: res.headers, body: (await res.json()) as Record<string, unknown> };
+}
+
+/** Requests the fake got that would create a prediction on Replicate. */
+const cloudCreates = () => fake.requests.filter((r) => r.method === 'POST' && /\/predictions$/.test(r.path));
+
+beforeAll(async () => {
+  fake = await startFakeWithFixtures();
+  tokens = memoryTokenStore(FAKE_TOKEN);
+  core = await openCore({ recover: 'passive', tokenStore: tokens });
+  await core.updateSettings({ replicateApiUrl: fake.url });
+  echo = await core.ensureVersion(fixtureImage('echo'));
+  server = await startApiServer(core, { port: 0 });
+  replicate = new Replicate({ auth: server.token, baseUrl: server.url });
+}, 180_000);
+afterAll(async () => {
+  await server?.close();
+  await core?.dispose();
+  await fake?.close();
+});
+beforeEach(async () => {
+  await core.updateSettings({ routeToReplicate: false });
+  await tokens.set(FAKE_TOKEN);
+  await core.updateModelSettings(echo.modelId, { localOnly: false } as never);
+});
+
+describe('the local API as one endpoint for local and Replicate models', () => {
+  it('routing is off by default, and a setting like any other', async () => {
+    expect((await core.getSettings()).routeToReplicate).toBe(false);
+    await expect(core.updateSettings({ routeToReplicate: 'yes' as never })).rejects.toThrow(/routeToReplicate must be true or false/);
+  });
+
+  it('runs a model that is here locally, with routing on, and says so (ran_on, X-Cogdesk-Ran-On)', async () => {
+    await core.updateSettings({ routeToReplicate: true });
+    const seen: ApiPrediction[] = [];
+    expect(await replicate.run('fixtures/echo', { input: { text: 'here', times: 1 } }, (p) => seen.push(p))).toBe('hello here');
+    expect(seen.at(-1)).toMatchObject({ status: 'succeeded', ran_on: 'local' });
+    const got = await call(`/predictions/${seen[0].id}`);
+    expect(got.ranOn).toBe('local');
+    expect(got.body.ran_on).toBe('local');
+    expect((await core.getPrediction(seen[0].id))?.runOn).toBe('local');
+    expect(cloudCreates()).toEqual([]);
+  });
+
+  it('without the setting, a model that is not here is 404 as before and nothing goes to Replicate', async () => {
+    const e = await replicate.run(CLOUD_MODEL, { input: { prompt: 'a cat' } }).then(() => null, (x: unknown) => x as { response?: Response; message: string });
+    expect(e?.response?.status).toBe(404);
+    expect(e?.message).toContain('No local model');
+    const byVersion = await call('/predictions', { method: 'POST', body: JSON.stringify({ version: `fixtures/echo:${GONE_VERSION_ID}`, input: {} }) });
+    expect(byVersion.status).toBe(422);
+    expect(cloudCreates()).toEqual([]);
+  });
+
+  it('with the setting on but no Replicate token, answers 422 saying to set one (cogdesk login)', async () => {
+    await core.updateSettings({ routeToReplicate: true });
+    await tokens.clear();
+    const r = await call(`/models/${CLOUD_MODEL}/predictions`, { method: 'POST', body: JSON.stringify({ input: { prompt: 'a cat' } }) });
+    expect(r.status).toBe(422);
+    expect(r.body.detail).toContain('set a Replicate token: cogdesk login');
+    expect(cloudCreates()).toEqual([]);
+  });
+
+  it('never sends a model marked local-only to Replicate, even a version of it that is not here', async () => {
+    await core.updateSettings({ routeToReplicate: true });
+    const saved = await core.updateModelSettings(echo.modelId, { localOnly: true } as never);
+    expect(saved.localOnly).toBe(true);
+    expect((await core.getModelSettings(echo.modelId)).localOnly).toBe(true);
+    const r = await call('/predictions', { method: 'POST', body: JSON.stringify({ version: `fixtures/echo:${GONE_VERSION_ID}`, input: {} }) });
+    expect(r.status).toBe(422);
+    expect(r.body.detail).toContain(`fixtures/echo is marked local-only (${echo.modelId}), so it is not run on Replicate`);
+    // The model itself still runs here.
+    expect(await replicate.run('fixtures/echo', { input: { text: 'still', times: 1 } })).toBe('hello still');
+    expect(cloudCreates()).toEqual([]);
+  });
+});
+
+describe('cogdesk serve --route-to-replicate (the server option), with the cloud create injected', () => {
+  let routed: ApiServer;
+  let client: Replicate;
+  const asked: PredictionRequest[] = [];
+
+  beforeAll(async () => {
+    // What the core's createRemotePrediction does first: keep the record it made on Replicate.
+    routed = await startApiServer(core, {
+      port: 0,
+      routeToReplicate: true,
+      createRemotePrediction: async (request) => {
+        asked.push(request);
+        const id = `r${asked.length}${'x'.repeat(20)}`;
+        return core.store.predictions.createRemote({
+          remote: { id, webUrl: `https://replicate.com/p/${id}`, model: CLOUD_MODEL, version: null },
+          versionId: '',
+          status: 'starting',
+          input: request.input,
+          source: 'api',
+          createdAt: new Date().toISOString(),
+          streamUrl: null,
+        });
+      },
+    });
+    client = new Replicate({ auth: routed.token, baseUrl: routed.url });
+  });
+  afterAll(async () => {
+    await routed?.close();
+  });
+
+  it('creates a model that is not here on Replicate (setting off, flag on), with uploads as local files, and says where it ran', async () => {
+    const created = (await client.predictions.create({ model: CLOUD_MODEL, input: { prompt: 'a cat', image: Buffer.from('cat bytes') } })) as ApiPrediction;
+    expect(created).toMatchObject({ model: CLOUD_MODEL, status: 'starting', ran_on: 'replicate' });
+    expect(asked).toHaveLength(1);
+    expect(asked[0]).toMatchObject({ version: CLOUD_MODEL, on: 'replicate', source: 'api', input: { prompt: 'a cat' } });
+    // The upload went to the local API; the core gets its file here, to send to Replicate itself.
+    expect(asked[0].input.image).toMatch(new RegExp(`^${core.paths.home}/api-files/`));
+
+    const res = await fetch(`${routed.url}/predictions/${created.id}`, { headers: { Authorization: `Bearer ${routed.token}` } });
+    expect(res.headers.get('x-cogdesk-ran-on')).toBe('replicate');
+    expect(await res.json()).toMatchObject({ id: created.id, ran_on: 'replicate', model: CLOUD_MODEL });
+
+    // A version of a Replicate model by owner/name:version goes the same way.
+    const v = 'b'.repeat(64);
+    await client.predictions.create({ version: `${CLOUD_MODEL}:${v}`, input: { prompt: 'a dog' } });
+    expect(asked[1]).toMatchObject({ version: `${CLOUD_MODEL}:${v}`, on: 'replicate' });
+
+    // The other server, without the flag and with the setting off, still answers 404 for it.
+    const e = await replicate.predictions.create({ model: CLOUD_MODEL, input: { prompt: 'a cat' } }).then(() => null, (x: { response?: Response }) => x);
+    expect(e?.response?.status).toBe(404);
+  });
+
+  it('refuses a path on this machine as an input of a cloud prediction (nothing local is sent that a client merely named)', async () => {
+    const before = asked.length;
+    const r = await fetch(`${routed.url}/models/${CLOUD_MODEL}/predictions`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${routed.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ input: { image: '/etc/passwd' } }),
+    });
+    expect(r.status).toBe(422);
+    expect(((await r.json()) as { detail: string }).detail).toContain('"/etc/passwd" is a path on this machine');
+    expect(asked.length).toBe(before);
+  });
+});
