@@ -10,6 +10,7 @@ import { LocalExamples } from './LocalExamples';
 import { LocalVersionItem } from './LocalVersionItem';
 import { ModelConcurrency } from './ModelConcurrency';
 import { ModelGpuPin } from './ModelGpuPin';
+import { ModelLocalOnly } from './ModelLocalOnly';
 import { schemaDescription, useLocalModel } from './useLocalModel';
 
 /**
@@ -74,6 +75,7 @@ export function LocalModelPage({ route }: { route: Route }) {
           </section>
           {latest?.cogConfig && (latest.cogConfig as { build?: { gpu?: unknown } }).build?.gpu === true && <ModelGpuPin modelId={id} />}
           <ModelConcurrency modelId={id} />
+          <ModelLocalOnly modelId={id} />
           <section aria-labelledby="local-inputs-title">
             <h2 id="local-inputs-title">Inputs (latest version)</h2>
             <InputSummary version={latest} />

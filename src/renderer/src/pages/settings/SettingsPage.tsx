@@ -16,6 +16,7 @@ import { KeptWeightsSection } from './KeptWeightsSection';
 import { NotificationsSection } from './NotificationsSection';
 import { OpenDataFolder } from './OpenDataFolder';
 import { PricesSection } from './PricesSection';
+import { RouteToReplicate } from './RouteToReplicate';
 
 type Editable = Settings;
 
@@ -160,6 +161,7 @@ export function SettingsPage() {
           <Row label="Port" htmlFor="s-port" help="Takes effect at the next start of Cogdesk." errors={errorsOf('apiServerPort')}>
             <input id="s-port" type="number" min={1024} max={65535} value={Number.isNaN(draft.apiServerPort) ? '' : draft.apiServerPort} onChange={(e) => set('apiServerPort', e.target.value === '' ? NaN : Number(e.target.value))} disabled={!draft.apiServerEnabled} />
           </Row>
+          <RouteToReplicate checked={draft.routeToReplicate} onChange={(on) => set('routeToReplicate', on)} />
         </section>
 
         <KeptWeightsSection checked={draft.keepWeights} onChange={(on) => set('keepWeights', on)} />
