@@ -16,9 +16,9 @@ describe("model settings: a person's own concurrency per local model", () => {
   it('has none until set; is kept across a restart; is read for any version of the model; goes back to none', () => {
     register(hex('a'));
     register(hex('b'));
-    expect(t.store.modelSettings.get(MODEL)).toEqual({ modelId: MODEL, concurrency: null });
+    expect(t.store.modelSettings.get(MODEL)).toEqual({ modelId: MODEL, concurrency: null, localOnly: false });
     expect(t.store.modelSettings.concurrencyOfVersion(hex('a'))).toBeNull();
-    expect(t.store.modelSettings.update(MODEL, { concurrency: 3 })).toEqual({ modelId: MODEL, concurrency: 3 });
+    expect(t.store.modelSettings.update(MODEL, { concurrency: 3 })).toEqual({ modelId: MODEL, concurrency: 3, localOnly: false });
     const again = t.reopen();
     expect(again.modelSettings.get(MODEL).concurrency).toBe(3);
     expect(again.modelSettings.concurrencyOfVersion(hex('a'))).toBe(3);
@@ -33,5 +33,15 @@ describe("model settings: a person's own concurrency per local model", () => {
     expect(() => t.store.modelSettings.update(MODEL, { concurrency: 0 })).toThrow(/CHECK constraint/);
     t.store.library.deleteVersion(hex('a')); // the last version: the model goes, and its settings with it
     expect(t.store.db.prepare('SELECT COUNT(*) AS n FROM model_settings').get()).toEqual({ n: 0 });
+  });
+
+  it('keeps Local only (migration 9) beside the concurrency, each changed without the other, across a restart', () => {
+    register(hex('a'));
+    expect(t.store.modelSettings.update(MODEL, { localOnly: true })).toEqual({ modelId: MODEL, concurrency: null, localOnly: true });
+    expect(t.store.modelSettings.update(MODEL, { concurrency: 2 })).toEqual({ modelId: MODEL, concurrency: 2, localOnly: true });
+    const again = t.reopen();
+    expect(again.modelSettings.get(MODEL)).toEqual({ modelId: MODEL, concurrency: 2, localOnly: true });
+    expect(again.modelSettings.update(MODEL, { localOnly: false })).toEqual({ modelId: MODEL, concurrency: 2, localOnly: false });
+    expect(() => again.db.prepare('UPDATE model_settings SET local_only = 2').run()).toThrow(/CHECK constraint/);
   });
 });
