@@ -19,7 +19,7 @@ export interface CostContext {
   prices: PriceTable;
   /** The SKU matched to this machine's GPUs (`cpu` without one); null when nothing matches. */
   machineSku: string | null;
-  /** The SKU each model (`owner/name`) runs on, where known (the person's own models). */
+  /** The SKU each model (`owner/name`) runs on, where known (the person's own models); else the price table's `modelSkus`. */
   modelSkus?: Readonly<Record<string, string>>;
 }
 
@@ -41,12 +41,12 @@ export function predictionCost(p: CostedPrediction, ctx: CostContext): CostEstim
   if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
     return { kind: 'unknown', reason: 'no predict time (it did not finish)' };
   }
-  const modelSku = ctx.modelSkus?.[model] ?? null;
+  const modelSku = ctx.modelSkus?.[model] ?? ctx.prices.modelSkus?.[model] ?? null;
   const sku = modelSku ?? (cloud ? null : ctx.machineSku);
   if (!sku) {
     return {
       kind: 'unknown',
-      reason: cloud ? 'Replicate does not say which hardware this model runs on' : 'no Replicate hardware matches this machine',
+      reason: cloud ? 'Replicate does not say which hardware this model runs on (name it in a prices file\'s modelSkus, Settings)' : 'no Replicate hardware matches this machine',
     };
   }
   const price = pricePerSecond(ctx.prices, sku);

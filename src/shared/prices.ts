@@ -13,6 +13,11 @@ export interface PriceTable {
   perSecond: Readonly<Record<string, number>>;
   /** Models (`owner/name`) Replicate prices per output (per image, token, second of video), not per second. */
   perOutputModels: readonly string[];
+  /**
+   * The SKU a model (`owner/name`) runs on, where the person knows it: Replicate's API does not say which
+   * hardware a public model runs on, so a cloud run's cost needs this (or the person's own pushed model's).
+   */
+  modelSkus?: Readonly<Record<string, string>>;
 }
 
 /** From Replicate's pricing page (reference/hardware.md, a 2026 snapshot). */
@@ -29,6 +34,7 @@ export const BUILTIN_PRICES: PriceTable = Object.freeze({
     'gpu-h100': 0.001525,
   }),
   perOutputModels: Object.freeze([]),
+  modelSkus: Object.freeze({}),
 });
 
 /** `gpu-2x-l40s` is also written `gpu-l40s-2x`: one spelling (the latter) for lookups. */
@@ -57,7 +63,8 @@ export function pricedPerOutput(table: PriceTable, modelId: string): boolean {
 
 /**
  * Reads a price table from a file's text. The shape: `{"date": "2026-03-01", "perSecond": {"gpu-t4":
- * 0.000225, ...}, "perOutputModels": ["owner/name", ...]}` (the last optional). Every problem is said with
+ * 0.000225, ...}, "perOutputModels": ["owner/name", ...], "modelSkus": {"owner/name": "gpu-t4"}}` (the last two
+ * optional). Every problem is said with
  * what to write instead; nothing is half-read.
  */
 export function parsePriceTable(text: string, source: string): PriceTable {
@@ -92,6 +99,15 @@ export function parsePriceTable(text: string, source: string): PriceTable {
   if (!Array.isArray(po) || po.some((m) => typeof m !== 'string' || !/^[^/\s]+\/[^/\s]+$/.test(m))) {
     problems.push('"perOutputModels" must be a list of owner/name');
   }
+  const modelSkus: Record<string, string> = {};
+  const ms = o.modelSkus ?? {};
+  if (typeof ms !== 'object' || ms === null || Array.isArray(ms)) problems.push('"modelSkus" must be an object of owner/name to SKU, like {"acme/hello": "gpu-t4"}');
+  else {
+    for (const [model, sku] of Object.entries(ms)) {
+      if (!/^[^/\s]+\/[^/\s]+$/.test(model) || typeof sku !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(sku)) problems.push(`"modelSkus" must map owner/name to a SKU name (not ${JSON.stringify(model)}: ${JSON.stringify(sku)})`);
+      else modelSkus[model] = canonicalSku(sku);
+    }
+  }
   if (problems.length) throw new Error(`The prices file ${source} was not used: ${problems.join('; ')}.`);
-  return { date: date as string, source, perSecond, perOutputModels: po as string[] };
+  return { date: date as string, source, perSecond, perOutputModels: po as string[], modelSkus };
 }

@@ -27,7 +27,7 @@ describe('predictionCost', () => {
 
   it('a cloud run of a model whose hardware is not known has no number, and says why', () => {
     const c = predictionCost(cloud('acme/hello', 4), ctx);
-    expect(c).toEqual({ kind: 'unknown', reason: 'Replicate does not say which hardware this model runs on' });
+    expect(c).toEqual({ kind: 'unknown', reason: "Replicate does not say which hardware this model runs on (name it in a prices file's modelSkus, Settings)" });
   });
 
   it('no predict time, no match or no price: never a guess', () => {
@@ -78,5 +78,14 @@ describe('costTotals', () => {
     expect(t.byModel[1].would).toBeCloseTo(0.0225, 10);
     expect(t.byDay.map((d) => [d.key, d.count])).toEqual([['2026-03-02', 2], ['2026-03-01', 2]]);
     expect(t.byDay[0].billed + t.byDay[0].would).toBeCloseTo(0.028, 10);
+  });
+});
+
+describe('a cloud run priced on the price table’s modelSkus', () => {
+  it('is billed on the SKU the prices file names for its model', () => {
+    const prices = { ...BUILTIN_PRICES, modelSkus: { 'acme/hello': 'gpu-t4' } };
+    expect(predictionCost(cloud('acme/hello', 4), { prices, machineSku: 'cpu' })).toEqual({ kind: 'billed', sku: 'gpu-t4', dollars: 0.0009, seconds: 4 });
+    // A local run of it would have cost the same there.
+    expect(predictionCost(local('acme/hello', 4), { prices, machineSku: 'cpu' })).toMatchObject({ kind: 'would', sku: 'gpu-t4', skuFrom: 'model' });
   });
 });

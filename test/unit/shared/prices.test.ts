@@ -61,3 +61,14 @@ describe('parsePriceTable (a prices file)', () => {
     expect(() => parsePriceTable(JSON.stringify({ date: '2026-03-01', perSecond: {} }), 'p.json')).toThrow(/names no SKU/);
   });
 });
+
+describe('modelSkus in a prices file (the hardware a model runs on, which Replicate does not say)', () => {
+  it('is read in canonical spelling, and checked', () => {
+    const t = parsePriceTable(JSON.stringify({ date: '2026-03-01', perSecond: { cpu: 1 }, modelSkus: { 'acme/hello': 'gpu-2x-l40s' } }), 'p.json');
+    expect(t.modelSkus).toEqual({ 'acme/hello': 'gpu-l40s-2x' });
+    expect(() => parsePriceTable(JSON.stringify({ date: '2026-03-01', perSecond: { cpu: 1 }, modelSkus: { hello: 'gpu-t4' } }), 'p.json')).toThrow(
+      /"modelSkus" must map owner\/name to a SKU name \(not "hello": "gpu-t4"\)/,
+    );
+    expect(() => parsePriceTable(JSON.stringify({ date: '2026-03-01', perSecond: { cpu: 1 }, modelSkus: [] }), 'p.json')).toThrow(/"modelSkus" must be an object/);
+  });
+});

@@ -13,8 +13,9 @@ export function PricesSection({ value, onChange, errors }: { value: string; onCh
         </label>
         <input id="s-prices-file" className="mono" value={value} placeholder="(the prices shipped with Cogdesk)" onChange={(e) => onChange(e.target.value)} />
         <p className="help">
-          The full path of a JSON file like {'{"date": "2026-03-01", "perSecond": {"gpu-t4": 0.000225}}'}; it is read again each time costs are shown. Empty for the
-          prices shipped with Cogdesk.
+          The full path of a JSON file like {'{"date": "2026-03-01", "perSecond": {"gpu-t4": 0.000225}}'}, optionally with {'"modelSkus": {"owner/name": "gpu-t4"}'}: the hardware a
+          model runs on at Replicate, which Replicate does not say (a cloud run is priced on it). It is read again each time costs are shown. Empty for the prices
+          shipped with Cogdesk.
         </p>
         {errors.map((e) => (
           <p key={e.message} className="field-error">
