@@ -6,6 +6,7 @@ import { createValidator, type Verdict } from './validate';
 
 export { startFakeReplicate, type FakeReplicate, type FakeReplicateOptions, type FakeRequest, type FakeResponse } from './server';
 export type { CreatedModel, FakePushes, FakeRegistry } from './push';
+export type { FakePredictions, FakeRun, FakeUpload } from './predictions';
 export { createValidator, KNOWN_DIFFERENCES, type Issue, type Verdict } from './validate';
 export { ECHO_README, GONE_VERSION_ID, recorded } from './world';
 

@@ -13,6 +13,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { createPredictions, type FakePredictions } from './predictions';
 import { createPushes, type FakePushes, type FakeRegistry } from './push';
 import { buildWorld, recorded, type EchoFixture, type FakeWorld } from './world';
 
@@ -26,6 +27,9 @@ export interface FakeRequest {
   /** `none`, `valid` or `wrong` (the token itself is never kept). */
   auth: 'none' | 'valid' | 'wrong';
   body: string;
+  /** The body's bytes and type (a multipart file upload). */
+  raw: Buffer;
+  contentType: string;
 }
 
 export interface FakeResponse {
@@ -65,6 +69,8 @@ export interface FakeReplicate {
   world: FakeWorld;
   /** Models created with POST /models, and making versions from pushed manifests. */
   pushes: FakePushes;
+  /** Predictions, their streams, output files and uploads (predictions.ts). */
+  predictions: FakePredictions;
   readonly requests: FakeRequest[];
   readonly responses: FakeResponse[];
   /** The next `count` requests answer 429 with Retry-After: `retryAfter` seconds. */
@@ -91,12 +97,15 @@ export async function startFakeReplicate(options: FakeReplicateOptions): Promise
   let throttled = { count: 0, retryAfter: 1 };
   let failing: { status: number; count: number; pathMatch?: RegExp } = { status: 500, count: 0 };
   let port = 0;
+  const predictions = createPredictions(world, () => `http://127.0.0.1:${port}`);
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+      // A prediction's stream and its output files are not the API (no token; not kept for validation).
+      if (predictions.serveRaw(req, res, url.pathname)) return;
       const authHeader = req.headers.authorization;
       const request: FakeRequest = {
         method: req.method ?? 'GET',
@@ -104,6 +113,8 @@ export async function startFakeReplicate(options: FakeReplicateOptions): Promise
         query: Object.fromEntries(url.searchParams),
         auth: !authHeader ? 'none' : authHeader === `Bearer ${options.token}` ? 'valid' : 'wrong',
         body: Buffer.concat(chunks).toString('utf8'),
+        raw: Buffer.concat(chunks),
+        contentType: String(req.headers['content-type'] ?? ''),
       };
       requests.push(request);
       const send = (status: number, body: unknown, contentType = 'application/json', headers: Record<string, string> = {}) => {
@@ -157,6 +168,13 @@ export async function startFakeReplicate(options: FakeReplicateOptions): Promise
       return;
     }
     const notFound = (detail = 'Not found.') => send(404, { detail, status: 404 }, PROBLEM);
+    if (/^\/v1\/(predictions|files)(\/|$)/.test(p)) {
+      predictions
+        .route(method, p, r.raw, r.contentType, String(world.account.username), send)
+        .then((answered) => answered || notFound())
+        .catch((e: unknown) => send(500, { detail: `fake server error: ${String(e)}`, status: 500 }, PROBLEM));
+      return;
+    }
 
     if (method === 'GET' && p === '/v1/models') return send(200, modelsPage(r.query.cursor), 'application/json; charset=utf-8');
     if (method === 'QUERY' && p === '/v1/models') return send(200, modelSearch(r.body), 'application/json; charset=utf-8');
@@ -281,6 +299,7 @@ export async function startFakeReplicate(options: FakeReplicateOptions): Promise
   port = await listen(0);
   const stop = async () => {
     if (!server.listening) return;
+    predictions.api.dropStreams();
     const closed = new Promise<void>((r) => server.close(() => r()));
     for (const s of sockets) s.destroy();
     await closed;
@@ -292,6 +311,7 @@ export async function startFakeReplicate(options: FakeReplicateOptions): Promise
     verifyUrl: `http://127.0.0.1:${port}/cog/v1/verify-token`,
     world,
     pushes,
+    predictions: predictions.api,
     requests,
     responses,
     throttle(count, retryAfter = 1) {

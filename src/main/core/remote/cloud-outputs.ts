@@ -1,0 +1,56 @@
+/**
+ * A cloud prediction's output files, downloaded into the data folder (`outputs/<id>/`): Replicate deletes
+ * an API prediction's outputs after an hour. Every http(s) URL in the output is a file (replicate.delivery);
+ * `data:` URIs are written as local outputs are. A URL Replicate no longer serves (404/410: older than an
+ * hour) stays as it is, and the answer says so; a network failure throws, to be tried again.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { extensionFor, saveOutputFiles } from '../runner/outputs';
+
+export interface DownloadResult {
+  output: unknown;
+  /** URLs Replicate no longer serves (kept in the output as they are). */
+  gone: string[];
+}
+
+const isFileUrl = (v: string) => /^https?:\/\/[^\s]+$/.test(v);
+
+export async function downloadOutputs(output: unknown, dir: string, fetchImpl: typeof fetch = fetch): Promise<DownloadResult> {
+  const gone: string[] = [];
+  let made = false;
+  const walk = async (value: unknown, name: string): Promise<unknown> => {
+    if (typeof value === 'string') {
+      if (!isFileUrl(value)) return value;
+      const res = await fetchImpl(value, { signal: AbortSignal.timeout(10 * 60_000) });
+      if (res.status === 404 || res.status === 410 || res.status === 403) {
+        gone.push(value);
+        return value;
+      }
+      if (!res.ok) throw new Error(`downloading ${value} answered ${res.status}`);
+      const bytes = Buffer.from(await res.arrayBuffer());
+      if (!made) {
+        await mkdir(dir, { recursive: true });
+        made = true;
+      }
+      const fromUrl = extname(new URL(value).pathname).slice(1).toLowerCase();
+      const ext = /^[a-z0-9]{1,8}$/.test(fromUrl) ? fromUrl : extensionFor(res.headers.get('content-type') ?? '');
+      const file = join(dir, `${name}.${ext}`);
+      await writeFile(file, bytes);
+      return file;
+    }
+    if (Array.isArray(value)) {
+      const out: unknown[] = [];
+      for (let i = 0; i < value.length; i++) out.push(await walk(value[i], `${name}-${i}`));
+      return out;
+    }
+    if (value && typeof value === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) out[k] = await walk(v, `${name}-${k.replace(/[^\w.-]/g, '_')}`);
+      return out;
+    }
+    return value;
+  };
+  const downloaded = await walk(output, 'output');
+  return { output: await saveOutputFiles(downloaded, dir), gone };
+}
