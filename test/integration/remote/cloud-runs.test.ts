@@ -41,6 +41,16 @@ afterEach(async () => {
   await core.dispose();
 });
 
+/** What a call that must fail threw. */
+async function failure(p: Promise<unknown>): Promise<{ message: string; hint?: string }> {
+  return p.then(
+    () => {
+      throw new Error('expected it to fail');
+    },
+    (e: unknown) => e as { message: string; hint?: string },
+  );
+}
+
 const lastCreated = () => [...fake.predictions.runs.keys()].at(-1)!;
 const run = (input: Record<string, unknown>) => core.createPrediction({ version: 'fixtures/echo', input, source: 'cli', on: 'replicate' });
 
@@ -106,7 +116,7 @@ describe('running on Replicate', () => {
 
   it('402: says the account has no credit and where to add it; nothing is kept', async () => {
     fake.predictions.noCredit(1);
-    const err = await run({ text: 'hi' }).catch((e: unknown) => e as { message: string; hint?: string });
+    const err = await failure(run({ text: 'hi' }));
     expect(err.message).toMatch(/^Replicate refused to run fixtures\/echo: the account has no credit left \(402: .*You have insufficient credit/);
     expect(err.hint).toMatch(/replicate\.com\/account\/billing/);
     expect(await core.listPredictions()).toEqual([]);
@@ -122,13 +132,13 @@ describe('running on Replicate', () => {
   });
 
   it('a model that cannot run there, and no token: errors that say what to do', async () => {
-    const err = await core.createPrediction({ version: 'someone/private-thing', input: {}, on: 'replicate' }).catch((e: unknown) => e as { message: string; hint?: string });
+    const err = await failure(core.createPrediction({ version: 'someone/private-thing', input: {}, on: 'replicate' }));
     expect(err.message).toMatch(/^someone\/private-thing cannot run on Replicate with this token \(422: /);
     expect(err.hint).toMatch(/private model runs there only with its owner's token/);
 
     const tokenless = await openCore({ recover: 'passive', tokenStore: memoryTokenStore(null) });
     try {
-      const e = await tokenless.createPrediction({ version: 'fixtures/echo', input: {}, on: 'replicate' }).catch((x: unknown) => x as { message: string; hint?: string });
+      const e = await failure(tokenless.createPrediction({ version: 'fixtures/echo', input: {}, on: 'replicate' }));
       expect(e.message).toBe('Cannot run fixtures/echo on Replicate: Replicate needs your API token, and none is set');
       expect(e.hint).toMatch(/cogdesk login/);
     } finally {
@@ -182,6 +192,6 @@ describe('running on Replicate', () => {
     expect(final.status).toBe('succeeded');
     expect(readFileSync(final.output as string, 'utf8')).toBe('made on the web');
     expect(await core.importPrediction(remoteId)).toEqual(final);
-    expect((await core.importPrediction('nosuchprediction').catch((e: unknown) => e as Error)).message).toMatch(/Replicate has no prediction nosuchprediction/);
+    expect((await failure(core.importPrediction('nosuchprediction'))).message).toMatch(/Replicate has no prediction nosuchprediction/);
   });
 });
