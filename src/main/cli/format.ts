@@ -36,10 +36,11 @@ export function formatModels(models: Model[]): string {
 export function formatPredictions(list: Prediction[]): string {
   if (list.length === 0) return 'No predictions yet. Run a model with: cogdesk run IMAGE -i key=value';
   return table([
-    ['ID', 'MODEL', 'STATUS', 'CREATED (LOCAL TIME)', 'PREDICT TIME', 'SOURCE'],
+    ['ID', 'MODEL', 'ON', 'STATUS', 'CREATED (LOCAL TIME)', 'PREDICT TIME', 'SOURCE'],
     ...list.map((p) => [
       p.id,
       short(p.modelId, 40),
+      p.runOn,
       p.status,
       localTime(p.createdAt),
       p.metrics?.predict_time !== undefined ? `${p.metrics.predict_time.toFixed(2)}s` : '-',
@@ -65,6 +66,7 @@ export function formatPrediction(p: Prediction): string {
     `Model:     ${p.modelId}`,
     `Version:   ${p.versionId}`,
     `Status:    ${p.status}`,
+    `Ran on:    ${p.remote ? `Replicate (prediction ${p.remote.id}${p.remote.webUrl ? `, ${p.remote.webUrl}` : ''})` : 'this machine'}`,
     `Source:    ${p.source}`,
     `Created:   ${localTime(p.createdAt)}  (local time, ${utcOffset(new Date(p.createdAt))})`,
     `Started:   ${localTime(p.startedAt)}`,

@@ -7,7 +7,7 @@
  * (`await import(...)`, withCore, withStore), so `--help` and `predictions list` start fast (bench/cli-startup.ts).
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import type { PredictionStatus, PullProgress } from '../../shared/domain';
+import { RUN_ON, type Prediction, type PredictionStatus, type PullProgress, type RunOn } from '../../shared/domain';
 import { CogdeskError, toErrorInfo } from '../../shared/errors';
 import { print, printJson, withCore, withStore } from './context';
 import { EXIT_INTERRUPTED, exitWhenFlushed, quietOnClosedPipe, ReportedFailure, wasInterrupted } from './exit';
@@ -38,6 +38,16 @@ function parseLimit(value: string): number {
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** A run that did not succeed fails the command, saying where its input and logs are kept. */
+function failedRun(final: Prediction, explained?: string | null): void {
+  if (final.status === 'succeeded') return;
+  throw new CogdeskError({
+    code: final.status === 'canceled' ? 'canceled' : 'prediction_failed',
+    message: final.status === 'canceled' ? `Prediction ${final.id} was canceled` : `Prediction ${final.id} failed: ${explained ?? final.error ?? 'no reason given'}`,
+    hint: `Its input and logs are kept: cogdesk predictions show ${final.id}`,
+  });
+}
 
 /** `cogdesk run IMAGE text=hi`: inputs go after -i; say so with the line that works. */
 function forgotInputFlag(extra: string[], image: string): void {
@@ -89,10 +99,18 @@ export function buildProgram(): Command {
     .option('-q, --quiet', 'print only the output: no logs, progress or notes')
     .option('--gpus <list>', "the GPUs this run's cold start gets, together: nvidia-smi indices or UUIDs (0,1) or all, like cog run --gpus")
     .option('--concurrency <n>', "how many predictions this model runs at once, saved for it (the image's own without it)", parseConcurrencyOption)
+    .addOption(new Option('--on <where>', 'where to run it: here, or on Replicate with your API token (owner/name[:version] only)').choices(RUN_ON).default('local'))
     .allowExcessArguments()
-    .action(async (image: string, o: { input: string[]; json?: boolean; example?: string; output?: string; quiet?: boolean; gpus?: string; concurrency?: number }, cmd: Command) => {
+    .action(async (image: string, o: { input: string[]; json?: boolean; example?: string; output?: string; quiet?: boolean; gpus?: string; concurrency?: number; on: RunOn }, cmd: Command) => {
       forgotInputFlag(cmd.args.slice(1), image);
+      if (o.on === 'replicate' && (o.gpus || o.concurrency !== undefined)) {
+        throw new ReportedFailure(`Error: --${o.gpus ? 'gpus' : 'concurrency'} is for a run here; Replicate picks the hardware of a run there.`, 2);
+      }
       await withCore('passive', async (core) => {
+        if (o.on === 'replicate') {
+          const { runOnReplicate } = await import('./run-cloud');
+          return failedRun(await runOnReplicate(core, image, o));
+        }
         const bar = progressReporter();
         const resolved = await resolveArg(core, image, { onProgress: (p) => !o.quiet && bar.update(p), example: o.example });
         bar.end();
@@ -104,31 +122,23 @@ export function buildProgram(): Command {
         const { server, line: where } = await whereToRun(core, o.gpus);
         const [{ runCommand }, { explainInputDownloadError }] = await Promise.all([import('./run'), import('../core/cog/input-errors')]);
         const final = await runCommand(core, resolved.ref, { ...o, baseInput, server, where });
-        if (final.status !== 'succeeded') {
-          throw new CogdeskError({
-            code: final.status === 'canceled' ? 'canceled' : 'prediction_failed',
-            message:
-              final.status === 'canceled'
-                ? `Prediction ${final.id} was canceled`
-                : `Prediction ${final.id} failed: ${explainInputDownloadError(final.error, final.input) ?? final.error ?? 'no reason given'}`,
-            hint: `Its input and logs are kept: cogdesk predictions show ${final.id}`,
-          });
-        }
+        failedRun(final, explainInputDownloadError(final.error, final.input));
       });
     });
 
-  const predictions = program.command('predictions').description('the prediction history');
+  const predictions = program.command('predictions').description('the prediction history: run here and on Replicate');
   predictions
     .command('list')
-    .description('list predictions, newest first')
+    .description('list predictions, newest first (the ON column says where each ran)')
     .option('--model <model>', 'only this model')
     .addOption(new Option('--status <status>', 'only this status').choices(STATUSES))
+    .addOption(new Option('--on <where>', 'only the ones run here, or on Replicate').choices(RUN_ON))
     .option('--limit <n>', 'how many (1 to 1000)', parseLimit, 50)
     .option('--json', 'print JSON')
-    .action(async (o: { model?: string; status?: PredictionStatus; limit: number; json?: boolean }) => {
+    .action(async (o: { model?: string; status?: PredictionStatus; on?: RunOn; limit: number; json?: boolean }) => {
       await withStore(async (store) => {
         const modelId = o.model ? modelArg(store, o.model, { orInHistory: true }) : undefined;
-        const list = store.predictions.list({ modelId, status: o.status, limit: o.limit });
+        const list = store.predictions.list({ modelId, status: o.status, runOn: o.on, limit: o.limit });
         if (o.json) printJson(list.map((await import('./json')).cliPrediction));
         else print(formatPredictions(list));
       });
@@ -144,6 +154,20 @@ export function buildProgram(): Command {
         if (!p) throw new CogdeskError({ code: 'not_found', message: `No prediction "${id}"`, hint: 'List them with: cogdesk predictions list' });
         if (o.json) printJson((await import('./json')).cliPrediction(p));
         else print(formatPrediction(p));
+      });
+    });
+
+  predictions
+    .command('import')
+    .description('keep a prediction made on Replicate elsewhere (the web, another client) in the history, with its output files')
+    .argument('<id>', "the prediction's id on Replicate (replicate.com/p/ID)")
+    .option('--json', 'print JSON')
+    .action(async (id: string, o: { json?: boolean }) => {
+      await withCore('passive', async (core) => {
+        const imported = await core.importPrediction(id);
+        const final = await core.waitForPrediction(imported.id);
+        if (o.json) printJson((await import('./json')).cliPrediction(final));
+        else print(`Imported ${final.remote?.id ?? id} (${final.modelId}, ${final.status}) as ${final.id}\n\n${formatPrediction(final)}`);
       });
     });
 

@@ -14,11 +14,15 @@ const iso = (at: string | null): string | null => {
   return Number.isNaN(t) ? at : new Date(t).toISOString();
 };
 
-export function cliPrediction(p: Prediction): ReturnType<typeof predictionJson> {
-  return predictionJson({ ...p, createdAt: iso(p.createdAt) ?? p.createdAt, startedAt: iso(p.startedAt), completedAt: iso(p.completedAt) });
+/** Beside Replicate's fields: where it ran, and for a run on Replicate its id and page there. */
+export type CliPrediction = ReturnType<typeof predictionJson> & { ran_on: Prediction['runOn']; replicate?: { id: string; web_url: string | null } };
+
+export function cliPrediction(p: Prediction): CliPrediction {
+  const json = predictionJson({ ...p, createdAt: iso(p.createdAt) ?? p.createdAt, startedAt: iso(p.startedAt), completedAt: iso(p.completedAt) });
+  return { ...json, ran_on: p.runOn, ...(p.remote ? { replicate: { id: p.remote.id, web_url: p.remote.webUrl } } : {}) };
 }
 
 /** An example for `examples list --json`: snake_case, numbered from 1 as the table shows it, its prediction in Replicate's shape. */
-export function cliExample(e: Example): { prediction_id: string; model: string; position: number; is_default: boolean; prediction: ReturnType<typeof cliPrediction> } {
+export function cliExample(e: Example): { prediction_id: string; model: string; position: number; is_default: boolean; prediction: CliPrediction } {
   return { prediction_id: e.predictionId, model: apiModelString(e.modelId), position: e.position + 1, is_default: e.isDefault, prediction: cliPrediction(e.prediction) };
 }

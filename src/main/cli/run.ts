@@ -9,10 +9,10 @@ import { markInterrupted } from './exit';
 import { formatOutput } from './format';
 import { writeOutput } from './output-file';
 import { readTextInputs } from './text-from-file';
-import { watchSetup } from './setup-logs';
+import { watchSetup, type SetupWatch } from './setup-logs';
 import { withInputFlag } from './hints';
 import type { RunningServer } from '../core/api-server/server-record';
-import { localRunner, serverRunner } from './via-server';
+import { localRunner, serverRunner, type PredictionRunner } from './via-server';
 import { progressReporter } from './progress-bar';
 import { safeJson, visible, visibleStream } from './visible';
 
@@ -60,6 +60,24 @@ export async function runCommand(core: Core, image: string, o: RunOptions): Prom
   if (o.where && !o.quiet) process.stderr.write(`${o.where}\n`);
   const streamsText = schema.output.kind === 'iterator' || schema.output.kind === 'concatenate';
 
+  const runner = o.server ? serverRunner(core, o.server, schema) : localRunner(core);
+  if (o.gpus) gpuRoomOf(core.store)?.pinFor(version.id, o.gpus.split(',').map((g) => g.trim()).filter(Boolean));
+  const setup = await watchSetup(core, version.id, version.modelId, { quiet: o.quiet || o.json });
+  return runAndShow(runner, () => runner.create(version.id, input), streamsText, o, setup);
+}
+
+/**
+ * Creates the prediction, shows its logs (stderr) and streamed tokens (stdout) as they come, cancels it on
+ * Ctrl-C, and ends with its output (or the JSON, or the files written with -o). For a run here, through a
+ * running Cogdesk, or on Replicate.
+ */
+export async function runAndShow(
+  runner: PredictionRunner,
+  create: () => Promise<string>,
+  streamsText: boolean,
+  o: Pick<RunOptions, 'json' | 'quiet' | 'output'>,
+  setup: SetupWatch = { update: () => undefined, stop: () => undefined },
+): Promise<Prediction> {
   let id = '';
   let logsShown = 0;
   let tokensShown = 0;
@@ -79,10 +97,7 @@ export async function runCommand(core: Core, image: string, o: RunOptions): Prom
       tokensShown = p.output.length;
     }
   };
-  const runner = o.server ? serverRunner(core, o.server, schema) : localRunner(core);
-  if (o.gpus) gpuRoomOf(core.store)?.pinFor(version.id, o.gpus.split(',').map((g) => g.trim()).filter(Boolean));
-  const setup = await watchSetup(core, version.id, version.modelId, { quiet: o.quiet || o.json });
-  id = await runner.create(version.id, input);
+  id = await create();
   const onSigint = () => {
     markInterrupted();
     process.stderr.write('\nCanceling…\n');

@@ -434,7 +434,7 @@ describe('cogdesk (the built CLI)', { timeout: CLI_TIMEOUT_MS }, () => {
       const table = await cli(['predictions', 'list']);
       expect(table.code).toBe(0);
       const lines = table.stdout.trimEnd().split('\n');
-      expect(lines[0]).toMatch(/^ID\s+MODEL\s+STATUS\s+CREATED \(LOCAL TIME\)\s+PREDICT TIME\s+SOURCE$/);
+      expect(lines[0]).toMatch(/^ID\s+MODEL\s+ON\s+STATUS\s+CREATED \(LOCAL TIME\)\s+PREDICT TIME\s+SOURCE$/);
       expect(lines).toHaveLength(3);
       expect(lines[1]).toMatch(new RegExp(`^${failedId}\\s.*\\sfailed\\s.*\\scli$`));
       expect(lines[2]).toMatch(new RegExp(`^${ok.id}\\s.*\\ssucceeded\\s.*\\scli$`));

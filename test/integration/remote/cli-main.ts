@@ -5,6 +5,7 @@
  */
 import { CommanderError } from 'commander';
 import { registerCatalogCommands } from '../../../src/main/cli/catalog';
+import { ReportedFailure } from '../../../src/main/cli/exit';
 import { formatError } from '../../../src/main/cli/format';
 import { buildProgram } from '../../../src/main/cli/index';
 import { toErrorInfo } from '../../../src/shared/errors';
@@ -15,6 +16,10 @@ program.parseAsync(process.argv).then(
   () => process.exit(0),
   (e: unknown) => {
     if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 2);
+    if (e instanceof ReportedFailure) {
+      if (e.message) process.stderr.write(e.message + '\n');
+      process.exit(e.exitCode);
+    }
     process.stderr.write(formatError(toErrorInfo(e)) + '\n');
     process.exit(1);
   },
