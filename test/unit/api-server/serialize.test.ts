@@ -76,6 +76,23 @@ describe('engine values in Replicate shapes', () => {
     expect(checkClientFields('Prediction', json)).toEqual([]);
   });
 
+  it('a prediction run on Replicate: its model and version there, its page there as urls.web, its downloaded files served here', async () => {
+    const cloud: Prediction = {
+      ...prediction,
+      modelId: 'stability-ai/sdxl',
+      versionId: '39ed52f2a78e934b3ba6e2a89f5b1c712de7dfea535525255b1aa35c5565e08b',
+      runOn: 'replicate',
+      remote: { id: 'p1', webUrl: 'https://replicate.com/p/p1', model: 'stability-ai/sdxl', version: '39ed52f2a78e934b3ba6e2a89f5b1c712de7dfea535525255b1aa35c5565e08b' },
+      containerId: null,
+    };
+    const json = await s.prediction(cloud, links);
+    expect(isPrediction(json), JSON.stringify(isPrediction.errors)).toBe(true);
+    expect(json).toMatchObject({ model: 'stability-ai/sdxl', version: cloud.versionId, urls: { web: 'https://replicate.com/p/p1', get: 'http://127.0.0.1:5190/v1/predictions/p1' } });
+    expect((json.output as string[])[0]).toMatch(/^http:\/\/127\.0\.0\.1:5190\/v1\/outputs\/p1\/output-0\.png\?/);
+    // A local one's page is this server's record of it.
+    expect((await s.prediction(prediction, links)).urls.web).toBe('http://127.0.0.1:5190/v1/predictions/p1');
+  });
+
   it('signs URLs for a day, rounded up to the next full hour, so a prediction shows the same URLs for a while', async () => {
     const at = Date.parse('2025-03-01T10:20:00Z');
     const clocked = new Serializer({ outputsDir: outputs, files, signingKey, now: () => at });

@@ -97,7 +97,8 @@ export class Serializer {
       input: this.input(p.input, links),
       output: p.output === undefined ? null : await this.output(p.output, links),
       status: view.asStarting && (p.status === 'starting' || p.status === 'processing') ? 'starting' : p.status,
-      urls: { get, cancel: `${get}/cancel`, stream: this.streamUrl(links, p.id), web: get },
+      // A prediction run on Replicate: its page there (the one Replicate gave), else this server's record of it.
+      urls: { get, cancel: `${get}/cancel`, stream: this.streamUrl(links, p.id), web: p.remote?.webUrl ?? get },
       deadline: view.deadline,
     }) as ApiPrediction;
     // Where it ran (the local API's routing sends a model that is not here to Replicate); also the X-Cogdesk-Ran-On header.
