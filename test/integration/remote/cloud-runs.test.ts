@@ -105,6 +105,15 @@ describe('running on Replicate', () => {
     expect(fake.predictions.runs.get(lastCreated())!.body.input).toEqual({ audio: `${fake.url}/files/${upload.id}` });
   });
 
+  it('from the window or the local API, reads only files Cogdesk keeps for predictions, and sends none of the others', async () => {
+    const secret = join(files.home, 'private.txt');
+    writeFileSync(secret, 'not for the cloud');
+    const before = fake.predictions.runs.size;
+    const err = await failure(core.createPrediction({ version: 'fixtures/echo', input: { document: secret }, source: 'api', on: 'replicate' }));
+    expect(err.message).toBe(`The input "document" names a file Cogdesk does not keep for predictions (${secret})`);
+    expect(fake.predictions.runs.size).toBe(before);
+  });
+
   it('cancels it on Replicate', async () => {
     const created = await run({ text: 'long' });
     fake.predictions.output(lastCreated(), 'lo');
