@@ -13,7 +13,7 @@ import { startApiServer, type ApiServer } from '../../../src/main/core/api-serve
 import { memoryTokenStore, type TokenStore } from '../../../src/main/core/remote';
 import { openCore } from '../../helpers/core';
 import { fixtureImage } from '../../helpers/fixtures';
-import { FAKE_TOKEN, GONE_VERSION_ID, startFakeWithFixtures, type FakeReplicate } from '../../fakes/replicate-api';
+import { expectAnswersValid, FAKE_TOKEN, GONE_VERSION_ID, startFakeWithFixtures, type FakeReplicate } from '../../fakes/replicate-api';
 
 type TestCore = Awaited<ReturnType<typeof openCore>>;
 type ApiPrediction = Awaited<ReturnType<Replicate['predictions']['get']>> & { ran_on?: string };
@@ -52,9 +52,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
   await core?.dispose();
+  expectAnswersValid(fake);
   await fake?.close();
 });
 beforeEach(async () => {
+  fake.predictions.auto = false;
   await core.updateSettings({ routeToReplicate: false });
   await tokens.set(FAKE_TOKEN);
   await core.updateModelSettings(echo.modelId, { localOnly: false } as never);
@@ -75,15 +77,6 @@ describe('the local API as one endpoint for local and Replicate models', () => {
     expect(got.ranOn).toBe('local');
     expect(got.body.ran_on).toBe('local');
     expect((await core.getPrediction(seen[0].id))?.runOn).toBe('local');
-    expect(cloudCreates()).toEqual([]);
-  });
-
-  it('without the setting, a model that is not here is 404 as before and nothing goes to Replicate', async () => {
-    const e = await replicate.run(CLOUD_MODEL, { input: { prompt: 'a cat' } }).then(() => null, (x: unknown) => x as { response?: Response; message: string });
-    expect(e?.response?.status).toBe(404);
-    expect(e?.message).toContain('No local model');
-    const byVersion = await call('/predictions', { method: 'POST', body: JSON.stringify({ version: `fixtures/echo:${GONE_VERSION_ID}`, input: {} }) });
-    expect(byVersion.status).toBe(422);
     expect(cloudCreates()).toEqual([]);
   });
 
@@ -172,5 +165,86 @@ describe('cogdesk serve --route-to-replicate (the server option), with the cloud
     expect(r.status).toBe(422);
     expect(((await r.json()) as { detail: string }).detail).toContain('"/etc/passwd" is a path on this machine');
     expect(asked.length).toBe(before);
+  });
+});
+
+/** The server-sent events of a stream URL, read until `until` says enough (or the stream ends). */
+async function readEvents(url: string, until: (events: Array<{ event: string; data: string }>) => boolean): Promise<Array<{ event: string; data: string }>> {
+  const res = await fetch(url, { headers: { Accept: 'text/event-stream' } });
+  expect(res.status).toBe(200);
+  const events: Array<{ event: string; data: string }> = [];
+  const decoder = new TextDecoder();
+  let text = '';
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    text += decoder.decode(chunk, { stream: true });
+    let end: number;
+    while ((end = text.indexOf('\n\n')) >= 0) {
+      const block = text.slice(0, end);
+      text = text.slice(end + 2);
+      const event = /^event: (.*)$/m.exec(block)?.[1] ?? 'message';
+      const data = [...block.matchAll(/^data: ?(.*)$/gm)].map((m) => m[1]).join('\n');
+      events.push({ event, data });
+    }
+    if (until(events)) break;
+  }
+  return events;
+}
+
+describe('with the real core and the fake Replicate API behind it', () => {
+  const lastCreated = () => [...fake.predictions.runs.keys()].at(-1)!;
+
+  it('runs a model that is not here on Replicate only with the setting, says where it ran, and keeps it as run there', async () => {
+    fake.predictions.auto = true;
+    const off = await replicate.run(CLOUD_MODEL, { input: { prompt: 'a red fox' } }).then(() => null, (x: { response?: Response }) => x);
+    expect(off?.response?.status).toBe(404);
+    expect(cloudCreates()).toEqual([]);
+
+    await core.updateSettings({ routeToReplicate: true });
+    const seen: ApiPrediction[] = [];
+    const output = await replicate.run(CLOUD_MODEL, { input: { prompt: 'a red fox' } }, (p) => seen.push(p));
+    expect(output).toBeTruthy();
+    expect(cloudCreates()).toHaveLength(1);
+    expect(fake.predictions.runs.get(lastCreated())!.body.input).toEqual({ prompt: 'a red fox' });
+    expect(seen.at(-1)).toMatchObject({ status: 'succeeded', ran_on: 'replicate', model: CLOUD_MODEL });
+
+    const id = seen[0].id;
+    const got = await call(`/predictions/${id}`);
+    expect(got.ranOn).toBe('replicate');
+    expect(got.body).toMatchObject({ id, ran_on: 'replicate', status: 'succeeded', source: 'api' });
+    expect(await core.getPrediction(id)).toMatchObject({ runOn: 'replicate', source: 'api', status: 'succeeded', remote: { id: lastCreated(), model: CLOUD_MODEL } });
+  });
+
+  it('streams a cloud prediction and cancels it through the local API', async () => {
+    await core.updateSettings({ routeToReplicate: true });
+    const created = (await replicate.predictions.create({ model: CLOUD_MODEL, input: { prompt: 'slow' } })) as ApiPrediction;
+    expect(created).toMatchObject({ status: 'starting', ran_on: 'replicate' });
+    const remoteId = lastCreated();
+    fake.predictions.begin(remoteId);
+    fake.predictions.log(remoteId, 'loading');
+    fake.predictions.output(remoteId, 'to');
+    const events = await readEvents(created.urls.stream, (e) => e.some((x) => x.event === 'output'));
+    expect(events).toContainEqual({ event: 'output', data: 'to' });
+    expect(events).toContainEqual({ event: 'logs', data: 'loading' });
+
+    const canceled = (await replicate.predictions.cancel(created.id)) as ApiPrediction;
+    expect(canceled).toMatchObject({ id: created.id, status: 'canceled', ran_on: 'replicate' });
+    expect(fake.predictions.runs.get(remoteId)!.body.status).toBe('canceled');
+  });
+
+  it("passes Replicate's 402 (no credit) and 429 (with its Retry-After) through with their meaning", async () => {
+    await core.updateSettings({ routeToReplicate: true });
+    fake.predictions.noCredit(1);
+    const paid = await call(`/models/${CLOUD_MODEL}/predictions`, { method: 'POST', body: JSON.stringify({ input: { prompt: 'x' } }) });
+    expect(paid.status).toBe(402);
+    expect(paid.body.detail).toMatch(/no credit/);
+    expect(paid.body.hint).toContain('https://replicate.com/account/billing');
+
+    // Longer than the client waits: it gives up at once and says when to come back.
+    fake.throttle(10, 60);
+    const slow = await call(`/models/${CLOUD_MODEL}/predictions`, { method: 'POST', body: JSON.stringify({ input: { prompt: 'x' } }) });
+    fake.throttle(0);
+    expect(slow.status).toBe(429);
+    expect(slow.headers.get('retry-after')).toBe('60');
+    expect(slow.body.detail).toContain('Replicate is limiting requests');
   });
 });

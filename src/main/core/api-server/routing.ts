@@ -88,15 +88,21 @@ export function cloudProblem(e: unknown, model: string): unknown {
   const r = remoteStatus(e);
   if (!r) return e;
   const said = `Running ${model} on Replicate failed: ${r.message}`;
+  // The core's hints speak to the command line (--on replicate): these speak to a client of the local API.
+  const runHere = 'or pull it (cogdesk pull) to run it here';
   if (r.status === 402) {
-    return new ApiProblem(402, 'Payment Required', said, { hint: r.hint ?? 'Add credit to your Replicate account (https://replicate.com/account/billing), then try again.' });
+    return new ApiProblem(402, 'Payment Required', said, { hint: `Add credit to your Replicate account (https://replicate.com/account/billing) and try again, ${runHere}.` });
   }
   if (r.status === 429) {
     const headers: Record<string, string> = r.retryAfter !== undefined ? { 'Retry-After': String(r.retryAfter) } : {};
     return new ApiProblem(429, 'Too Many Requests', said, { hint: r.hint ?? 'Wait a minute and try again.', headers });
   }
   if (r.status === 401) return new ApiProblem(422, 'Replicate token refused', said, { hint: NO_TOKEN_HINT });
-  if (r.status === 403 || r.status === 404) return new ApiProblem(r.status, r.status === 403 ? 'Forbidden' : 'Not found', said, { hint: r.hint });
-  if (r.status === 422 || r.status === 400) return new ApiProblem(r.status, 'Invalid request', said, { hint: r.hint });
+  if (r.status === 403 || r.status === 404 || r.status === 422) {
+    return new ApiProblem(r.status, r.status === 403 ? 'Forbidden' : r.status === 404 ? 'Not found' : 'Invalid request', said, {
+      hint: `Check the name and version (a private model runs there only with its owner's token), ${runHere}.`,
+    });
+  }
+  if (r.status === 400) return new ApiProblem(400, 'Bad request', said, { hint: r.hint });
   return new ApiProblem(502, 'Replicate error', said, { hint: r.hint });
 }
