@@ -222,7 +222,7 @@ describe('with the real core and the fake Replicate API behind it', () => {
     fake.predictions.begin(remoteId);
     fake.predictions.log(remoteId, 'loading');
     fake.predictions.output(remoteId, 'to');
-    const events = await readEvents(created.urls.stream, (e) => e.some((x) => x.event === 'output'));
+    const events = await readEvents(created.urls.stream!, (e) => e.some((x) => x.event === 'output'));
     expect(events).toContainEqual({ event: 'output', data: 'to' });
     expect(events).toContainEqual({ event: 'logs', data: 'loading' });
 
