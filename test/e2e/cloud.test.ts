@@ -6,12 +6,17 @@
  * - Each local run says what it would have cost on Replicate's hardware matched to this machine; the history
  *   has a Cost column and totals per model and per day.
  * - Compare: two ticked rows side by side, the input that differs marked, predict time and cost of each.
+ * - Run on Replicate from the Playground (the fake API's predictions, driven by the test): tokens stream in,
+ *   a file input reaches Replicate, one is canceled; each lands in the history marked on Replicate with its
+ *   web link and what it cost (the prices file names the fixtures' hardware there); a local and a cloud run
+ *   compared; totals per model count both.
  * Screenshots: test-artifacts/e2e/cloud-*.png.
  */
 import type { Page } from 'playwright-core';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryTokenStore } from '../../src/main/core/remote';
 import { formatDollars, localDay } from '../../src/shared/cost';
@@ -21,7 +26,7 @@ import { OPEN_REGISTRY } from '../helpers/fixtures';
 import { FAKE_TOKEN, startFakeWithFixtures, type FakeReplicate } from '../fakes/replicate-api';
 import { startBridge, type TestBridge } from './bridge/server';
 import { openApp, screenshot, type Browser } from './helpers/browser';
-import { nav, setEnv } from './helpers/page';
+import { nav, pickModel, setEnv } from './helpers/page';
 
 /** Half a dollar per second of every SKU: costs large enough to read, the same whatever this machine matches. */
 const PRICE = 0.5;
@@ -56,12 +61,17 @@ afterAll(async () => {
 
 const wouldCost = (p: Prediction) => PRICE * p.metrics!.predict_time!;
 
+/** A prices file: every SKU at PRICE, and the hardware the given models run on at Replicate. */
+function writePrices(path: string, modelSkus: Record<string, string>): void {
+  writeFileSync(path, JSON.stringify({ date: '2026-04-01', perSecond: Object.fromEntries(Object.keys(BUILTIN_PRICES.perSecond).map((s) => [s, PRICE])), modelSkus }));
+}
+
 describe('what runs cost, in the window', () => {
   it('Settings: a bad prices file is refused with what is wrong; a good one is used, with its date', async () => {
     const bad = join(home, 'bad-prices.json');
     writeFileSync(bad, JSON.stringify({ date: 'last week', perSecond: { cpu: 'cheap' } }));
     const good = join(home, 'prices.json');
-    writeFileSync(good, JSON.stringify({ date: '2026-04-01', perSecond: Object.fromEntries(Object.keys(BUILTIN_PRICES.perSecond).map((s) => [s, PRICE])) }));
+    writePrices(good, { 'fixtures/stream': 'gpu-t4', 'fixtures/file': 'gpu-t4' });
 
     await expect.poll(() => page.locator('h1').first().textContent()).toBe('Library');
     await nav(page, 'Settings');
@@ -130,5 +140,112 @@ describe('what runs cost, in the window', () => {
       expect(await side.getByTestId('cost').textContent()).toBe(`on Replicate's ${machineSku} this would have cost ${formatDollars(wouldCost(p))}`);
     }
     await screenshot(page, 'cloud-compare-local');
+  });
+});
+
+/** A local fixture model as the same model on the fake Replicate (its version id the local image's digest). */
+function addFixtureModel(name: 'stream' | 'file', versionId: string): void {
+  const echo = fake.world.models.get('fixtures/echo')!;
+  const schema = JSON.parse(readFileSync(fileURLToPath(new URL(`../fixtures/cog-images/${name}/openapi.json`, import.meta.url)), 'utf8')) as Record<string, unknown>;
+  const version = { id: versionId, created_at: '2025-07-01T12:00:00.000000Z', cog_version: '0.15.5', openapi_schema: schema };
+  fake.world.models.set(`fixtures/${name}`, { ...echo, name, url: `https://replicate.com/fixtures/${name}`, latest_version: version, default_example: null });
+  fake.world.versions.set(`fixtures/${name}`, [version]);
+}
+
+describe('running on Replicate from the window', () => {
+  beforeAll(async () => {
+    for (const name of ['stream', 'file'] as const) addFixtureModel(name, (await bridge.core.listVersions(`fixtures/${name}`))[0].id);
+  });
+  const playgroundPrediction = () => page.locator('section[aria-label="Prediction"]');
+  const runThere = async () => {
+    await page.getByRole('button', { name: 'Run on Replicate', exact: true }).click();
+  };
+
+  it('Run on Replicate beside Run: tokens stream in, it lands in the history marked on Replicate with its link and cost', async () => {
+    await nav(page, 'Playground');
+    await pickModel(page, 'fixtures/stream');
+    await page.locator('textarea#field-prompt').fill('cloud');
+    await runThere();
+    const id = await fake.predictions.created(1);
+    const run = fake.predictions.runs.get(id)!;
+    expect(run.body.input).toMatchObject({ prompt: 'cloud' });
+    const output = playgroundPrediction().getByTestId('output-stream');
+    fake.predictions.output(id, 'cloud-0 ');
+    await expect.poll(() => output.textContent().catch(() => ''), { timeout: 30_000 }).toBe('cloud-0 ');
+    fake.predictions.output(id, 'cloud-1 ');
+    await expect.poll(() => output.textContent(), { timeout: 30_000 }).toBe('cloud-0 cloud-1 ');
+    expect(await playgroundPrediction().locator('article').getAttribute('data-status')).toBe('processing');
+    await screenshot(page, 'cloud-streaming');
+    fake.predictions.succeed(id);
+    await playgroundPrediction().locator('article[data-status="succeeded"]').waitFor({ timeout: 30_000 });
+    const ranOn = playgroundPrediction().getByTestId('ran-on');
+    expect(await ranOn.textContent()).toContain('on Replicate');
+    const p = (await bridge.core.getPrediction((await playgroundPrediction().locator('article').getAttribute('data-prediction-id'))!))!;
+    expect(p.runOn).toBe('replicate');
+    expect(await ranOn.getByRole('link').getAttribute('href')).toBe(p.remote!.webUrl);
+    const billed = PRICE * p.metrics!.predict_time!;
+    expect(await playgroundPrediction().getByTestId('cost').textContent()).toBe(`${formatDollars(billed)} on Replicate (gpu-t4, ${p.metrics!.predict_time!.toFixed(1)} s)`);
+    await screenshot(page, 'cloud-playground-done');
+  });
+
+  it('a file input reaches Replicate; another run is canceled from the window', async () => {
+    await pickModel(page, 'fixtures/file');
+    await page.locator('input#field-image').setInputFiles({ name: 'hello.txt', mimeType: 'text/plain', buffer: Buffer.from('hello file') });
+    await page.locator('[data-field="image"]').getByText('hello.txt').first().waitFor();
+    await runThere();
+    const id = await fake.predictions.created(2);
+    const image = fake.predictions.runs.get(id)!.body.input as { image: string };
+    const sent = image.image.startsWith('data:')
+      ? Buffer.from(image.image.split(',')[1], 'base64')
+      : fake.predictions.uploads.find((u) => image.image.includes(u.id))?.bytes;
+    expect(sent?.toString()).toBe('hello file');
+    fake.predictions.succeed(id, fake.predictions.file('out.txt', Buffer.from('done')));
+    await playgroundPrediction().locator('article[data-status="succeeded"]').waitFor({ timeout: 30_000 });
+
+    await pickModel(page, 'fixtures/stream');
+    await page.locator('textarea#field-prompt').fill('stop me');
+    await runThere();
+    const third = await fake.predictions.created(3);
+    fake.predictions.begin(third);
+    await playgroundPrediction().locator('article[data-status="processing"], article[data-status="starting"]').waitFor();
+    await playgroundPrediction().getByRole('button', { name: 'Cancel', exact: true }).click();
+    await playgroundPrediction().locator('article[data-status="canceled"]').waitFor({ timeout: 30_000 });
+    expect(fake.predictions.runs.get(third)!.body.status).toBe('canceled');
+    await screenshot(page, 'cloud-canceled');
+  });
+
+  it('the history: filtered to Replicate, a local and a cloud run of one model compared, totals counting both', async () => {
+    const echo = (await bridge.core.listVersions('fixtures/echo'))[0];
+    fake.predictions.auto = true;
+    const created = await bridge.core.createPrediction({ version: `fixtures/echo:${echo.id}`, input: { text: 'a quick brown fox' }, source: 'app', on: 'replicate' });
+    const cloud = await bridge.core.waitForPrediction(created.id);
+    expect(cloud).toMatchObject({ status: 'succeeded', runOn: 'replicate' });
+    const billed = PRICE * cloud.metrics!.predict_time!;
+    // Edited in place: the history reads the prices file again, and prices echo on the T4 now (both runs).
+    writePrices(join(home, 'prices.json'), { 'fixtures/echo': 'gpu-t4', 'fixtures/stream': 'gpu-t4', 'fixtures/file': 'gpu-t4' });
+
+    await nav(page, 'Predictions');
+    await page.getByLabel('Ran', { exact: true }).selectOption('replicate');
+    await expect.poll(() => page.locator('table.history tbody tr').count()).toBe(4);
+    expect(await page.locator(`tr[data-prediction-id="${local[0].id}"]`).count()).toBe(0);
+    expect(await page.locator(`tr[data-prediction-id="${cloud.id}"]`).getByTestId('ran-on').count()).toBe(1);
+    await page.getByLabel('Ran', { exact: true }).selectOption('');
+    await expect.poll(() => page.locator('table.history tbody tr').count()).toBe(6);
+
+    await page.getByRole('group', { name: 'Cost totals' }).locator('summary').click();
+    const byModel = page.getByRole('table', { name: 'Totals per model' }).locator('tr[data-total="fixtures/echo"]');
+    expect(await byModel.getByTestId('total-billed').textContent()).toBe(formatDollars(billed));
+    expect(await byModel.getByTestId('total-would').textContent()).toBe(`~${formatDollars(wouldCost(local[0]) + wouldCost(local[1]))}`);
+    await screenshot(page, 'cloud-history-totals');
+
+    for (const p of [local[0], cloud]) await page.getByRole('checkbox', { name: `Select ${p.id.slice(0, 10)} to compare` }).check();
+    await page.getByRole('button', { name: 'Compare', exact: true }).click();
+    await expect.poll(() => page.locator('h1').first().textContent()).toBe('Compare');
+    expect(await page.getByText('the same input').count()).toBe(1);
+    const sides = page.locator('section.compare-side');
+    expect(await sides.getByTestId('where').allTextContents()).toEqual([expect.stringContaining('Ran here'), expect.stringContaining('Ran on Replicate')]);
+    expect(await sides.nth(1).getByTestId('cost').textContent()).toContain(`${formatDollars(billed)} on Replicate (gpu-t4`);
+    expect(await sides.nth(0).getByTestId('cost').textContent()).toBe(`on Replicate's gpu-t4 this would have cost ${formatDollars(wouldCost(local[0]))}`);
+    await screenshot(page, 'cloud-compare-local-and-cloud');
   });
 });

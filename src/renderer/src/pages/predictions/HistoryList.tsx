@@ -15,7 +15,7 @@ import { HistoryTotals } from './HistoryTotals';
 export function HistoryList() {
   const { ids, hasMore, loading, loaded, error, loadHistory, loadMore } = usePredictions();
   const { loaded: libraryLoaded, refresh } = useLibrary();
-  const selected = useCompareSelection((s) => s.selected);
+  const { selected, clear } = useCompareSelection();
   const go = useNavigation((s) => s.go);
   const loadCosts = useCosts((s) => s.load);
   useEffect(() => {
@@ -30,7 +30,7 @@ export function HistoryList() {
       <PageHeader title="Predictions" />
       <HistoryFilters />
       <div className="run-bar">
-        <button type="button" disabled={selected.length !== 2} onClick={() => go({ page: 'predictions', compare: [selected[0], selected[1]] })}>
+        <button type="button" disabled={selected.length !== 2} onClick={() => (go({ page: 'predictions', compare: [selected[0], selected[1]] }), clear())}>
           Compare
         </button>
         <span className="muted small">{selected.length === 2 ? 'Two predictions selected.' : 'Tick two predictions to compare them side by side.'}</span>

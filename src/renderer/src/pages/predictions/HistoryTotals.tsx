@@ -45,7 +45,9 @@ export function HistoryTotals() {
         </p>
       )}
       <p className="muted small">
-        A local run is priced on Replicate's {machineSku ?? '(no matching hardware)'}, the hardware matched to this machine. Only predict time is counted.
+        A run is priced on the hardware its model runs on at Replicate where the prices file names it; else a local run on{' '}
+        {machineSku ? `Replicate's ${machineSku}, the hardware matched to this machine` : 'nothing (no Replicate hardware matches this machine)'}. Only predict time is
+        counted.
       </p>
       <div className="history-totals">
         <TotalsTable label="Totals per model" head="Model" rows={byModel} />
