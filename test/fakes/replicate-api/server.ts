@@ -73,8 +73,8 @@ export interface FakeReplicate {
   predictions: FakePredictions;
   readonly requests: FakeRequest[];
   readonly responses: FakeResponse[];
-  /** The next `count` requests answer 429 with Retry-After: `retryAfter` seconds. */
-  throttle(count: number, retryAfter?: number): void;
+  /** The next `count` requests (to paths that match, if given) answer 429 with Retry-After: `retryAfter` seconds. */
+  throttle(count: number, retryAfter?: number, pathMatch?: RegExp): void;
   /** The next `count` requests (to paths that match, if given) answer `status` (a 5xx or a 404). */
   fail(status: number, count: number, pathMatch?: RegExp): void;
   /** Stops listening and drops every connection: the API is unreachable. */
@@ -94,7 +94,7 @@ export async function startFakeReplicate(options: FakeReplicateOptions): Promise
   const requests: FakeRequest[] = [];
   const responses: FakeResponse[] = [];
   const sockets = new Set<Socket>();
-  let throttled = { count: 0, retryAfter: 1 };
+  let throttled: { count: number; retryAfter: number; pathMatch?: RegExp } = { count: 0, retryAfter: 1 };
   let failing: { status: number; count: number; pathMatch?: RegExp } = { status: 500, count: 0 };
   let port = 0;
   const predictions = createPredictions(world, () => `http://127.0.0.1:${port}`);
@@ -141,7 +141,7 @@ export async function startFakeReplicate(options: FakeReplicateOptions): Promise
   });
 
   function route(r: FakeRequest, send: (status: number, body: unknown, contentType?: string, headers?: Record<string, string>) => void): void {
-    if (throttled.count > 0) {
+    if (throttled.count > 0 && (!throttled.pathMatch || throttled.pathMatch.test(r.path))) {
       throttled.count--;
       const s = throttled.retryAfter;
       // The detail as Replicate writes it (replicate-api.md; replicate-python issue 445).
@@ -314,8 +314,8 @@ export async function startFakeReplicate(options: FakeReplicateOptions): Promise
     predictions: predictions.api,
     requests,
     responses,
-    throttle(count, retryAfter = 1) {
-      throttled = { count, retryAfter };
+    throttle(count, retryAfter = 1, pathMatch) {
+      throttled = { count, retryAfter, pathMatch };
     },
     fail(status, count, pathMatch) {
       failing = { status, count, pathMatch };

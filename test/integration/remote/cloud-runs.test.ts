@@ -6,7 +6,8 @@
  * gone mid-stream and back, a restarted Cogdesk following what it left, import by id, and the list filter.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Prediction } from '../../../src/shared/domain';
 import { API_URL_ENV, memoryTokenStore } from '../../../src/main/core/remote';
@@ -14,6 +15,8 @@ import { openCore, recordUpdates, tempHome, waitFor } from '../../helpers/core';
 import { expectAnswersValid, FAKE_TOKEN, startFakeOffline, type FakeReplicate } from '../../fakes/replicate-api';
 
 type TestCore = Awaited<ReturnType<typeof openCore>>;
+
+const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 
 let fake: FakeReplicate;
 let core: TestCore;
@@ -114,6 +117,18 @@ describe('running on Replicate', () => {
     expect(fake.predictions.runs.size).toBe(before);
   });
 
+  it('a secret input goes to Replicate and is kept masked in the history', async () => {
+    const schema = JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'cog-images', 'types', 'openapi.json'), 'utf8')) as Record<string, unknown>;
+    const latest = { id: '7'.repeat(64), created_at: '2025-06-01T12:00:00.000000Z', cog_version: '0.15.5', openapi_schema: schema };
+    const echoModel = fake.world.models.get('fixtures/echo')!;
+    fake.world.models.set('fixtures/types', { ...echoModel, name: 'types', url: 'https://replicate.com/fixtures/types', latest_version: latest, default_example: null });
+    fake.world.versions.set('fixtures/types', [latest]);
+    const created = await core.createPrediction({ version: 'fixtures/types', input: { token: 'sk-very-secret-value', seed: 1 }, on: 'replicate' });
+    expect(fake.predictions.runs.get(lastCreated())!.body.input).toEqual({ token: 'sk-very-secret-value', seed: 1 });
+    expect(created.input).toEqual({ token: '**********', seed: 1 });
+    expect((await core.getPrediction(created.id))!.input).toEqual({ token: '**********', seed: 1 });
+  });
+
   it('cancels it on Replicate', async () => {
     const created = await run({ text: 'long' });
     fake.predictions.output(lastCreated(), 'lo');
@@ -133,10 +148,11 @@ describe('running on Replicate', () => {
 
   it('429: waits as Retry-After says and creates it', async () => {
     const before = fake.requests.length;
-    fake.throttle(1, 1);
+    fake.throttle(1, 1, /^\/v1\/predictions$/);
     const created = await run({ text: 'hi' });
     const posts = fake.requests.slice(before).filter((r) => r.method === 'POST' && r.path === '/v1/predictions');
     expect(posts).toHaveLength(2);
+    expect(fake.responses.filter((r) => r.path === '/v1/predictions' && r.status === 429)).toHaveLength(1);
     expect(created.remote!.id).toBe(lastCreated());
   });
 

@@ -9,14 +9,16 @@ import { isTerminal, type Prediction, type PredictionSource, type RemotePredicti
 import { CogdeskError } from '../../../shared/errors';
 import type { EventBus } from '../events';
 import type { HomePaths } from '../paths';
+import { parseVersionSchema, type VersionSchema } from '../../../shared/schema';
 import { inputRoots } from '../runner/inputs';
+import { maskSecretInputs } from '../runner/secrets';
 import type { Store } from '../store';
 import type { Catalog } from './catalog';
 import { RemoteClient } from './client';
 import { CloudFollower, patchFromRemote } from './cloud-follow';
 import { createFailure, noToken, notAModel } from './cloud-errors';
 import { toCloudInput } from './cloud-input';
-import { parseRemoteModelRef } from './run-remote';
+import { parseRemoteModelRef, type RemoteModelRef } from './run-remote';
 
 type Obj = Record<string, unknown>;
 
@@ -25,7 +27,7 @@ export interface CloudRunDeps {
   events: EventBus;
   paths: HomePaths;
   /** The API in use and the user's token. */
-  catalog: Pick<Catalog, 'apiUrl' | 'tokens'>;
+  catalog: Pick<Catalog, 'apiUrl' | 'tokens' | 'model' | 'version'>;
   /** For the API (through the client's guarded fetch), the stream and the output files. */
   fetch?: typeof fetch;
   /** How to wait before retries and between polls (tests pass a quick one). */
@@ -65,6 +67,17 @@ export function createCloudRuns(d: CloudRunDeps): CloudRuns {
     const follower = new CloudFollower({ store: d.store, events: d.events, paths: d.paths, client, fetch: plainFetch, sleep, pollMs: d.pollMs }, p.id, p.remote.id, streamUrl, ended);
     const done = follower.run().catch(() => undefined);
     followers.set(p.id, { follower, done });
+  }
+
+  /** The version's schema (the catalog caches it), to keep secret inputs masked in the history; null when unknown. */
+  async function schemaOf(ref: RemoteModelRef): Promise<VersionSchema | null> {
+    try {
+      const model = (await d.catalog.model(ref.id)).data;
+      const version = ref.version && ref.version !== model.latestVersion?.id ? (await d.catalog.version(ref.id, ref.version)).data : model.latestVersion;
+      return version?.openapiSchema ? parseVersionSchema(version.openapiSchema) : null;
+    } catch {
+      return null; // the create says what is wrong, if anything
+    }
   }
 
   async function token(doing: string): Promise<void> {
@@ -107,6 +120,9 @@ export function createCloudRuns(d: CloudRunDeps): CloudRuns {
       if (!ref) throw notAModel(request.version);
       await token(`run ${ref.id} on Replicate`);
       const source = request.source ?? 'app';
+      // Secrets go to the model, never into the history (as for a run here); read before the create, so
+      // nothing stands between Replicate's answer and the record of it.
+      const schema = await schemaOf(ref);
       const sent = await toCloudInput(request.input, source === 'cli' ? undefined : await inputRoots(d.paths));
       let body: Obj;
       try {
@@ -117,7 +133,7 @@ export function createCloudRuns(d: CloudRunDeps): CloudRuns {
       } catch (e) {
         throw createFailure(e, ref.version ? `${ref.id}:${ref.version}` : ref.id);
       }
-      const { prediction, streamUrl } = keep(body, request.input, source);
+      const { prediction, streamUrl } = keep(body, schema ? maskSecretInputs(schema, request.input) : request.input, source);
       d.events.emit('prediction', prediction);
       follow(prediction, streamUrl);
       return prediction;
