@@ -68,7 +68,7 @@ export function formatDollars(n: number): string {
 export function describeCost(c: CostEstimate): string {
   switch (c.kind) {
     case 'billed':
-      return `${formatDollars(c.dollars)} on Replicate (${c.sku}, ${c.seconds.toFixed(1)} s)`;
+      return `${formatDollars(c.dollars)} on Replicate (${c.sku}, ${c.seconds.toFixed(c.seconds < 10 ? 2 : 1)} s)`;
     case 'would':
       return `on Replicate's ${c.sku} this would have cost ${formatDollars(c.dollars)}`;
     case 'per-output':

@@ -184,7 +184,7 @@ describe('running on Replicate from the window', () => {
     expect(p.runOn).toBe('replicate');
     expect(await ranOn.getByRole('link').getAttribute('href')).toBe(p.remote!.webUrl);
     const billed = PRICE * p.metrics!.predict_time!;
-    expect(await playgroundPrediction().getByTestId('cost').textContent()).toBe(`${formatDollars(billed)} on Replicate (gpu-t4, ${p.metrics!.predict_time!.toFixed(1)} s)`);
+    expect(await playgroundPrediction().getByTestId('cost').textContent()).toBe(`${formatDollars(billed)} on Replicate (gpu-t4, ${p.metrics!.predict_time!.toFixed(2)} s)`);
     await screenshot(page, 'cloud-playground-done');
   });
 
@@ -247,5 +247,24 @@ describe('running on Replicate from the window', () => {
     expect(await sides.nth(1).getByTestId('cost').textContent()).toContain(`${formatDollars(billed)} on Replicate (gpu-t4`);
     expect(await sides.nth(0).getByTestId('cost').textContent()).toBe(`on Replicate's gpu-t4 this would have cost ${formatDollars(wouldCost(local[0]))}`);
     await screenshot(page, 'cloud-compare-local-and-cloud');
+
+    // Re-run either way: the cloud run's input here, and a local run's input on Replicate.
+    await sides.nth(1).getByRole('button', { name: cloud.id.slice(0, 10) }).click();
+    await page.getByRole('button', { name: 'Run this input here', exact: true }).click();
+    await expect.poll(() => page.locator('h1').first().textContent()).toBe('Playground');
+    const here = page.locator('section[aria-label="Prediction"] article[data-status="succeeded"]');
+    await here.waitFor({ timeout: 60_000 });
+    const hereRun = (await bridge.core.getPrediction((await here.getAttribute('data-prediction-id'))!))!;
+    expect(hereRun).toMatchObject({ runOn: 'local', modelId: 'fixtures/echo', versionId: echo.id, input: { text: 'a quick brown fox' } });
+
+    await nav(page, 'Predictions');
+    await page.locator(`tr[data-prediction-id="${local[1].id}"]`).getByRole('button', { name: local[1].id.slice(0, 10) }).click();
+    await page.getByRole('button', { name: 'Run this input on Replicate', exact: true }).click();
+    const there = page.locator('article.prediction[data-status="succeeded"]');
+    await there.getByTestId('ran-on').waitFor({ timeout: 30_000 });
+    const thereRun = (await bridge.core.getPrediction((await there.getAttribute('data-prediction-id'))!))!;
+    expect(thereRun).toMatchObject({ runOn: 'replicate', modelId: 'fixtures/echo', input: { text: 'a lazy dog' } });
+    expect(fake.predictions.runs.get(thereRun.remote!.id)!.body).toMatchObject({ version: echo.id });
+    await screenshot(page, 'cloud-rerun-on-replicate');
   });
 });

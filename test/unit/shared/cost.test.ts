@@ -11,6 +11,7 @@ describe('predictionCost', () => {
     const c = predictionCost(cloud('me/mine', 10), ctx);
     expect(c).toEqual({ kind: 'billed', sku: 'gpu-a100-large', dollars: 0.014, seconds: 10 });
     expect(describeCost(c)).toBe('$0.014 on Replicate (gpu-a100-large, 10.0 s)');
+    expect(describeCost({ kind: 'billed', sku: 'gpu-t4', dollars: 0.1, seconds: 0.25 })).toBe('$0.100 on Replicate (gpu-t4, 0.25 s)');
   });
 
   it('a local run would have cost that on the model’s own SKU when known', () => {
