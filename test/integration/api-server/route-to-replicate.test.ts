@@ -82,6 +82,24 @@ describe('the local API as one endpoint for local and Replicate models', () => {
     expect(cloudCreates()).toEqual([]);
   });
 
+  it('lets a page allowed by --cors read where a prediction ran (the header is exposed)', async () => {
+    const open = await startApiServer(core, { port: 0, cors: ['http://app.example'] });
+    try {
+      const created = await fetch(`${open.url}/predictions`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${open.token}`, 'Content-Type': 'application/json', Origin: 'http://app.example' },
+        body: JSON.stringify({ version: 'fixtures/echo', input: { text: 'page' } }),
+      });
+      expect(created.status).toBe(201);
+      expect(created.headers.get('x-cogdesk-ran-on')).toBe('local');
+      expect(created.headers.get('access-control-expose-headers')).toBe('X-Cogdesk-Ran-On');
+      const p = (await created.json()) as { id: string };
+      await core.waitForPrediction(p.id);
+    } finally {
+      await open.close();
+    }
+  });
+
   it('with the setting on but no Replicate token, answers 422 saying to set one (cogdesk login)', async () => {
     await core.updateSettings({ routeToReplicate: true });
     await tokens.clear();

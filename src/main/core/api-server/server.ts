@@ -18,6 +18,7 @@ import { FileStore } from './files';
 import { localHardware, type HardwareSource } from './hardware';
 import { ApiProblem, sendProblem, unauthenticated } from './problem';
 import { matchRoute } from './routes';
+import { RAN_ON_HEADER } from './routing';
 import { Serializer, type Links } from './serialize';
 import { WebhookDispatcher } from './webhooks';
 
@@ -123,7 +124,8 @@ export async function startApiServer(core: Core, options: ApiServerOptions = {})
 
   const corsHeaders = (origin: string | undefined): Record<string, string> => {
     if (!origin || !(cors.has('*') || cors.has(origin))) return {};
-    return { 'Access-Control-Allow-Origin': cors.has('*') ? '*' : origin, Vary: 'Origin' };
+    // A page may read where a prediction ran (routing.ts), as well as the body.
+    return { 'Access-Control-Allow-Origin': cors.has('*') ? '*' : origin, 'Access-Control-Expose-Headers': RAN_ON_HEADER, Vary: 'Origin' };
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
