@@ -104,7 +104,7 @@ export class CloudFollower {
       const patch = patchFromRemote(body);
       if (patch.status && isTerminal(patch.status)) {
         try {
-          const { output, gone } = await downloadOutputs(patch.output, join(this.d.paths.outputs, this.id), this.d.fetch);
+          const { output, gone } = await downloadOutputs(patch.output, join(this.d.paths.outputs, this.id), this.d.client.baseUrl, this.d.fetch);
           if (gone.length > 0) {
             const note = `Cogdesk could not download ${gone.length} output file(s): Replicate no longer serves them (API outputs are deleted after an hour).`;
             patch.logs = `${patch.logs ?? ''}${patch.logs && !patch.logs.endsWith('\n') ? '\n' : ''}${note}\n`;

@@ -1,6 +1,8 @@
 /**
  * A cloud prediction's output files, downloaded into the data folder (`outputs/<id>/`): Replicate deletes
- * an API prediction's outputs after an hour. Every http(s) URL in the output is a file (replicate.delivery);
+ * an API prediction's outputs after an hour. A URL in the output on Replicate's file host (replicate.delivery
+ * and its subdomains, or the API's own origin) is a file; any other URL (a model's text may name one) is
+ * text, never fetched;
  * `data:` URIs are written as local outputs are. A URL Replicate no longer serves (404/410: older than an
  * hour) stays as it is, and the answer says so; a network failure throws, to be tried again.
  */
@@ -14,9 +16,19 @@ export interface DownloadResult {
   gone: string[];
 }
 
-const isFileUrl = (v: string) => /^https?:\/\/[^\s]+$/.test(v);
+/** Whether a string of an output is one of Replicate's output files (`apiUrl`: the API in use). */
+export function isOutputFileUrl(value: string, apiUrl: string): boolean {
+  if (!/^https?:\/\/\S+$/.test(value)) return false;
+  try {
+    const url = new URL(value);
+    return url.hostname === 'replicate.delivery' || url.hostname.endsWith('.replicate.delivery') || url.origin === new URL(apiUrl).origin;
+  } catch {
+    return false;
+  }
+}
 
-export async function downloadOutputs(output: unknown, dir: string, fetchImpl: typeof fetch = fetch): Promise<DownloadResult> {
+export async function downloadOutputs(output: unknown, dir: string, apiUrl: string, fetchImpl: typeof fetch = fetch): Promise<DownloadResult> {
+  const isFileUrl = (v: string) => isOutputFileUrl(v, apiUrl);
   const gone: string[] = [];
   let made = false;
   const walk = async (value: unknown, name: string): Promise<unknown> => {
