@@ -1,3 +1,4 @@
+/** Compare's input rows (src/renderer/src/lib/compare.ts); type-checked with the window's code (tsconfig.web.json). */
 import { describe, it, expect } from 'vitest';
 import { inputRows } from '../../../src/renderer/src/lib/compare';
 
