@@ -234,6 +234,17 @@ describe('with the real core and the fake Replicate API behind it', () => {
     expect(await core.getPrediction(id)).toMatchObject({ runOn: 'replicate', source: 'api', status: 'succeeded', remote: { id: lastCreated(), model: CLOUD_MODEL } });
   });
 
+  it('sends a file uploaded to the local API on to Replicate (a small one as a data: URI)', async () => {
+    await core.updateSettings({ routeToReplicate: true });
+    fake.predictions.auto = true;
+    const created = (await replicate.predictions.create({ model: CLOUD_MODEL, input: { prompt: 'with a file', image: Buffer.from('cat bytes') } })) as ApiPrediction;
+    expect(created.ran_on).toBe('replicate');
+    const sent = fake.predictions.runs.get(lastCreated())!.body.input as Record<string, unknown>;
+    expect(sent.prompt).toBe('with a file');
+    expect(String(sent.image)).toMatch(/^data:[^;]*;base64,/);
+    expect(Buffer.from(String(sent.image).split(',')[1], 'base64').toString()).toBe('cat bytes');
+  });
+
   it('streams a cloud prediction and cancels it through the local API', async () => {
     await core.updateSettings({ routeToReplicate: true });
     const created = (await replicate.predictions.create({ model: CLOUD_MODEL, input: { prompt: 'slow' } })) as ApiPrediction;
