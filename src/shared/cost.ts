@@ -29,14 +29,21 @@ export interface CostedPrediction {
   metrics: { predict_time?: number } | null;
   /** Where it ran; absent for a local run. */
   runOn?: 'local' | 'replicate';
-  /** For a cloud run, the model on Replicate when it differs from modelId. */
-  remote?: { model?: string } | null;
+  /** For a cloud run: the model on Replicate, and its version (`dp-...` or none for an official model's deployment). */
+  remote?: { model?: string; version?: string | null } | null;
+}
+
+/** A cloud run of an official model: Replicate names no Cog version for it (its deployment's `dp-...`, or none). */
+function officialRun(p: CostedPrediction): boolean {
+  if (p.runOn !== 'replicate' || !p.remote) return false;
+  const v = p.remote.version;
+  return v === null || v === '' || (typeof v === 'string' && v.startsWith('dp-'));
 }
 
 export function predictionCost(p: CostedPrediction, ctx: CostContext): CostEstimate {
   const cloud = p.runOn === 'replicate';
   const model = (cloud && p.remote?.model) || p.modelId;
-  if (pricedPerOutput(ctx.prices, model)) return { kind: 'per-output' };
+  if (pricedPerOutput(ctx.prices, model) || officialRun(p)) return { kind: 'per-output' };
   const seconds = p.metrics?.predict_time;
   if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
     return { kind: 'unknown', reason: 'no predict time (it did not finish)' };

@@ -48,6 +48,15 @@ describe('predictionCost', () => {
   });
 });
 
+describe('a cloud run of an official model (a deployment, no Cog version)', () => {
+  it('is priced per output, whatever the table says', () => {
+    const run = (version: string | null) => ({ ...cloud('me/mine', 3), remote: { model: 'me/mine', version } });
+    expect(predictionCost(run('dp-8e43d4b5c4e2b1f0'), ctx)).toEqual({ kind: 'per-output' });
+    expect(predictionCost(run(null), ctx)).toEqual({ kind: 'per-output' });
+    expect(predictionCost(run('a'.repeat(64)), ctx)).toMatchObject({ kind: 'billed', sku: 'gpu-a100-large' });
+  });
+});
+
 describe('formatDollars', () => {
   it('reads as a person writes money', () => {
     expect(formatDollars(0)).toBe('$0');
