@@ -194,7 +194,10 @@ describe('running on Replicate', () => {
     try {
       const first = await openCore({ home, recover: 'full', tokenStore: memoryTokenStore(FAKE_TOKEN) });
       const created = await first.createPrediction({ version: 'fixtures/echo', input: { text: 'x' }, on: 'replicate' });
+      const waiting = first.waitForPrediction(created.id);
       await first.close();
+      // Whoever waited gets the record as it was: unfinished, still on Replicate.
+      expect((await waiting).status).toBe('starting');
       fake.predictions.succeed(lastCreated(), ['done']);
       const second = await openCore({ home, recover: 'full', tokenStore: memoryTokenStore(FAKE_TOKEN) });
       try {

@@ -187,6 +187,12 @@ export function createCloudRuns(d: CloudRunDeps): CloudRuns {
       followers.clear();
       for (const f of all) f.follower.stop();
       await Promise.all(all.map((f) => f.done));
+      // Whoever waits gets the record as it is: a later Cogdesk follows it on from there.
+      for (const [id, list] of waiters) {
+        const p = d.store.predictions.get(id);
+        if (p) for (const w of list) w(p);
+      }
+      waiters.clear();
     },
   };
 }
