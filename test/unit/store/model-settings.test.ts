@@ -35,7 +35,7 @@ describe("model settings: a person's own concurrency per local model", () => {
     expect(t.store.db.prepare('SELECT COUNT(*) AS n FROM model_settings').get()).toEqual({ n: 0 });
   });
 
-  it('keeps Local only (migration 9) beside the concurrency, each changed without the other, across a restart', () => {
+  it('keeps Local only beside the concurrency, each changed without the other, across a restart', () => {
     register(hex('a'));
     expect(t.store.modelSettings.update(MODEL, { localOnly: true })).toEqual({ modelId: MODEL, concurrency: null, localOnly: true });
     expect(t.store.modelSettings.update(MODEL, { concurrency: 2 })).toEqual({ modelId: MODEL, concurrency: 2, localOnly: true });

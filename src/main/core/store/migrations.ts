@@ -153,11 +153,13 @@ export const MIGRATIONS: readonly string[] = [
   `,
 
   // 6: a person's own settings for a local model: how many predictions its container runs at once
-  // (NULL: what the image says). Goes with its model.
+  // (NULL: what the image says), and whether it is local-only (the local API's routing never runs it on
+  // Replicate). Goes with its model.
   `
   CREATE TABLE IF NOT EXISTS model_settings (
     model_id    TEXT PRIMARY KEY REFERENCES models(id) ON DELETE CASCADE,
     concurrency INTEGER CHECK (concurrency IS NULL OR concurrency >= 1),
+    local_only  INTEGER NOT NULL DEFAULT 0 CHECK (local_only IN (0, 1)),
     updated_at  TEXT NOT NULL
   );
   `,
@@ -196,10 +198,5 @@ export const MIGRATIONS: readonly string[] = [
     synced_at     TEXT
   );
   CREATE INDEX IF NOT EXISTS remote_predictions_unsynced ON remote_predictions(synced_at) WHERE synced_at IS NULL;
-  `,
-
-  // 9: a model the user marked local-only: the local API's routing never runs it on Replicate.
-  `
-  ALTER TABLE model_settings ADD COLUMN local_only INTEGER NOT NULL DEFAULT 0 CHECK (local_only IN (0, 1));
   `,
 ];
