@@ -16,9 +16,14 @@ export function formatSeconds(seconds: number | null | undefined): string {
 }
 
 /** Seconds between two ISO times (or until now), null when the start is missing. */
+/**
+ * Seconds from one time to another, or to now while it runs; never below 0 against this machine's clock (a
+ * prediction run on Replicate has its start stamped by Replicate's clock, which may be ahead of this one).
+ */
 export function secondsBetween(from: string | null, to: string | null, now = Date.now()): number | null {
   if (!from) return null;
-  return ((to ? Date.parse(to) : now) - Date.parse(from)) / 1000;
+  const seconds = ((to ? Date.parse(to) : now) - Date.parse(from)) / 1000;
+  return to ? seconds : Math.max(0, seconds);
 }
 
 export function formatTime(iso: string | null | undefined): string {
