@@ -59,8 +59,11 @@ export interface CogdeskApi {
   getPrices(): Promise<PriceTable & { problem?: string }>;
   /** A person's own settings for a local model, with what its image says about the same. */
   getModelSettings(modelId: string): Promise<ModelSettings>;
-  /** Changes them (`concurrency: null` goes back to the image's); a warm container with nothing to do restarts with them. */
-  updateModelSettings(modelId: string, patch: { concurrency?: number | null }): Promise<ModelSettings>;
+  /**
+   * Changes them (`concurrency: null` goes back to the image's; a warm container with nothing to do restarts
+   * with them); `localOnly`: the local API never runs the model on Replicate.
+   */
+  updateModelSettings(modelId: string, patch: { concurrency?: number | null; localOnly?: boolean }): Promise<ModelSettings>;
 
   listModels(): Promise<Model[]>;
   listVersions(modelId: string): Promise<Version[]>;

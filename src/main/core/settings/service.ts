@@ -30,8 +30,8 @@ export function createSettingsService(d: SettingsDeps): SettingsCalls {
 
     /** As the runner's, plus `localOnly` (the local API never runs the model on Replicate). */
     async updateModelSettings(modelId, patch) {
-      // `localOnly` is not in the contract's patch type yet (src/shared/api.ts): read it from the object.
-      const { localOnly, ...rest } = (patch && typeof patch === 'object' ? patch : {}) as typeof patch & { localOnly?: unknown };
+      // The patch comes from IPC or the bridge as any JSON: check its type here.
+      const { localOnly, ...rest } = (patch && typeof patch === 'object' ? patch : {}) as { localOnly?: unknown; concurrency?: number | null };
       if (localOnly !== undefined && typeof localOnly !== 'boolean') {
         throw new CogdeskError({
           code: 'bad_request',

@@ -31,8 +31,7 @@ export function ModelLocalOnly({ modelId }: { modelId: string }) {
     setError(null);
     setLocalOnly(on);
     try {
-      // `localOnly` is not in the contract's patch type yet (src/shared/api.ts); the core takes it.
-      const saved = await api.updateModelSettings(modelId, { localOnly: on } as { concurrency?: number | null });
+      const saved = await api.updateModelSettings(modelId, { localOnly: on });
       if (n === asked.current) setLocalOnly(saved.localOnly === true);
     } catch (e) {
       if (n !== asked.current) return;
