@@ -9,7 +9,7 @@
  * - Run on Replicate from the Playground (the fake API's predictions, driven by the test): tokens stream in,
  *   a file input reaches Replicate, one is canceled; each lands in the history marked on Replicate with its
  *   web link and what it cost (the prices file names the fixtures' hardware there); a local and a cloud run
- *   compared; totals per model count both.
+ *   compared; totals per model count both; re-run either way; a prediction made elsewhere imported by its id.
  * Screenshots: test-artifacts/e2e/cloud-*.png.
  */
 import type { Page } from 'playwright-core';
@@ -266,5 +266,25 @@ describe('running on Replicate from the window', () => {
     expect(thereRun).toMatchObject({ runOn: 'replicate', modelId: 'fixtures/echo', input: { text: 'a lazy dog' } });
     expect(fake.predictions.runs.get(thereRun.remote!.id)!.body).toMatchObject({ version: echo.id });
     await screenshot(page, 'cloud-rerun-on-replicate');
+  });
+
+  it('a prediction made on Replicate elsewhere is imported by its id into the history; an unknown id says so', async () => {
+    const id = fake.predictions.seed({ model: 'fixtures/echo', input: { text: 'from the web' } });
+    await nav(page, 'Predictions');
+    await page.getByLabel('Import a prediction from Replicate').fill(id);
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await expect.poll(() => page.locator('h1').first().textContent()).toContain('Prediction');
+    const article = page.locator('article.prediction');
+    await article.getByTestId('ran-on').waitFor();
+    const imported = (await bridge.core.getPrediction((await article.getAttribute('data-prediction-id'))!))!;
+    expect(imported).toMatchObject({ runOn: 'replicate', modelId: 'fixtures/echo', input: { text: 'from the web' }, remote: { id } });
+
+    await nav(page, 'Predictions');
+    await page.getByLabel('Import a prediction from Replicate').fill('nosuchprediction0000000000');
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    const alert = page.getByRole('form', { name: 'Import from Replicate' }).getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('Replicate has no prediction nosuchprediction0000000000 for this token');
+    await screenshot(page, 'cloud-import-unknown');
   });
 });

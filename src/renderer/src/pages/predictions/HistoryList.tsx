@@ -10,6 +10,7 @@ import { usePredictions } from '../../state/predictions';
 import { HistoryFilters } from './HistoryFilters';
 import { HistoryTable } from './HistoryTable';
 import { HistoryTotals } from './HistoryTotals';
+import { ImportPrediction } from './ImportPrediction';
 
 /** Every prediction kept here, paged, filtered and searchable. */
 export function HistoryList() {
@@ -36,6 +37,7 @@ export function HistoryList() {
         <span className="muted small">{selected.length === 2 ? 'Two predictions selected.' : 'Tick two predictions to compare them side by side.'}</span>
       </div>
       <HistoryTotals />
+      <ImportPrediction />
       {error && <ErrorNotice error={error} />}
       {loaded && ids.length === 0 && !loading ? <p className="muted">No predictions match.</p> : <HistoryTable />}
       {loading && <Loading text="Loading predictions…" />}
