@@ -20,7 +20,11 @@ export interface PriceTable {
   modelSkus?: Readonly<Record<string, string>>;
 }
 
-/** From Replicate's pricing page (reference/hardware.md, a 2026 snapshot). */
+/**
+ * From Replicate's pricing page (reference/hardware.md: "a snapshot of 2026", no day given). The date
+ * below stands for that snapshot, not a day someone read the page: the window shows it beside every cost,
+ * and a prices file with today's numbers replaces the table.
+ */
 export const BUILTIN_PRICES: PriceTable = Object.freeze({
   date: '2026-01-15',
   source: 'built in',
