@@ -516,8 +516,7 @@ describe('cogdesk (the built CLI)', { timeout: CLI_TIMEOUT_MS }, () => {
 
       const addFailed = await cli(['examples', 'add', failedId]);
       expect(addFailed.code).toBe(1);
-      // "Prediction X failed" once the core says it so (it says "was failed" today: see issue 16, item 7).
-      expect(addFailed.stderr).toMatch(/Prediction [a-z2-7]+ (?:was )?failed/);
+      expect(addFailed.stderr).toMatch(/Prediction [a-z2-7]+ failed/);
       expect(addFailed.stderr).toMatch(/only a succeeded prediction can be an example/);
       expect(await cliJson<CliExample[]>(['examples', 'list', img('fail').repository, '--json'])).toEqual([]);
 

@@ -6,6 +6,7 @@ import { api } from '../api';
 import { formFields, initialDrafts, inputForValidation, inputFromDrafts, type Draft, type Drafts, type FormField } from '../form/fields';
 import { replicateModel } from '../lib/apiName';
 import { errorInfo } from '../lib/errors';
+import { countOf } from '../lib/format';
 import type { Route } from './navigation';
 import { usePredictions } from './predictions';
 
@@ -198,7 +199,7 @@ export const usePlayground = create<Playground>((set, get) => {
           creatingOn: null,
           runError: {
             code: 'input_invalid',
-            message: `The input is not valid for this model: ${errors.length} problem(s)`,
+            message: `The input is not valid for this model: ${countOf(errors.length, 'problem')}`,
             hint: 'Fix the fields marked in red, then run again.',
           },
         });
