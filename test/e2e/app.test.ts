@@ -161,7 +161,7 @@ describe('the window over the real core, in Chromium', () => {
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     await page.locator('[data-field="text"] .field-error').waitFor();
     expect(await page.locator('[data-field="text"] .field-error').textContent()).toBe('text is required');
-    await page.getByRole('alert').filter({ hasText: 'The input is not valid for this model: 2 problem(s)' }).waitFor();
+    await page.getByRole('alert').filter({ hasText: 'The input is not valid for this model: 2 problems' }).waitFor();
     await expect.poll(() => page.evaluate('document.activeElement.id')).toBe('field-text');
     await screenshot(page, 'playground-invalid');
     // Fixed: the errors go as the fields change, and Ctrl+Enter runs from the keyboard.

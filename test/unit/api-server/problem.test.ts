@@ -14,7 +14,7 @@ describe('errors as problem bodies', () => {
     const input = toProblem(
       new CogdeskError({
         code: 'input_invalid',
-        message: 'The input is not valid for this model: 2 problem(s)',
+        message: 'The input is not valid for this model: 2 problems',
         hint: 'Fix these and try again.',
         fields: [
           { field: 'times', code: 'range', message: 'times: must be at most 10' },
@@ -25,7 +25,7 @@ describe('errors as problem bodies', () => {
     expect(input.status).toBe(422);
     expect(input.body()).toEqual({
       title: 'Input validation failed',
-      detail: 'The input is not valid for this model: 2 problem(s). Fix these and try again.',
+      detail: 'The input is not valid for this model: 2 problems. Fix these and try again.',
       status: 422,
       hint: 'Fix these and try again.',
       invalid_fields: [
