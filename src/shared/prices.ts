@@ -5,7 +5,7 @@
  */
 
 export interface PriceTable {
-  /** The day the prices were read (`YYYY-MM-DD`). */
+  /** The day the prices were read (`YYYY-MM-DD`); only the year for the built-in snapshot, whose day is not known. */
   date: string;
   /** Where they come from, in words ("built in", or the file's path). */
   source: string;
@@ -21,12 +21,11 @@ export interface PriceTable {
 }
 
 /**
- * From Replicate's pricing page (reference/hardware.md: "a snapshot of 2026", no day given). The date
- * below stands for that snapshot, not a day someone read the page: the window shows it beside every cost,
- * and a prices file with today's numbers replaces the table.
+ * From Replicate's pricing page (reference/hardware.md: "a snapshot of 2026", no day given, so the date is
+ * the year alone: the window shows it beside every cost, and a prices file with today's numbers replaces it).
  */
 export const BUILTIN_PRICES: PriceTable = Object.freeze({
-  date: '2026-01-15',
+  date: '2026',
   source: 'built in',
   perSecond: Object.freeze({
     cpu: 0.0001,

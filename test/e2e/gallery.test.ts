@@ -244,7 +244,7 @@ describe('the window with realistic content', () => {
   it('Predictions: a long history with thumbnails, one prediction, the Playground with an image output', async () => {
     await nav(page, 'Predictions');
     await expect.poll(() => page.locator('table.history tbody tr').count()).toBeGreaterThan(20);
-    await expect.poll(() => page.locator('table.history .history-thumb[data-thumbnail="image"]').count()).toBeGreaterThan(3);
+    await expect.poll(() => page.locator('table.history .history-thumb[data-thumbnail="image"]').count()).toBeGreaterThan(1); // the image rows on the first screen, loaded without scrolling
     await scrollThrough();
     await expect.poll(() => page.locator('table.history .history-thumb[data-thumbnail="pending"]').count()).toBe(0);
     await both('predictions');

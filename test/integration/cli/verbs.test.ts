@@ -155,7 +155,7 @@ describe('the usual verbs', { timeout: 180_000 }, () => {
       return r.stdout.trim().split('\n');
     };
     expect(complete('cogdesk', 'pre')).toEqual(['predictions']);
-    expect(complete('cogdesk', 'predictions', '')).toEqual(['list', 'show', 'rm']);
+    expect(complete('cogdesk', 'predictions', '')).toEqual(['list', 'show', 'import', 'rm']);
     expect(complete('cogdesk', 'run', 'x', '--q')).toEqual(['--quiet']);
     expect(complete('cogdesk', 'run', 'fix')).toEqual(['fixtures/echo']);
     for (const shell of ['zsh', 'fish']) expect(out(await ok(['completion', shell]))).toContain('cogdesk');

@@ -29,7 +29,7 @@ export function CostCell({ prediction }: { prediction: CostedPrediction }) {
   if (!cost) return <td />;
   const text = cost.kind === 'billed' ? formatDollars(cost.dollars) : cost.kind === 'would' ? `~${formatDollars(cost.dollars)}` : cost.kind === 'per-output' ? 'per output' : '—';
   return (
-    <td data-testid="cost-cell" title={describeCost(cost)}>
+    <td className="cost-cell" data-testid="cost-cell" title={describeCost(cost)}>
       {text}
     </td>
   );

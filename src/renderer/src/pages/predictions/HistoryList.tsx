@@ -35,9 +35,9 @@ export function HistoryList() {
           Compare
         </button>
         <span className="muted small">{selected.length === 2 ? 'Two predictions selected.' : 'Tick two predictions to compare them side by side.'}</span>
+        <ImportPrediction />
       </div>
       <HistoryTotals />
-      <ImportPrediction />
       {error && <ErrorNotice error={error} />}
       {loaded && ids.length === 0 && !loading ? <p className="muted">No predictions match.</p> : <HistoryTable />}
       {loading && <Loading text="Loading predictions…" />}
