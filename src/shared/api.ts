@@ -176,6 +176,19 @@ export interface CogdeskApi {
   clearRegistryToken(): Promise<RegistryLoginStatus>;
   /** Where a local version was pushed ("pushed as owner/name:version"), newest first. */
   listPushes(versionId: string): Promise<PushLink[]>;
+  /**
+   * The hardware (Replicate's SKU) known for the person's own models: those a push from here created, and
+   * the local versions pushed to them; what costs price their runs on (see shared/cost.ts).
+   */
+  getModelSkus(): Promise<KnownSkus>;
+}
+
+/** The SKUs known for a person's own models, from the pushes that created them. */
+export interface KnownSkus {
+  /** `owner/name` -> the SKU the model was created with. */
+  models: Record<string, string>;
+  /** Local version id -> the SKU of the model it was last pushed to (only where that SKU is known). */
+  versions: Record<string, string>;
 }
 
 export type ApiMethod = keyof CogdeskApi;
@@ -234,6 +247,7 @@ export const API_METHODS = [
   'setRegistryToken',
   'clearRegistryToken',
   'listPushes',
+  'getModelSkus',
 ] as const satisfies readonly ApiMethod[];
 
 // Fails to compile when a method of CogdeskApi is missing from API_METHODS.

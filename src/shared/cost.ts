@@ -21,11 +21,15 @@ export interface CostContext {
   machineSku: string | null;
   /** The SKU each model (`owner/name`) runs on, where known (the person's own models); else the price table's `modelSkus`. */
   modelSkus?: Readonly<Record<string, string>>;
+  /** For local runs: the SKU of the model each local version was pushed to, where known (it comes first). */
+  versionSkus?: Readonly<Record<string, string>>;
 }
 
 /** What cost needs of a prediction (a Prediction has all of it). */
 export interface CostedPrediction {
   modelId: string;
+  /** The local version it ran (a local run of a version pushed to a model is priced on that model's SKU). */
+  versionId?: string;
   metrics: { predict_time?: number } | null;
   /** Where it ran; absent for a local run. */
   runOn?: 'local' | 'replicate';
@@ -48,7 +52,8 @@ export function predictionCost(p: CostedPrediction, ctx: CostContext): CostEstim
   if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
     return { kind: 'unknown', reason: 'no predict time (it did not finish)' };
   }
-  const modelSku = ctx.modelSkus?.[model] ?? ctx.prices.modelSkus?.[model] ?? null;
+  const pushedSku = !cloud && p.versionId ? ctx.versionSkus?.[p.versionId] : undefined;
+  const modelSku = pushedSku ?? ctx.modelSkus?.[model] ?? ctx.prices.modelSkus?.[model] ?? null;
   const sku = modelSku ?? (cloud ? null : ctx.machineSku);
   if (!sku) {
     return {

@@ -16,7 +16,7 @@ import { startUploadProxy } from './upload-proxy';
 import { engineElsewhere } from '../docker/engine-elsewhere';
 
 /** The calls this file drives: each must be in the contract and on the core, or the first test fails. */
-const PUSH_CALLS = ['planPush', 'pushVersion', 'getRegistryLogin', 'setRegistryToken', 'clearRegistryToken', 'listPushes', 'cancelTask'] as const;
+const PUSH_CALLS = ['planPush', 'pushVersion', 'getRegistryLogin', 'setRegistryToken', 'clearRegistryToken', 'listPushes', 'getModelSkus', 'cancelTask'] as const;
 
 /** What the core adds for pushes, as this file calls it. */
 interface PushApi {
@@ -27,6 +27,7 @@ interface PushApi {
   setRegistryToken(token: string): Promise<RegistryLoginStatus>;
   clearRegistryToken(): Promise<RegistryLoginStatus>;
   listPushes(versionId: string): Promise<PushLink[]>;
+  getModelSkus(): Promise<{ models: Record<string, string>; versions: Record<string, string> }>;
   cancelTask(taskId: string): Promise<void>;
   on(event: 'task', listener: (e: PushEvent) => void): () => void;
   readonly pusher: Pusher;
@@ -116,6 +117,11 @@ describe('the contract: pushVersion as a task', { timeout: 120_000 }, () => {
     expect(result.link).toMatchObject({ versionId: plan.version.id, modelId: repo });
     expect(fake.world.versions.get(repo)!.map((v) => v.id)).toEqual([result.link.remoteVersionId]);
     expect(await api.listPushes(plan.version.id)).toEqual([result.link]);
+    // The hardware the model was created with (this machine: no GPU, cpu) is what its runs and the local
+    // version's runs are priced on.
+    const skus = await api.getModelSkus();
+    expect(skus.models[repo]).toBe('cpu');
+    expect(skus.versions[plan.version.id]).toBe('cpu');
 
     expect(await api.clearRegistryToken()).toMatchObject({ source: null, kept: null });
   });

@@ -134,6 +134,13 @@ describe('pushing a model built here', { timeout: 120_000 }, () => {
     expect(remoteVersions(repo)).toEqual([again.link.remoteVersionId, versionId]);
     expect(again.link.versionId).not.toBe(local.id);
     expect(p.pushes.forModel(AUTH_REGISTRY, repo).map((l) => l.remoteVersionId)).toEqual([again.link.remoteVersionId, versionId]);
+    // The hardware the model was created with is kept (Replicate's API does not say it): its runs, and the
+    // local runs of both versions pushed to it, are priced on it; asking for cpu on an existing model changes nothing.
+    expect(p.hardware.get(AUTH_REGISTRY, repo)).toBe('gpu-t4');
+    const known = p.hardware.known(AUTH_REGISTRY);
+    expect(known.models[repo]).toBe('gpu-t4');
+    expect(known.versions[local.id]).toBe('gpu-t4');
+    expect(known.versions[again.link.versionId]).toBe('gpu-t4');
 
     const replan = await p.plan({ version: image, destination: repo, hardware: 'cpu', visibility: 'private' });
     expect(replan.model).toMatchObject({ exists: true, visibility: 'public', latestVersionId: again.link.remoteVersionId });
@@ -246,6 +253,8 @@ describe('the registry and the network failing mid-push', { timeout: 240_000 }, 
       // The model was created before the push: the error says it stays.
       expect(e.hint).toMatch(new RegExp(`The model ${repo} was created on Replicate and stays`));
       expect(p.pushes.all()).toEqual([]);
+      // The model stays on Replicate with the hardware it was created with: that is kept too.
+      expect(p.hardware.get(proxy.host, repo)).toBe('gpu-t4');
       expect(remoteVersions(repo)).toEqual([]);
       expect(await hasLocal(`${proxy.host}/${repo}:latest`)).toBe(false);
     } finally {

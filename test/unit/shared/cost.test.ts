@@ -20,6 +20,16 @@ describe('predictionCost', () => {
     expect(describeCost(c)).toBe("on Replicate's gpu-a100-large this would have cost $0.0028");
   });
 
+  it('a local run of a version pushed to a model whose hardware is known is priced on that model’s SKU', () => {
+    const pushed = { ...ctx, versionSkus: { ['v'.repeat(8)]: 'gpu-l40s' } };
+    const run = (versionId: string) => ({ ...local('acme/hello', 4), versionId });
+    expect(predictionCost(run('v'.repeat(8)), pushed)).toMatchObject({ kind: 'would', sku: 'gpu-l40s', skuFrom: 'model' });
+    // Another version of the same local model, not pushed: as before, the machine's SKU.
+    expect(predictionCost(run('w'.repeat(8)), pushed)).toMatchObject({ kind: 'would', sku: 'gpu-t4', skuFrom: 'machine' });
+    // A cloud run is priced on its Replicate model, never on a local version's.
+    expect(predictionCost({ ...cloud('acme/hello', 4), versionId: 'v'.repeat(8) }, pushed)).toMatchObject({ kind: 'unknown' });
+  });
+
   it('else on the SKU matched to this machine', () => {
     const c = predictionCost(local('acme/hello', 4), ctx);
     expect(c).toMatchObject({ kind: 'would', sku: 'gpu-t4', skuFrom: 'machine' });

@@ -21,6 +21,7 @@ import type { Catalog } from '../remote/catalog';
 import { toAccount } from '../remote/shapes';
 import type { TokenStore } from '../remote/token';
 import type { Store } from '../store';
+import { ModelHardwareStore } from '../store/model-hardware';
 import { PushStore } from '../store/pushes';
 import {
   checkCredentials,
@@ -91,11 +92,14 @@ export interface Pusher {
   /** Where a local version was pushed, newest first. */
   links(versionId: string): PushLink[];
   readonly pushes: PushStore;
+  /** The hardware each model a push created was created with. */
+  readonly hardware: ModelHardwareStore;
 }
 
 export function createPusher(o: PusherOptions): Pusher {
   const env = o.env ?? process.env;
   const pushes = new PushStore(o.store.db);
+  const hardware = new ModelHardwareStore(o.store.db);
   const logins = new RegistryLogins(o.registryTokens ?? cliRegistryTokens(o.home));
   const client = new RemoteClient({
     baseUrl: () => o.catalog.apiUrl(),
@@ -174,6 +178,7 @@ export function createPusher(o: PusherOptions): Pusher {
   const pusher: Pusher = {
     registry,
     pushes,
+    hardware,
 
     async plan(request) {
       return (await prepare(request)).plan;
@@ -206,6 +211,8 @@ export function createPusher(o: PusherOptions): Pusher {
         });
         createdModel = true;
         url = created.url;
+        // What its runs are priced on (Replicate's API does not say): kept even if the push fails below.
+        hardware.record(reg, dest.id, plan.model.hardware.sku);
       }
 
       const tracker = new PushProgressTracker(dest.image);

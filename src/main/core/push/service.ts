@@ -1,6 +1,7 @@
 /**
  * Pushing local versions to the Replicate account, for the contract: the plan, the push as a task (its
- * progress and end as `task` events), the registry login, and where a version was pushed.
+ * progress and end as `task` events), the registry login, where a version was pushed, and the hardware
+ * of the models pushes created (what their runs are priced on).
  */
 import type { CogdeskApi } from '../../../shared/api';
 import { CogdeskError, toErrorInfo } from '../../../shared/errors';
@@ -9,7 +10,7 @@ import type { Tasks } from '../tasks';
 import { parseDestination } from './destination';
 import type { Pusher } from './index';
 
-export type PushCalls = Pick<CogdeskApi, 'planPush' | 'pushVersion' | 'getRegistryLogin' | 'setRegistryToken' | 'clearRegistryToken' | 'listPushes'>;
+export type PushCalls = Pick<CogdeskApi, 'planPush' | 'pushVersion' | 'getRegistryLogin' | 'setRegistryToken' | 'clearRegistryToken' | 'listPushes' | 'getModelSkus'>;
 
 export function createPushService(d: { pusher: Pusher; tasks: Tasks; events: EventBus }): PushCalls {
   const { pusher, events } = d;
@@ -43,6 +44,9 @@ export function createPushService(d: { pusher: Pusher; tasks: Tasks; events: Eve
     clearRegistryToken: () => pusher.logout(),
     async listPushes(versionId) {
       return pusher.links(versionId);
+    },
+    async getModelSkus() {
+      return pusher.hardware.known(pusher.registry());
     },
   };
 }

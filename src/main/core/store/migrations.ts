@@ -199,4 +199,17 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX IF NOT EXISTS remote_predictions_unsynced ON remote_predictions(synced_at) WHERE synced_at IS NULL;
   `,
+
+  // 9: the hardware (Replicate's SKU) a push created a model with, per registry and `owner/name`: Replicate's
+  // API does not say which hardware a model runs on, so this is how a person's own models are priced (cloud
+  // runs of the model, local runs of a version pushed to it). Kept when the model's pushes are gone.
+  `
+  CREATE TABLE IF NOT EXISTS model_hardware (
+    registry    TEXT NOT NULL,
+    model_id    TEXT NOT NULL,
+    sku         TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    PRIMARY KEY (registry, model_id)
+  );
+  `,
 ];

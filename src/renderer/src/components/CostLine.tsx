@@ -1,14 +1,14 @@
 import { useEffect } from 'react';
 import { describeCost, formatDollars, predictionCost, type CostedPrediction } from '../../../shared/cost';
-import { useCosts } from '../state/costs';
+import { costContext, useCosts } from '../state/costs';
 
 /** The cost hook: what a prediction cost on Replicate, or would have cost there (null until prices load). */
 export function usePredictionCost(p: CostedPrediction) {
-  const { loaded, load, prices, machineSku } = useCosts();
+  const { loaded, load, prices, machineSku, known } = useCosts();
   useEffect(() => {
     if (!loaded) void load();
   }, [loaded, load]);
-  return loaded ? predictionCost(p, { prices, machineSku }) : null;
+  return loaded ? predictionCost(p, costContext({ prices, machineSku, known })) : null;
 }
 
 /** One line under a prediction: "$0.014 on Replicate (gpu-a100-large)" or "on Replicate's gpu-t4 this would have cost $0.0009". */

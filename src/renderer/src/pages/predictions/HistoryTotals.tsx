@@ -1,5 +1,5 @@
 import { costTotals, formatDollars, type CostTotal } from '../../../../shared/cost';
-import { useCosts } from '../../state/costs';
+import { costContext, useCosts } from '../../state/costs';
 import { usePredictions } from '../../state/predictions';
 
 function TotalsTable({ label, head, rows }: { label: string; head: string; rows: CostTotal[] }) {
@@ -30,10 +30,10 @@ function TotalsTable({ label, head, rows }: { label: string; head: string; rows:
 /** What the predictions listed cost on Replicate, and what the local ones would have cost there: per model and per day. */
 export function HistoryTotals() {
   const { ids, byId } = usePredictions();
-  const { loaded, prices, machineSku } = useCosts();
+  const { loaded, prices, machineSku, known } = useCosts();
   if (!loaded || ids.length === 0) return null;
   const list = ids.map((id) => byId[id]).filter((p) => !!p);
-  const { byModel, byDay } = costTotals(list, { prices, machineSku });
+  const { byModel, byDay } = costTotals(list, costContext({ prices, machineSku, known }));
   return (
     <details className="panel" aria-label="Cost totals">
       <summary>
@@ -45,7 +45,8 @@ export function HistoryTotals() {
         </p>
       )}
       <p className="muted small">
-        A run is priced on the hardware its model runs on at Replicate where the prices file names it; else a local run on{' '}
+        A run is priced on the hardware its model runs on at Replicate where that is known (a model a push from here created, and the local
+        versions pushed to it) or the prices file names it; else a local run on{' '}
         {machineSku ? `Replicate's ${machineSku}, the hardware matched to this machine` : 'nothing (no Replicate hardware matches this machine)'}. Only predict time is
         counted.
       </p>
