@@ -1,6 +1,7 @@
 /**
  * The verbs people reach for from docker and ollama: `cogdesk ps` (the warm containers of this data
- * folder), `cogdesk stop [MODEL]` and `cogdesk rm MODEL[:VERSION]` (with the disk it frees).
+ * folder, and per GPU what they hold: ps-gpus.ts), `cogdesk stop [MODEL]` and `cogdesk rm MODEL[:VERSION]`
+ * (with the disk it frees).
  */
 import type { Command } from 'commander';
 import type Docker from 'dockerode';
@@ -124,13 +125,16 @@ export async function stopWarm(core: Core, model?: string): Promise<WarmContaine
 export function registerVerbs(program: Command): void {
   program
     .command('ps')
-    .description('the warm containers of this data folder: what they run, since when, their memory')
+    .description('the warm containers of this data folder: what they run, since when, their memory; per NVIDIA GPU its use and what each holds')
     .option('--json', 'print JSON')
     .action(async (o: { json?: boolean }) => {
       await withCore('passive', async (core) => {
         const list = await warmContainers(core);
-        if (o.json) printJson(list);
-        else print(formatWarm(list));
+        const { gpuUse, gpusOf, formatGpuUse } = await import('./ps-gpus');
+        const use = await gpuUse(await core.docker(), list.filter((c) => c.status === 'running').map((c) => c.container_id));
+        if (o.json) return printJson(list.map((c) => ({ ...c, gpus: gpusOf(use, c.container_id) })));
+        const gpus = formatGpuUse(use, (id) => list.find((c) => c.container_id === id)?.model ?? id.slice(0, 12));
+        print(gpus ? `${formatWarm(list)}\n\n${gpus}` : formatWarm(list));
       });
     });
 
