@@ -36,7 +36,7 @@ afterEach(async () => {
 });
 
 const withSmi = { COGDESK_NVIDIA_SMI: STATE_STANDIN, get COGDESK_NVIDIA_SMI_STATE() { return smi.stateFile; } };
-async function ok(args: string[], env: Record<string, string>): Promise<CliRun> {
+async function ok(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
   const r = await runCli(args, { home, env });
   expect(r.code, `cogdesk ${args.join(' ')}\nstdout: ${r.stdout.toString()}\nstderr: ${r.stderr}`).toBe(0);
   return r;
