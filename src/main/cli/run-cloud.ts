@@ -13,7 +13,7 @@ import { exampleInput, parseRemoteModelRef } from '../core/remote/run-remote';
 import { withInputFlag } from './hints';
 import { runAndShow, type RunOptions } from './run';
 import { readTextInputs } from './text-from-file';
-import type { PredictionRunner } from './via-server';
+import { localRunner, type PredictionRunner } from './via-server';
 
 export async function runOnReplicate(core: Core, image: string, o: Pick<RunOptions, 'input' | 'json' | 'quiet' | 'output'> & { example?: string }): Promise<Prediction> {
   const ref = parseRemoteModelRef(image);
@@ -43,21 +43,14 @@ export async function runOnReplicate(core: Core, image: string, o: Pick<RunOptio
   const input = { ...base, ...parsed };
   const streamsText = schema.output.kind === 'iterator' || schema.output.kind === 'concatenate';
 
+  // Waiting and canceling are the local runner's: the core follows a cloud prediction like a local one.
   const runner: PredictionRunner = {
-    async create() {
-      const p = await core.createPrediction({ version: image, input, source: 'cli', on: 'replicate' });
+    ...localRunner(core),
+    async create(version, input) {
+      const p = await core.createPrediction({ version, input, source: 'cli', on: 'replicate' });
       note(`Running on Replicate${p.remote?.webUrl ? `: ${p.remote.webUrl}` : ''} (prediction ${p.id}).`);
       return p.id;
     },
-    async wait(id, onUpdate) {
-      const off = core.on('prediction', onUpdate);
-      try {
-        return await core.waitForPrediction(id);
-      } finally {
-        off();
-      }
-    },
-    cancel: (id) => core.cancelPrediction(id),
   };
-  return runAndShow(runner, () => runner.create('', input), streamsText, o);
+  return runAndShow(runner, () => runner.create(image, input), streamsText, o);
 }

@@ -66,7 +66,7 @@ export function serverRunner(core: Core, server: RunningServer, schema: VersionS
           return { detail: text };
         }
       })();
-      throw new CogdeskError({ code: res.status === 422 ? 'input_invalid' : 'internal', message: `The running Cogdesk refused it: ${problem.detail ?? problem.title ?? res.status}` });
+      throw new CogdeskError({ code: res.status === 422 ? 'input_invalid' : 'internal', message: `The running Cogdesk refused it: ${problem.detail ?? problem.title ?? res.status}`, hint: 'Fix what it names and run the command again; its log (the app, or the terminal running cogdesk serve) says more.' });
     }
     return JSON.parse(text) as T;
   };
@@ -106,7 +106,7 @@ export function serverRunner(core: Core, server: RunningServer, schema: VersionS
       }
       // The history is shared: the finished prediction as kept, with its output files as local paths.
       const final = await core.getPrediction(id);
-      if (!final) throw new CogdeskError({ code: 'not_found', message: `Prediction ${id} ended in the running Cogdesk but is not in this data folder's history` });
+      if (!final) throw new CogdeskError({ code: 'not_found', message: `Prediction ${id} ended in the running Cogdesk but is not in this data folder's history`, hint: 'The running Cogdesk uses another data folder (COGDESK_HOME): run with the same COGDESK_HOME, or stop it to run here.' });
       return final;
     },
     cancel: async (id) => {

@@ -156,7 +156,7 @@ export function createCloudRuns(d: CloudRunDeps): CloudRuns {
 
     async cancel(id) {
       const p = d.store.predictions.get(id);
-      if (!p?.remote) throw new CogdeskError({ code: 'not_found', message: `No prediction on Replicate with id ${id}` });
+      if (!p?.remote) throw new CogdeskError({ code: 'not_found', message: `No prediction on Replicate with id ${id}`, hint: 'List the runs on Replicate with: cogdesk predictions list --on replicate' });
       if (isTerminal(p.status)) return;
       const body = (await client.call({ doing: `cancel the prediction ${p.remote.id} on Replicate`, notFound: `Replicate no longer has prediction ${p.remote.id}` }, (r) =>
         r.predictions.cancel(p.remote!.id),
@@ -169,7 +169,7 @@ export function createCloudRuns(d: CloudRunDeps): CloudRuns {
 
     async wait(id) {
       const p = d.store.predictions.get(id);
-      if (!p) throw new CogdeskError({ code: 'not_found', message: `No prediction with id ${id}` });
+      if (!p) throw new CogdeskError({ code: 'not_found', message: `No prediction with id ${id}`, hint: 'List the predictions kept here with: cogdesk predictions list' });
       if (!followers.has(id)) {
         const unsynced = d.store.predictions.remoteUnsynced().find((u) => u.prediction.id === id);
         if (!unsynced) return p;
