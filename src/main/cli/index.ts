@@ -83,7 +83,7 @@ export function buildProgram(): Command {
         // A name of something here pulls its image again, as `docker pull` does (a tag may have moved).
         const version = remote?.version ?? (await core.pull(resolved.local?.imageRef ?? resolved.ref, { onProgress }));
         bar.end();
-        if (o.json) printJson(version);
+        if (o.json) printJson(await (await import('./json-library')).cliPulledVersion(core, version));
         else print(`Pulled ${remote?.ref ?? version.imageRef}\nModel:   ${version.modelId}\nVersion: ${version.id}\n\nRun it:  ${runLineOf(version.modelId, version)}`);
       });
     });
@@ -202,7 +202,7 @@ export function buildProgram(): Command {
           const keptOf = (id: string) => (kept ? kept.filter((k) => k.versionId === id).reduce((n, k) => n + k.bytes, 0) : null);
           // ... and the Cog server it runs (python, go, coglet; null when its labels do not tell).
           const { serverOfVersion } = await import('../../shared/cog-server');
-          printJson(await Promise.all(models.map(async (m) => ({ ...m, versions: (await core.listVersions(m.id)).map((v) => ({ ...v, keptWeightsBytes: keptOf(v.id), server: serverOfVersion(v) })) }))));
+          printJson(await (await import('./json-library')).cliModels(core, models, (v) => ({ keptWeightsBytes: keptOf(v.id), server: serverOfVersion(v) })));
         }
         else print(formatModels(models));
       });

@@ -7,18 +7,13 @@
 import type { Example, Prediction } from '../../shared/domain';
 import { apiModelString } from '../../shared/model-names';
 import { predictionJson } from '../core/api-server/serialize';
-
-const iso = (at: string | null): string | null => {
-  if (!at) return at;
-  const t = Date.parse(at);
-  return Number.isNaN(t) ? at : new Date(t).toISOString();
-};
+import { iso } from './json-time';
 
 /** Beside Replicate's fields: where it ran, and for a run on Replicate its id and page there. */
 export type CliPrediction = ReturnType<typeof predictionJson> & { ran_on: Prediction['runOn']; replicate?: { id: string; web_url: string | null } };
 
 export function cliPrediction(p: Prediction): CliPrediction {
-  const json = predictionJson({ ...p, createdAt: iso(p.createdAt) ?? p.createdAt, startedAt: iso(p.startedAt), completedAt: iso(p.completedAt) });
+  const json = predictionJson({ ...p, createdAt: iso(p.createdAt), startedAt: iso(p.startedAt), completedAt: iso(p.completedAt) });
   return { ...json, ran_on: p.runOn, ...(p.remote ? { replicate: { id: p.remote.id, web_url: p.remote.webUrl } } : {}) };
 }
 
