@@ -197,6 +197,12 @@ export interface Settings {
    * Replicate with the user's token; never for a model marked local-only. Off by default.
    */
   routeToReplicate: boolean;
+  /**
+   * When no Cogdesk runs for the data folder, `cogdesk run` starts a background `cogdesk serve
+   * --exit-when-idle` and goes through it, so the model stays warm between commands; that server exits
+   * after the idle timeout. Off: `run` starts the model in its own process and stops it at exit.
+   */
+  cliBackgroundServer: boolean;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -214,6 +220,7 @@ export const DEFAULT_SETTINGS: Settings = {
   maxWarmGpuModelsPerGpu: 0,
   pricesFile: '',
   routeToReplicate: false,
+  cliBackgroundServer: false,
 };
 
 /** What a version's setup downloaded, kept for its next cold start (a local image on top of the version's). */

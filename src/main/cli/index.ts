@@ -23,6 +23,7 @@ import { registerHardwareCommands } from './hardware';
 import { registerPushCommands } from './push';
 import { visible } from './visible';
 import { registerServeCommands } from './serve';
+import { registerSettingsCommand } from './settings-cmd';
 import { registerCompletion } from './completion';
 import { registerVerbs } from './verbs';
 import { registerWeightsCommands } from './weights';
@@ -247,6 +248,7 @@ export function buildProgram(): Command {
   registerVerbs(program);
   registerHardwareCommands(program);
   registerServeCommands(program);
+  registerSettingsCommand(program);
   registerWeightsCommands(program);
   registerCatalogCommands(program);
   registerPushCommands(program);

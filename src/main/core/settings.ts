@@ -35,6 +35,9 @@ export function validateSettings(patch: Partial<Settings>): void {
   if (patch.routeToReplicate !== undefined && typeof patch.routeToReplicate !== 'boolean') {
     fields.push({ field: 'routeToReplicate', code: 'type', message: 'routeToReplicate must be true or false' });
   }
+  if (patch.cliBackgroundServer !== undefined && typeof patch.cliBackgroundServer !== 'boolean') {
+    fields.push({ field: 'cliBackgroundServer', code: 'type', message: 'cliBackgroundServer must be true or false' });
+  }
   if (patch.notifyWhenDone !== undefined && typeof patch.notifyWhenDone !== 'boolean') {
     fields.push({ field: 'notifyWhenDone', code: 'type', message: 'notifyWhenDone must be true or false' });
   }

@@ -11,6 +11,7 @@ import { useCosts } from '../../state/costs';
 import { useEngine } from '../../state/engine';
 import { useNotifier } from '../../state/notifier';
 import { ApiTokenSection } from './ApiTokenSection';
+import { CliBackgroundServer } from './CliBackgroundServer';
 import { GpuChoice } from './GpuChoice';
 import { KeptWeightsSection } from './KeptWeightsSection';
 import { NotificationsSection } from './NotificationsSection';
@@ -162,6 +163,7 @@ export function SettingsPage() {
             <input id="s-port" type="number" min={1024} max={65535} value={Number.isNaN(draft.apiServerPort) ? '' : draft.apiServerPort} onChange={(e) => set('apiServerPort', e.target.value === '' ? NaN : Number(e.target.value))} disabled={!draft.apiServerEnabled} />
           </Row>
           <RouteToReplicate checked={draft.routeToReplicate} onChange={(on) => set('routeToReplicate', on)} />
+          <CliBackgroundServer checked={draft.cliBackgroundServer} idleSeconds={draft.idleTimeoutSeconds} onChange={(on) => set('cliBackgroundServer', on)} />
         </section>
 
         <KeptWeightsSection checked={draft.keepWeights} onChange={(on) => set('keepWeights', on)} />
