@@ -34,7 +34,8 @@ export function registerHardwareCommands(program: Command): void {
         const dockerPart = { ...overview.docker, reachable: false, error, missing: error.message, hint: error.hint ?? null };
         overview = { ...overview, docker: dockerPart, missing: missingParts(overview.hardware, dockerPart) };
       }
-      if (o.json) printJson(overview);
+      // snake_case, field by field (json-hardware.ts); loaded only for --json.
+      if (o.json) printJson((await import('./json-hardware')).cliHardware(overview));
       else print(formatHardware(overview));
       const probe = overview.docker.probe;
       // A probe that could not run (the image is not here, Docker stopped) answered nothing: a failure.

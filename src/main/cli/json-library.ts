@@ -7,7 +7,7 @@
 import type { Core } from '../core';
 import type { CogServer } from '../../shared/cog-server';
 import type { Model, Version } from '../../shared/domain';
-import { apiModelName, apiModelString } from '../../shared/model-names';
+import { apiModelName } from '../../shared/model-names';
 import { cliPrediction, type CliPrediction } from './json';
 import { iso } from './json-time';
 
@@ -27,7 +27,7 @@ export interface CliVersion {
   cog_version: string;
   openapi_schema: Record<string, unknown>;
   // Cogdesk's.
-  /** The model's name as the local API and predictions' `model` write it (`owner/name`). */
+  /** The library's id of its model, as `cogdesk models`, `ps` and `rm` print it (`owner` and `name` are in the model's JSON). */
   model: string;
   /** The image reference it was pulled or found as. */
   image: string;
@@ -45,7 +45,7 @@ export function cliVersion(v: Version, extras: VersionExtras): CliVersion {
     created_at: iso(v.createdAt),
     cog_version: v.cogVersion ?? '',
     openapi_schema: v.openapiSchema && typeof v.openapiSchema === 'object' ? v.openapiSchema : {},
-    model: apiModelString(v.modelId),
+    model: v.modelId,
     image: v.imageRef,
     image_id: v.imageId,
     size_bytes: v.sizeBytes,

@@ -20,9 +20,13 @@ export function registerWeightsCommands(program: Command): void {
         const kept = (await core.listKeptWeights()).filter((k) => k.kind === 'kept');
         // Cog's managed weights that pulls fetched (kept by digest in the data folder, mounted read-only).
         const managed = await new ManagedWeights(core.paths.weights).list();
-        if (o.json) return printJson([...kept, ...managed.map((m) => ({ kind: 'managed', ...m }))]);
+        const modelOf = (versionId: string) => core.store.library.getVersion(versionId)?.modelId ?? null;
+        if (o.json) {
+          const { cliKeptWeights, cliManagedWeight } = await import('./json-weights');
+          return printJson([...kept.map((k) => cliKeptWeights(k, modelOf(k.versionId))), ...managed.map((m) => cliManagedWeight(m, modelOf(m.versionId)))]);
+        }
         if (kept.length === 0 && managed.length === 0) return print('No kept weights. A model whose setup downloads its weights keeps them at its first start.');
-        const model = (versionId: string) => (core.store.library.getVersion(versionId)?.modelId ?? '?').padEnd(40);
+        const model = (versionId: string) => (modelOf(versionId) ?? '?').padEnd(40);
         const lines: string[] = [];
         if (kept.length > 0) {
           const rows = kept.map((k) => `${model(k.versionId)} ${k.versionId.slice(0, 12)}  ${formatBytes(k.bytes).padStart(8)}  setup took ${seconds(k.setupMs)}`);
