@@ -6,6 +6,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import type { CoreOptions } from '../core';
 import type { ApiServer } from '../core/api-server';
 import { clearServerRecord, writeServerRecord } from '../core/api-server/server-record';
+import { idleWatch, idleWords, type IdleWatch } from './background-server';
 
 export interface ServeHooks {
   /** Ends the server instead of SIGINT/SIGTERM (tests). */
@@ -61,6 +62,12 @@ interface ServeOptions {
   maxBodyMb?: number;
   maxUploadMb?: number;
   routeToReplicate?: boolean;
+  exitWhenIdle?: boolean;
+}
+
+/** What a background server (--exit-when-idle) prints in its log: never the token (the log is no place for it). */
+function backgroundUsage(server: ApiServer, idleSeconds: number): string {
+  return `Cogdesk local API on ${server.url} for cogdesk run (pid ${process.pid}); the token is in ${server.tokenFile}. It exits after ${idleWords(idleSeconds)} with nothing to do (the idleTimeoutSeconds setting).`;
 }
 
 export function registerServeCommands(program: Command, hooks: ServeHooks = {}): Command {
@@ -76,6 +83,7 @@ export function registerServeCommands(program: Command, hooks: ServeHooks = {}):
     .option('--quiet', 'do not log each request on stderr')
     .option('--max-body-mb <n>', 'largest JSON request body, in MiB (default 32)', parseMegabytes('--max-body-mb'))
     .option('--max-upload-mb <n>', 'largest upload to /v1/files, in MiB (default 100)', parseMegabytes('--max-upload-mb'))
+    .option('--exit-when-idle', 'exit by itself once nothing is warm, running, queued, pulled or pushed and no request came for the idle timeout (the idleTimeoutSeconds setting); what cogdesk run starts with the cliBackgroundServer setting')
     .option('--route-to-replicate', 'run a model that is not here on Replicate with your token (never one marked local-only); default: the routeToReplicate setting')
     .action(async (o: ServeOptions) => {
       // Long-running like the app: it takes over what a previous process left running.
@@ -83,6 +91,7 @@ export function registerServeCommands(program: Command, hooks: ServeHooks = {}):
       const [{ createCore }, { startApiServer }] = await Promise.all([import('../core'), import('../core/api-server')]);
       const core = await createCore({ recover: 'full', ...hooks.coreOptions });
       let server: ApiServer | null = null;
+      let idle: IdleWatch | null = null;
       try {
         server = await startApiServer(core, {
           port: o.port,
@@ -90,10 +99,13 @@ export function registerServeCommands(program: Command, hooks: ServeHooks = {}):
           fileOutput: o.fileOutput,
           maxBodyBytes: o.maxBodyMb ? Math.round(o.maxBodyMb * 1024 * 1024) : undefined,
           maxUploadBytes: o.maxUploadMb ? Math.round(o.maxUploadMb * 1024 * 1024) : undefined,
-          log: o.quiet ? undefined : (line) => err(line),
+          // A request is activity for --exit-when-idle, logged or not.
+          log: o.exitWhenIdle ? (line) => (idle?.requestSeen(), o.quiet || err(line)) : o.quiet ? undefined : (line) => err(line),
           routeToReplicate: o.routeToReplicate,
         });
-        if (o.json) {
+        if (o.exitWhenIdle && !o.json) {
+          out(backgroundUsage(server, core.store.settings.get().idleTimeoutSeconds));
+        } else if (o.json) {
           out(JSON.stringify({ url: server.url, origin: server.origin, port: server.port, token: server.token, webhookSecret: server.webhookSecret }));
         } else {
           out(usage(server));
@@ -101,9 +113,11 @@ export function registerServeCommands(program: Command, hooks: ServeHooks = {}):
         // So that the CLI's commands go through this server and the models stay warm (server-record.ts).
         writeServerRecord(core.paths.home, { pid: process.pid, port: server.port, url: server.url, startedAt: new Date().toISOString(), by: 'serve' });
         hooks.onListening?.(server);
-        await untilStopped(hooks.signal);
-        err('Stopping…');
+        if (o.exitWhenIdle) idle = idleWatch(core);
+        const why = await Promise.race([untilStopped(hooks.signal).then(() => 'stopped' as const), idle ? idle.idle.then(() => 'idle' as const) : new Promise<never>(() => {})]);
+        err(why === 'idle' ? `Exiting: nothing to do for ${idleWords(core.store.settings.get().idleTimeoutSeconds)} (--exit-when-idle).` : 'Stopping…');
       } finally {
+        idle?.stop();
         clearServerRecord(core.paths.home);
         await server?.close();
         await core.close();
