@@ -5,7 +5,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Prediction, Version } from '../../../src/shared/domain';
+import type { Prediction } from '../../../src/shared/domain';
+import type { CliVersion } from '../../../src/main/cli/json-library';
 import { assertBuilt, fixtureRef, runCli, tempDirs, type CliRun } from './run-cli';
 
 const DEAD_API = { COGDESK_REPLICATE_API: 'http://127.0.0.1:9/v1', REPLICATE_API_TOKEN: 'r8_dead' };
@@ -40,13 +41,13 @@ const json = <T>(r: CliRun) => JSON.parse(r.stdout.toString()) as T;
 
 describe('one resolver for run, pull, predictions and examples', { timeout: 180_000 }, () => {
   it('a local model by its short name, its 12-character version id and NAME:PREFIX run here without asking Replicate', async () => {
-    const pulled = json<Version>(await ok(['pull', fixtureRef('echo'), '--json']));
+    const pulled = json<CliVersion>(await ok(['pull', fixtureRef('echo'), '--json']));
     for (const name of ['fixtures/echo', 'echo', pulled.id.slice(0, 12), `echo:${pulled.id.slice(0, 8)}`]) {
       const p = json<Prediction>(await ok(['run', name, '-i', 'text=hi', '--json']));
       expect(p, name).toMatchObject({ status: 'succeeded', version: pulled.id });
     }
     // pull takes the same names (and pulls the image again, as docker pull does).
-    expect(json<Version>(await ok(['pull', 'fixtures/echo', '--json'])).id).toBe(pulled.id);
+    expect(json<CliVersion>(await ok(['pull', 'fixtures/echo', '--json'])).id).toBe(pulled.id);
     // --model and examples take them too.
     const list = json<Prediction[]>(await ok(['predictions', 'list', '--model', pulled.id.slice(0, 12), '--json']));
     expect(list).toHaveLength(4);

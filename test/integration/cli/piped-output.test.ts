@@ -7,7 +7,9 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Model, Prediction, Version } from '../../../src/shared/domain';
+import type { Prediction, Version } from '../../../src/shared/domain';
+import type { CliModel } from '../../../src/main/cli/json-library';
+import { camelCaseKeys } from '../../helpers/json-keys';
 import { homePaths } from '../../../src/main/core/paths';
 import { openStore } from '../../../src/main/core/store';
 import { assertBuilt, BIN, runCli, tempDirs } from './run-cli';
@@ -94,9 +96,10 @@ describe('output through a pipe (the built CLI)', { timeout: 120_000 }, () => {
     const r = await runCli(['models', '--json'], { home, holdMs: HOLD_MS, env: { DOCKER_HOST: 'unix:///tmp/nonexistent.sock' } });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.length).toBeGreaterThan(MB);
-    const models = JSON.parse(r.stdout.toString('utf8')) as Array<Model & { versions: Version[] }>;
+    const models = JSON.parse(r.stdout.toString('utf8')) as CliModel[];
     expect(models).toHaveLength(300);
-    expect(models.every((m) => m.versions.length === 1)).toBe(true);
+    expect(models.every((m) => m.versions.length === 1 && m.latest_version?.id === m.versions[0]!.id)).toBe(true);
+    expect(camelCaseKeys(models)).toEqual([]);
   });
 
   it('a reader that stops early (| head -c 100) ends the command quietly, not with an EPIPE stack trace', async () => {

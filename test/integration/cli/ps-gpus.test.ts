@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Version } from '../../../src/shared/domain';
+import type { CliVersion } from '../../../src/main/cli/json-library';
 import { gpuStandin, RTX4090, STATE_STANDIN, type GpuStandin } from '../../helpers/gpu-standin';
 import { assertBuilt, fixtureRef, runCli, tempDirs, type CliRun } from './run-cli';
 import { apiPredict, startServe, type ServeProcess } from './serve-process';
@@ -53,7 +53,7 @@ function pidOf(containerId: string): number {
 describe('cogdesk ps and the GPUs', { timeout: 180_000 }, () => {
   it('prints a line per GPU (memory, utilization, temperature) and under it what each warm model holds; --json has gpus per container', async () => {
     const env = { ...withSmi };
-    const version = JSON.parse(out(await ok(['pull', fixtureRef('echo'), '--json']))) as Version;
+    const version = JSON.parse(out(await ok(['pull', fixtureRef('echo'), '--json']))) as CliVersion;
     serve = await startServe(home);
     expect((await apiPredict(serve, version.id, { text: 'hi' })).status).toBe('succeeded');
     const [warm] = JSON.parse(out(await ok(['ps', '--json'], env))) as Array<{ container_id: string }>;
@@ -64,7 +64,7 @@ describe('cogdesk ps and the GPUs', { timeout: 180_000 }, () => {
     const gpuPart = table.slice(table.indexOf('\n\nGPU 0') + 2);
     expect(gpuPart.split('\n').filter(Boolean)).toEqual([
       'GPU 0  NVIDIA GeForce RTX 4090  20.5 GiB / 24.0 GiB used  87% utilization  64 °C',
-      `  ${version.modelId} (${warm!.container_id.slice(0, 12)})  20.0 GiB`,
+      `  ${version.model} (${warm!.container_id.slice(0, 12)})  20.0 GiB`,
       'GPU 1  NVIDIA GeForce RTX 4090  0 MiB / 24.0 GiB used  3% utilization  41 °C',
     ]);
 

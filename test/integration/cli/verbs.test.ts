@@ -7,7 +7,7 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiPrediction } from '../../../src/main/core/api-server/serialize';
-import type { Version } from '../../../src/shared/domain';
+import type { CliVersion } from '../../../src/main/cli/json-library';
 import { assertBuilt, BIN, fixtureRef, runCli, tempDirs, type CliRun } from './run-cli';
 import { apiPredict, startServe, type ServeProcess } from './serve-process';
 
@@ -48,21 +48,21 @@ const out = (r: CliRun) => r.stdout.toString();
 
 describe('the usual verbs', { timeout: 180_000 }, () => {
   it('ps shows the warm container a running cogdesk serve holds (model, since when, memory); stop MODEL stops it', async () => {
-    const version = json<Version>(await ok(['pull', fixtureRef('echo'), '--json']));
+    const version = json<CliVersion>(await ok(['pull', fixtureRef('echo'), '--json']));
     expect(out(await ok(['ps']))).toMatch(/^No warm models/);
     serve = await startServe(home);
     expect((await apiPredict(serve, version.id, { text: 'hi' })).status).toBe('succeeded');
 
     const warm = json<Array<{ container_id: string; model: string; version: string; status: string; started_at: string; memory_bytes: number | null }>>(await ok(['ps', '--json']));
     expect(warm).toHaveLength(1);
-    expect(warm[0]).toMatchObject({ model: version.modelId, version: version.id, status: 'running' });
+    expect(warm[0]).toMatchObject({ model: version.model, version: version.id, status: 'running' });
     expect(warm[0].started_at).toMatch(/Z$/);
     expect(warm[0].memory_bytes).toBeGreaterThan(0);
     const table = out(await ok(['ps']));
-    expect(table).toMatch(/^CONTAINER\s+MODEL\s+VERSION\s+STATUS\s+SINCE \(LOCAL TIME\)\s+MEMORY\s+STARTED BY/);
+    expect(table).toMatch(/^CONTAINER\s+MODEL\s+VERSION\s+STATE\s+SINCE \(LOCAL TIME\)\s+MEMORY\s+STARTED BY/);
     expect(table).toContain(warm[0].container_id.slice(0, 12));
 
-    expect(out(await ok(['stop', 'echo']))).toContain(`Stopped ${version.modelId} (${warm[0].container_id.slice(0, 12)})`);
+    expect(out(await ok(['stop', 'echo']))).toContain(`Stopped ${version.model} (${warm[0].container_id.slice(0, 12)})`);
     expect(json<unknown[]>(await ok(['ps', '--json']))).toEqual([]);
     expect(out(await ok(['stop']))).toBe('Nothing warm.\n');
   });

@@ -71,8 +71,8 @@ describe('local Cog images are local models', { timeout: 120_000 }, () => {
     const { home, cleanup } = tempHome();
     try {
       const { stdout } = await promisify(execFile)(process.execPath, [CLI, 'models', '--json'], { env: { ...process.env, COGDESK_HOME: home } });
-      const models = JSON.parse(stdout) as Array<{ id: string; versions: Array<{ imageRef: string }> }>;
-      expect(models.some((m) => m.versions.some((v) => v.imageRef === `docker.io/${image}`))).toBe(true);
+      const models = JSON.parse(stdout) as Array<{ id: string; versions: Array<{ image: string }> }>;
+      expect(models.some((m) => m.versions.some((v) => v.image === `docker.io/${image}`))).toBe(true);
     } finally {
       cleanup();
     }

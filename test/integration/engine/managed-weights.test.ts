@@ -20,6 +20,7 @@ import { homePaths } from '../../../src/main/core/paths';
 import { OPEN_REGISTRY, readManagedWeightsFixture } from '../../helpers/fixtures';
 import { tempHome } from '../../helpers/core';
 import { startProxyServer, type ProxyServer } from '../../helpers/proxy-server';
+import { camelCaseKeys } from '../../helpers/json-keys';
 
 const CLI = join(__dirname, '../../../bin/cogdesk.js');
 const fixture = readManagedWeightsFixture();
@@ -174,9 +175,10 @@ describe('managed weights: an OCI index with weight manifests', () => {
 
       // The command line lists them with the version's kept weights.
       const { stdout } = await promisify(execFile)(process.execPath, [CLI, 'weights', 'list', '--json'], { env: { ...process.env, COGDESK_HOME: home } });
-      const listed = JSON.parse(stdout) as Array<{ kind: string; versionId: string; name: string; target: string; bytes: number; present: boolean }>;
-      expect(listed.filter((l) => l.versionId === version.id).map(({ kind, versionId, name, target, present }) => ({ kind, versionId, name, target, present }))).toEqual(
-        fixture.weights.map((w) => ({ kind: 'managed', versionId: version.id, name: w.name, target: w.target, present: true })),
+      const listed = JSON.parse(stdout) as Array<{ kind: string; version_id: string; name: string; target: string; manifest_digest: string; bytes: number; present: boolean }>;
+      expect(camelCaseKeys(listed)).toEqual([]);
+      expect(listed.filter((l) => l.version_id === version.id).map(({ kind, version_id, name, target, manifest_digest, present }) => ({ kind, version_id, name, target, manifest_digest, present }))).toEqual(
+        fixture.weights.map((w) => ({ kind: 'managed', version_id: version.id, name: w.name, target: w.target, manifest_digest: w.manifestDigest, present: true })),
       );
       expect(listed[0].bytes).toBeGreaterThan(4 * 1024 * 1024);
 

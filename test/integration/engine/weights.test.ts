@@ -14,6 +14,7 @@ import { WEIGHTS_LABELS } from '../../../src/main/core/runner/weights';
 import { fixtureImage } from '../../helpers/fixtures';
 import { docker, tempHome, waitFor } from '../../helpers/core';
 import { startWeightsServer, WEIGHT_SIZES, type WeightsServer } from '../../helpers/weights-server';
+import { camelCaseKeys } from '../../helpers/json-keys';
 
 const SIZES = WEIGHT_SIZES;
 const CLI = join(__dirname, '../../../bin/cogdesk.js');
@@ -78,11 +79,13 @@ describe('weights a setup downloads are kept for the next start', () => {
 
     // The command line lists them, per version and in `models --json`.
     const env = { ...process.env, COGDESK_HOME: home };
-    const listed = JSON.parse(execFileSync(process.execPath, [CLI, 'weights', 'list', '--json'], { env, encoding: 'utf8' })) as Array<{ versionId: string; bytes: number }>;
+    const listed = JSON.parse(execFileSync(process.execPath, [CLI, 'weights', 'list', '--json'], { env, encoding: 'utf8' })) as Array<{ kind: string; version_id: string; bytes: number; setup_ms: number; created_at: string }>;
     expect(listed).toHaveLength(1);
+    expect(listed[0]).toMatchObject({ kind: 'kept', setup_ms: expect.any(Number), created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/) });
+    expect(camelCaseKeys(listed)).toEqual([]);
     expect(listed[0].bytes).toBeGreaterThanOrEqual(SIZES[0] + SIZES[1]);
-    const models = JSON.parse(execFileSync(process.execPath, [CLI, 'models', '--json'], { env, encoding: 'utf8' })) as Array<{ versions: Array<{ id: string; keptWeightsBytes: number }> }>;
-    expect(models.flatMap((m) => m.versions).find((v) => v.id === listed[0].versionId)?.keptWeightsBytes).toBe(listed[0].bytes);
+    const models = JSON.parse(execFileSync(process.execPath, [CLI, 'models', '--json'], { env, encoding: 'utf8' })) as Array<{ versions: Array<{ id: string; kept_weights_bytes: number }> }>;
+    expect(models.flatMap((m) => m.versions).find((v) => v.id === listed[0].version_id)?.kept_weights_bytes).toBe(listed[0].bytes);
 
     // What a prediction wrote (/src/weights/written-by-a-prediction.txt) was never kept.
     const [image] = await keptImages();

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { HardwareOverview } from '../../../src/shared/hardware';
+import type { CliHardware as HardwareOverview } from '../../../src/main/cli/json-hardware';
+import { camelCaseKeys } from '../../helpers/json-keys';
 import { registerHardwareCommands } from '../../../src/main/cli/hardware';
 import { TOOLKIT_INSTALL_URL, TOOLKIT_MISSING } from '../../../src/main/core/hardware/gpu-request';
 import { homePaths } from '../../../src/main/core/paths';
@@ -59,10 +60,14 @@ describe('cogdesk hardware', () => {
   it('--json: the GPUs, the matching SKU, Docker GPU support and what is missing', async () => {
     process.env.COGDESK_NVIDIA_SMI = smi('h100');
     const v = JSON.parse(await run('hardware', '--json')) as HardwareOverview;
-    expect(v.hardware.gpus).toEqual([expect.objectContaining({ name: 'NVIDIA H100 80GB HBM3', memoryTotalMiB: 81559, computeCapability: '9.0', uuid: 'GPU-8c9f276c-4397-4c9a-9807-a0e7dd9608fb' })]);
-    expect(v.hardware.cpuOnly).toBe(false);
-    expect(v.match).toMatchObject({ kind: 'exact', sku: 'gpu-h100' });
-    expect(v.docker).toMatchObject({ reachable: true, nvidiaRuntime: false, gpus: 'no', missing: TOOLKIT_MISSING });
+    expect(v.hardware.gpus).toEqual([expect.objectContaining({ name: 'NVIDIA H100 80GB HBM3', memory_total_mib: 81559, compute_capability: '9.0', uuid: 'GPU-8c9f276c-4397-4c9a-9807-a0e7dd9608fb' })]);
+    expect(v.hardware.cpu_only).toBe(false);
+    expect(v.hardware.nvidia_smi).toMatchObject({ status: 'ok', compute_cap_note: null });
+    expect(v.hardware.detected_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(v.match).toMatchObject({ kind: 'exact', sku: 'gpu-h100', groups: [expect.objectContaining({ count: 1, memory_mib: 81559 })] });
+    expect(v.docker).toMatchObject({ reachable: true, nvidia_runtime: false, cdi_spec_dirs: expect.any(Array), docker_desktop: false, gpus: 'no', missing: TOOLKIT_MISSING });
+    // snake_case all through, as every --json of the CLI.
+    expect(camelCaseKeys(v)).toEqual([]);
     expect(v.missing).toEqual([{ what: 'Docker GPU support', message: TOOLKIT_MISSING, hint: expect.stringContaining(TOOLKIT_INSTALL_URL) }]);
   });
 
@@ -98,6 +103,7 @@ describe('cogdesk hardware', () => {
     process.env.COGDESK_NVIDIA_SMI = smi('l40s-2x');
     const v = JSON.parse(await run('hardware', '--json', '--probe', fixtureImage('echo'))) as HardwareOverview;
     expect(v.docker.probe).toMatchObject({ ok: false, conclusive: true, error: { details: 'could not select device driver "nvidia" with capabilities: [[gpu]]' } });
+    expect(camelCaseKeys(v)).toEqual([]);
     expect(v.missing).toEqual([expect.objectContaining({ what: 'Docker GPU support', message: `Docker cannot give containers a GPU: ${TOOLKIT_MISSING}` })]);
   });
 

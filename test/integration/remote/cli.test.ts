@@ -10,7 +10,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Cached, CatalogPage, ModelPage, RemoteModel } from '../../../src/shared/catalog';
-import type { Prediction, Version } from '../../../src/shared/domain';
+import type { Prediction } from '../../../src/shared/domain';
+import type { CliVersion } from '../../../src/main/cli/json-library';
 import { homePaths } from '../../../src/main/core/paths';
 import { buildProgram } from '../../../src/main/cli/index';
 import { managedContainers } from '../../helpers/core';
@@ -156,8 +157,8 @@ describe('cogdesk and the remote catalog', { timeout: TIMEOUT }, () => {
     expect(wired(), 'src/main/cli/index.ts does not wire the remote catalog yet (registerCatalogCommands, resolveRemoteArg in pull and run)').toBe(true);
     await login();
     const pulled = await ok(['pull', 'fixtures/echo', '--json']);
-    const version = JSON.parse(pulled.stdout) as Version;
-    expect(version).toMatchObject({ id: echoId(), modelId: 'fixtures/echo', imageRef: `${OPEN_REGISTRY}/fixtures/echo@sha256:${echoId()}` });
+    const version = JSON.parse(pulled.stdout) as CliVersion;
+    expect(version).toMatchObject({ id: echoId(), model: 'fixtures/echo', image: `${OPEN_REGISTRY}/fixtures/echo@sha256:${echoId()}` });
 
     const run = JSON.parse((await ok(['run', 'fixtures/echo', '--json'])).stdout) as Prediction;
     expect(run).toMatchObject({ status: 'succeeded', output: 'hello world world world', input: { text: 'world', times: 3 }, model: 'fixtures/echo' });

@@ -13,7 +13,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TaskEvent } from '../../../src/shared/api';
-import type { Prediction, Version } from '../../../src/shared/domain';
+import type { Prediction } from '../../../src/shared/domain';
+import type { CliVersion } from '../../../src/main/cli/json-library';
 import { memoryTokenStore } from '../../../src/main/core/remote';
 import { docker, openCore } from '../../helpers/core';
 import { fixtureEntry, OPEN_REGISTRY } from '../../helpers/fixtures';
@@ -136,7 +137,7 @@ describe('a model page (the window): the name is always Replicate model', { time
 describe('the command line: an ambiguous name asks nothing, says which it took and how to take the other', { timeout: TIMEOUT }, () => {
   it('pull and run owner/name take Replicate model, with a note; owner/name:latest is the local image', async () => {
     const pulled = await ok(['pull', 'fixtures/echo', '--json']);
-    expect(JSON.parse(pulled.stdout) as Version).toMatchObject({ id: echoId(), modelId: 'fixtures/echo', imageRef: pinnedEcho() });
+    expect(JSON.parse(pulled.stdout) as CliVersion).toMatchObject({ id: echoId(), model: 'fixtures/echo', image: pinnedEcho() });
     expect(pulled.stderr).toContain(AMBIGUOUS_NOTE);
 
     const run = await ok(['run', 'fixtures/echo', '-i', 'times=1', '--json']);
