@@ -15,6 +15,8 @@ import { formatError, formatExamples, formatModels, formatPrediction, formatPred
 import { registerCatalogCommands } from './catalog';
 import { localExampleInput, localModelId, modelArg, resolveArg } from './resolve';
 import { whereToRun } from './where-to-run';
+import { findRunningServer } from '../core/api-server/server-record';
+import { pullInServer } from './server-api';
 import { parseConcurrencyOption } from './concurrency-option';
 import { withRealCause } from './hints';
 import { runLineOf } from './local-model';
@@ -79,11 +81,17 @@ export function buildProgram(): Command {
       await withCore('passive', async (core) => {
         const bar = progressReporter();
         const onProgress = (p: PullProgress) => bar.update(p);
-        const resolved = await resolveArg(core, image, { onProgress });
+        // With a Cogdesk running, the pull is its (the window shows it; Ctrl-C here cancels it there).
+        const server = await findRunningServer(core.paths.home);
+        if (server) process.stderr.write(`Pulling in the Cogdesk at ${server.url} (${server.by}, pid ${server.pid}).\n`);
+        const resolved = await resolveArg(core, image, { onProgress, server });
         const remote = resolved.remote;
         // A name of something here pulls its image again, as `docker pull` does (a tag may have moved).
-        const version = remote?.version ?? (await core.pull(resolved.local?.imageRef ?? resolved.ref, { onProgress }));
+        const ref = resolved.local?.imageRef ?? resolved.ref;
+        const pulled = remote?.version ?? (server ? await core.getVersion(await pullInServer(server, ref, { always: true, onProgress })) : await core.pull(ref, { onProgress }));
         bar.end();
+        if (!pulled) throw new CogdeskError({ code: 'not_found', message: `The running Cogdesk pulled ${ref}, but this data folder does not have it`, hint: 'It uses another data folder (COGDESK_HOME): pull with the same COGDESK_HOME, or stop it to pull here.' });
+        const version = pulled;
         if (o.json) printJson(await (await import('./json-library')).cliPulledVersion(core, version));
         else print(`Pulled ${remote?.ref ?? version.imageRef}\nModel:   ${version.modelId}\nVersion: ${version.id}\n\nRun it:  ${runLineOf(version.modelId, version)}`);
       });
@@ -112,15 +120,16 @@ export function buildProgram(): Command {
           const { runOnReplicate } = await import('./run-cloud');
           return failedRun(await runOnReplicate(core, image, o));
         }
+        // Where it runs first: with a Cogdesk running, that one pulls it too.
+        const { server, line: where } = await whereToRun(core, o.gpus);
         const bar = progressReporter();
-        const resolved = await resolveArg(core, image, { onProgress: (p) => !o.quiet && bar.update(p), example: o.example });
+        const resolved = await resolveArg(core, image, { onProgress: (p) => !o.quiet && bar.update(p), example: o.example, server });
         bar.end();
         const example = resolved.remote?.example;
         if (example && !o.quiet) {
           process.stderr.write(`Starting from ${o.example ? 'the example' : 'the default example'} ${example.id} of ${resolved.remote!.model.id} (cogdesk model ${resolved.remote!.model.id} shows it); -i values go on top.\n`);
         }
         const baseInput = resolved.remote ? resolved.remote.startingInput : o.example ? await localExampleInput(core, resolved, o.example) : undefined;
-        const { server, line: where } = await whereToRun(core, o.gpus);
         const [{ runCommand }, { explainInputDownloadError }] = await Promise.all([import('./run'), import('../core/cog/input-errors')]);
         const final = await runCommand(core, resolved.ref, { ...o, baseInput, server, where });
         failedRun(final, explainInputDownloadError(final.error, final.input));

@@ -12,7 +12,8 @@ export async function refuseNonCogBeforePull(core: Core, ref: string): Promise<v
     import('../core/docker/labels'),
     import('../../shared/errors'),
   ]);
-  const docker = await core.docker();
+  // Docker may be one only the running Cogdesk reaches (it pulls then): the registry still answers.
+  const docker = await core.docker().catch(() => null);
   const { parseImageRef } = await import('../core/docker/image-ref');
   let full: string;
   try {
@@ -20,7 +21,7 @@ export async function refuseNonCogBeforePull(core: Core, ref: string): Promise<v
   } catch {
     return; // not an image reference: the pull says why
   }
-  if (await docker.getImage(full).inspect().then(() => true, () => false)) return;
+  if (docker && (await docker.getImage(full).inspect().then(() => true, () => false))) return;
   const config = await readRemoteImageConfig(full, { timeoutMs: 10_000 }).catch(() => null);
   if (!config) return;
   if (!config.labels[COG_LABELS.schema]?.trim() && !config.labels[COG_LABELS.legacySchema]?.trim()) {

@@ -41,10 +41,12 @@ async function containerPids(docker: Docker, id: string): Promise<Set<number>> {
 }
 
 /** What the running containers (ids) hold on the GPUs now. Never throws. */
-export async function gpuUse(docker: Docker, runningIds: string[]): Promise<PsGpuUse> {
+export async function gpuUse(dockerOf: () => Promise<Docker>, runningIds: string[]): Promise<PsGpuUse> {
   const live = await queryLiveGpus();
   const held = new Map<string, Map<string, number>>();
   if (!live.gpus.length) return { gpus: [], held };
+  // Docker only on a machine with GPUs to map: a ps through a running Cogdesk needs none otherwise.
+  const docker = await dockerOf();
   const pidsOf = await Promise.all(runningIds.map((id) => containerPids(docker, id)));
   runningIds.forEach((id, i) => {
     const per = new Map<string, number>();

@@ -12,6 +12,8 @@ import { AmbiguousNameError, resolveLocalModel, resolveName } from '../core/libr
 import type { RemoteResolution } from '../core/remote';
 import { catalogFor, resolveRemoteArg } from './catalog';
 import { refuseNonCogBeforePull } from './pre-pull';
+import type { RunningServer } from '../core/api-server/server-record';
+import { pullInServer } from './server-api';
 
 export interface Resolved {
   /** What to hand to ensureVersion / runCommand: a version id, or the image reference to pull. */
@@ -32,7 +34,7 @@ async function expandVersionPrefix(core: Core, id: string, prefix: string): Prom
 export async function resolveArg(
   core: Core,
   arg: string,
-  o: { onProgress?: (p: PullProgress) => void; example?: string } = {},
+  o: { onProgress?: (p: PullProgress) => void; example?: string; server?: RunningServer | null } = {},
 ): Promise<Resolved> {
   const r = resolveName(core.store.library, arg);
   if (r.kind === 'local') return { ref: r.version.id, local: r.version, remote: null };
@@ -43,7 +45,10 @@ export async function resolveArg(
   let remoteArg = arg.trim();
   if (r.versionPrefix) remoteArg = `${r.explicit ? 'r8.im/' : ''}${r.id}:${await expandVersionPrefix(core, r.id, r.versionPrefix)}`;
   else if (r.version) remoteArg = `${r.explicit ? 'r8.im/' : ''}${r.id}:${r.version}`;
-  const remote = await resolveRemoteArg(core, remoteArg, { onProgress: o.onProgress, example: o.example });
+  // With a Cogdesk running, it pulls the image (the window sees it); the history and library are one.
+  const server = o.server;
+  const pullImage = server ? (ref: string, p: { onProgress?: (p: PullProgress) => void }) => pullInServer(server, ref, { always: true, onProgress: p.onProgress }) : undefined;
+  const remote = await resolveRemoteArg(core, remoteArg, { onProgress: o.onProgress, example: o.example, pullImage });
   if (remote) return { ref: remote.ref, local: remote.version, remote };
   // Replicate could not say (offline, no token, not there): what is here answers to the name.
   if (r.local) return { ref: r.local.id, local: r.local, remote: null };

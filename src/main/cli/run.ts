@@ -1,4 +1,5 @@
-import type { Prediction } from '../../shared/domain';
+import type { Prediction, PullProgress, Version } from '../../shared/domain';
+import { CogdeskError } from '../../shared/errors';
 import { parseInputArgs } from '../core/cog/input-parse';
 import { parseVersionSchema } from '../../shared/schema';
 import { requirementFromCogConfig } from '../core/hardware/fit';
@@ -13,6 +14,7 @@ import { watchSetup, type SetupWatch } from './setup-logs';
 import { withInputFlag } from './hints';
 import type { RunningServer } from '../core/api-server/server-record';
 import { localRunner, serverRunner, type PredictionRunner } from './via-server';
+import { pullInServer } from './server-api';
 import { progressReporter } from './progress-bar';
 import { safeJson, visible, visibleStream } from './visible';
 
@@ -43,7 +45,9 @@ export { parseConcurrencyOption } from './concurrency-option';
  */
 export async function runCommand(core: Core, image: string, o: RunOptions): Promise<Prediction> {
   const bar = progressReporter();
-  const version = await core.ensureVersion(image, { onProgress: (p) => !o.quiet && bar.update(p) });
+  const onProgress = (p: PullProgress) => !o.quiet && bar.update(p);
+  // Through a running Cogdesk, it pulls what is not here (it answers at once for what is).
+  const version = o.server ? await versionFromServer(core, o.server, image, onProgress) : await core.ensureVersion(image, { onProgress });
   bar.end();
   if (o.concurrency !== undefined) await core.updateModelSettings(version.modelId, { concurrency: o.concurrency });
   if (!o.quiet && requirementFromCogConfig(version.cogConfig).gpu) {
@@ -64,6 +68,15 @@ export async function runCommand(core: Core, image: string, o: RunOptions): Prom
   if (o.gpus) gpuRoomOf(core.store)?.pinFor(version.id, o.gpus.split(',').map((g) => g.trim()).filter(Boolean));
   const setup = await watchSetup(core, version.id, version.modelId, { quiet: o.quiet || o.json });
   return runAndShow(runner, () => runner.create(version.id, input), streamsText, o, setup);
+}
+
+async function versionFromServer(core: Core, server: RunningServer, image: string, onProgress: (p: PullProgress) => void): Promise<Version> {
+  const id = await pullInServer(server, image, { onProgress });
+  const version = await core.getVersion(id);
+  if (!version) {
+    throw new CogdeskError({ code: 'not_found', message: `The running Cogdesk has ${image}, but this data folder does not`, hint: 'It uses another data folder (COGDESK_HOME): run with the same COGDESK_HOME, or stop it to run here.' });
+  }
+  return version;
 }
 
 /**

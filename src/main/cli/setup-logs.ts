@@ -19,7 +19,9 @@ export interface SetupWatch {
 export async function watchSetup(core: Core, versionId: string, modelId: string, o: { quiet?: boolean }): Promise<SetupWatch> {
   const none: SetupWatch = { update: () => undefined, stop: () => undefined };
   if (o.quiet) return none;
-  const [{ LABELS }, docker] = await Promise.all([import('../core/docker/containers'), core.docker()]);
+  // A Docker only the running Cogdesk reaches: no logs to follow from here (the run itself goes through it).
+  const [{ LABELS }, docker] = await Promise.all([import('../core/docker/containers'), core.docker().catch(() => null)]);
+  if (!docker) return none;
   const filters = { label: [`${LABELS.managed}=true`, `${LABELS.home}=${core.paths.homeId}`, `${LABELS.version}=${versionId}`] };
   const running = await docker.listContainers({ filters: { ...filters, status: ['running'] } }).catch(() => null);
   if (!running || running.length > 0) return none;

@@ -4,90 +4,38 @@
  * (with the disk it frees).
  */
 import type { Command } from 'commander';
-import type Docker from 'dockerode';
-import type { Version } from '../../shared/domain';
-import { CogdeskError } from '../../shared/errors';
 import { formatBytes } from '../../shared/format';
+import type { StoppedContainer, WarmContainerStatus } from '../../shared/warm';
 import type { Core } from '../core';
-import { resolveName } from '../core/library/resolve-name';
+import { findRunningServer, type RunningServer } from '../core/api-server/server-record';
+import { versionsNamed } from '../core/library/resolve-name';
 import { print, printJson, withCore } from './context';
 import { localTime } from './format';
-
-export interface WarmContainer {
-  container_id: string;
-  model: string;
-  version: string;
-  status: 'running' | 'stopped';
-  /** When the container was started (ISO 8601, UTC). */
-  started_at: string;
-  /** Its memory use now, in bytes; null when stopped or Docker cannot say. */
-  memory_bytes: number | null;
-  /** The Cogdesk process that started it (the app, `cogdesk serve` or a `cogdesk run`), and whether it still runs. */
-  owner_pid: number;
-  owner_alive: boolean;
-}
-
-const alive = (pid: number) => {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
-
-async function memoryOf(docker: Docker, id: string): Promise<number | null> {
-  try {
-    const stats = (await docker.getContainer(id).stats({ stream: false })) as { memory_stats?: { usage?: number; stats?: { inactive_file?: number } } };
-    const usage = stats.memory_stats?.usage;
-    // As `docker stats` shows it: the page cache that can be dropped does not count.
-    return typeof usage === 'number' ? usage - (stats.memory_stats?.stats?.inactive_file ?? 0) : null;
-  } catch {
-    return null;
-  }
-}
-
-/** The containers Cogdesk started for this data folder, with what they run (from Docker's labels). */
-export async function warmContainers(core: Core): Promise<WarmContainer[]> {
-  const { LABELS } = await import('../core/docker/containers');
-  const docker = await core.docker();
-  const list = await docker.listContainers({ all: true, filters: { label: [`${LABELS.managed}=true`, `${LABELS.home}=${core.paths.homeId}`] } });
-  return Promise.all(
-    list.map(async (c) => {
-      const versionId = c.Labels[LABELS.version] ?? '';
-      const version = versionId ? core.store.library.getVersion(versionId) : null;
-      const running = c.State === 'running';
-      const info = await docker.getContainer(c.Id).inspect().catch(() => null);
-      const pid = Number(c.Labels[LABELS.pid] ?? 0);
-      return {
-        container_id: c.Id,
-        model: version?.modelId ?? c.Image,
-        version: versionId,
-        status: running ? ('running' as const) : ('stopped' as const),
-        started_at: info?.State?.StartedAt ? new Date(info.State.StartedAt).toISOString() : new Date(c.Created * 1000).toISOString(),
-        memory_bytes: running ? await memoryOf(docker, c.Id) : null,
-        owner_pid: pid,
-        owner_alive: alive(pid),
-      };
-    }),
-  );
-}
+import { callServer } from './server-api';
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ')).join('\n');
 }
 
-export function formatWarm(list: WarmContainer[]): string {
+/** What it does now, as only the Cogdesk running it can say ("-" when asked of another process). */
+function stateOf(c: WarmContainerStatus): string {
+  if (c.status === 'stopped') return c.status;
+  if (c.state === 'busy') return `busy: ${c.running} running${c.queued ? `, ${c.queued} queued` : ''}`;
+  if (c.state === 'idle') return c.idle_until ? `idle, stops at ${localTime(c.idle_until).slice(-8)}` : 'idle';
+  if (c.state === 'starting') return 'starting (setup runs)';
+  return c.status;
+}
+
+export function formatWarm(list: WarmContainerStatus[]): string {
   if (list.length === 0) return 'No warm models. A model stays warm while the app or `cogdesk serve` runs it.';
   return table([
-    ['CONTAINER', 'MODEL', 'VERSION', 'STATUS', 'SINCE (LOCAL TIME)', 'MEMORY', 'STARTED BY'],
+    ['CONTAINER', 'MODEL', 'VERSION', 'STATE', 'SINCE (LOCAL TIME)', 'MEMORY', 'STARTED BY'],
     ...list.map((c) => [
       c.container_id.slice(0, 12),
       c.model,
       c.version.slice(0, 12),
-      c.status,
+      stateOf(c),
       localTime(c.started_at),
       c.memory_bytes === null ? '-' : formatBytes(c.memory_bytes),
       `pid ${c.owner_pid}${c.owner_alive ? '' : ' (gone)'}`,
@@ -95,31 +43,15 @@ export function formatWarm(list: WarmContainer[]): string {
   ]);
 }
 
-/** The versions a `rm`/`stop` argument names: all of a model's for a model name, one for a version. */
-function versionsNamed(core: Core, arg: string): Version[] {
-  const r = resolveName(core.store.library, arg);
-  const lib = core.store.library;
-  if (r.kind === 'local') return r.matched === 'model' ? lib.listVersions(r.model.id) : [r.version];
-  if (r.kind === 'replicate' && r.local) return r.version ? [r.local] : lib.listVersions(r.local.modelId);
-  throw new CogdeskError({ code: 'not_found', message: `No local model or version "${arg.trim()}"`, hint: 'List the local models with: cogdesk models' });
+/** The warm containers: as the running Cogdesk sees them (it knows their state), else as Docker and this process do. */
+async function listWarm(core: Core, server: RunningServer | null): Promise<WarmContainerStatus[]> {
+  return server ? callServer<WarmContainerStatus[]>(server, 'GET', '/cogdesk/containers') : core.listWarm();
 }
 
-async function stopContainer(docker: Docker, id: string): Promise<void> {
-  const c = docker.getContainer(id);
-  await c.stop({ t: 5 }).catch((e: { statusCode?: number }) => {
-    if (e.statusCode !== 304 && e.statusCode !== 404) throw e;
-  });
-  await c.remove({ force: true }).catch((e: { statusCode?: number }) => {
-    if (e.statusCode !== 404 && e.statusCode !== 409) throw e;
-  });
-}
-
-export async function stopWarm(core: Core, model?: string): Promise<WarmContainer[]> {
-  const ids = model ? new Set(versionsNamed(core, model).map((v) => v.id)) : null;
-  const docker = await core.docker();
-  const chosen = (await warmContainers(core)).filter((c) => !ids || ids.has(c.version));
-  for (const c of chosen) await stopContainer(docker, c.container_id);
-  return chosen;
+/** Stops them (a model's only, when named) in the running Cogdesk, which cancels what runs there; else here. */
+export async function stopWarm(core: Core, server: RunningServer | null, model?: string): Promise<StoppedContainer[]> {
+  if (server) return callServer<StoppedContainer[]>(server, 'POST', '/cogdesk/containers/stop', model === undefined ? {} : { model });
+  return core.stopWarm(model === undefined ? undefined : versionsNamed(core.store.library, model).map((v) => v.id));
 }
 
 export function registerVerbs(program: Command): void {
@@ -129,9 +61,9 @@ export function registerVerbs(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (o: { json?: boolean }) => {
       await withCore('passive', async (core) => {
-        const list = await warmContainers(core);
+        const list = await listWarm(core, await findRunningServer(core.paths.home));
         const { gpuUse, gpusOf, formatGpuUse } = await import('./ps-gpus');
-        const use = await gpuUse(await core.docker(), list.filter((c) => c.status === 'running').map((c) => c.container_id));
+        const use = await gpuUse(() => core.docker(), list.filter((c) => c.status === 'running').map((c) => c.container_id));
         if (o.json) return printJson(list.map((c) => ({ ...c, gpus: gpusOf(use, c.container_id) })));
         const gpus = formatGpuUse(use, (id) => list.find((c) => c.container_id === id)?.model ?? id.slice(0, 12));
         print(gpus ? `${formatWarm(list)}\n\n${gpus}` : formatWarm(list));
@@ -142,10 +74,13 @@ export function registerVerbs(program: Command): void {
     .command('stop')
     .description("stop the warm containers of this data folder (a model's only, when named)")
     .argument('[model]', 'a model name, version id or image')
-    .action(async (model: string | undefined) => {
+    .option('--json', 'print JSON')
+    .action(async (model: string | undefined, o: { json?: boolean }) => {
       await withCore('passive', async (core) => {
-        const stopped = await stopWarm(core, model);
-        print(stopped.length ? stopped.map((c) => `Stopped ${c.model} (${c.container_id.slice(0, 12)})`).join('\n') : `Nothing warm${model ? ` for ${model}` : ''}.`);
+        const stopped = await stopWarm(core, await findRunningServer(core.paths.home), model);
+        if (o.json) return printJson(stopped);
+        const canceled = (c: StoppedContainer) => (c.canceled_predictions.length ? `; canceled ${c.canceled_predictions.join(', ')}, which ran on it` : '');
+        print(stopped.length ? stopped.map((c) => `Stopped ${c.model} (${c.container_id.slice(0, 12)})${canceled(c)}`).join('\n') : `Nothing warm${model ? ` for ${model}` : ''}.`);
       });
     });
 
@@ -156,7 +91,7 @@ export function registerVerbs(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (arg: string, o: { json?: boolean }) => {
       await withCore('passive', async (core) => {
-        const versions = versionsNamed(core, arg);
+        const versions = versionsNamed(core.store.library, arg);
         const docker = await core.docker();
         const removed: Array<{ model: string; version: string; freed_bytes: number }> = [];
         for (const v of versions) {

@@ -11,6 +11,7 @@ import { CogdeskError } from '../../shared/errors';
 import type { VersionSchema } from '../../shared/schema';
 import type { Core } from '../core';
 import type { RunningServer } from '../core/api-server/server-record';
+import { callServer } from './server-api';
 
 type Update = Pick<Prediction, 'id' | 'logs' | 'output' | 'status'>;
 
@@ -42,34 +43,7 @@ const TERMINAL = new Set(['succeeded', 'failed', 'canceled']);
 const POLL_MS = 200;
 
 export function serverRunner(core: Core, server: RunningServer, schema: VersionSchema): PredictionRunner {
-  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    let res: Response;
-    try {
-      res = await fetch(`${server.url}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${server.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    } catch (e) {
-      throw new CogdeskError({
-        code: 'internal',
-        message: `The running Cogdesk at ${server.url} (pid ${server.pid}) stopped answering: ${(e as Error).message}`,
-        hint: 'Run the command again: with no Cogdesk running, it runs the model itself.',
-      });
-    }
-    const text = await res.text();
-    if (!res.ok) {
-      const problem = (() => {
-        try {
-          return JSON.parse(text) as { title?: string; detail?: string };
-        } catch {
-          return { detail: text };
-        }
-      })();
-      throw new CogdeskError({ code: res.status === 422 ? 'input_invalid' : 'internal', message: `The running Cogdesk refused it: ${problem.detail ?? problem.title ?? res.status}`, hint: 'Fix what it names and run the command again; its log (the app, or the terminal running cogdesk serve) says more.' });
-    }
-    return JSON.parse(text) as T;
-  };
+  const call = <T>(method: string, path: string, body?: unknown) => callServer<T>(server, method, path, body);
 
   /** A local file the input names goes up as an upload (POST /v1/files), and the input takes its URL. */
   const upload = async (path: string): Promise<string> => {

@@ -21,6 +21,7 @@ import { createCloudRuns, type CloudRuns } from './remote/predictions';
 import { createRemoteService } from './remote/service';
 import { createRunEngine } from './runner/engine';
 import type { RecoverReport } from './runner/recover';
+import { createWarmService, type WarmCalls } from './runner/warm-service';
 import { createSettingsService } from './settings/service';
 import { openStore, type Store } from './store';
 import { Tasks } from './tasks';
@@ -61,7 +62,7 @@ export interface CoreOptions {
   busyGraceMs?: number;
 }
 
-export interface Core extends CogdeskApi {
+export interface Core extends CogdeskApi, WarmCalls {
   readonly paths: HomePaths;
   readonly store: Store;
   readonly events: EventBus;
@@ -103,6 +104,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const remote = createRemoteService({ catalog, tasks, events, host: { store, docker, createPrediction: predictions.createPrediction, weightsRoot: paths.weights } });
   const push = createPushService({ pusher, tasks, events });
   const cloud = createCloudRuns({ store, events, paths, catalog });
+  const warm = createWarmService({ store, homeId: paths.homeId, docker, pool: engine.pool, lifecycle: engine.lifecycle });
 
   // Start-up: what a previous process left behind.
   const recovery = await engine.recover(options.recover ?? 'full');
@@ -125,6 +127,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     ...settings,
     ...remote,
     ...push,
+    ...warm,
     ...routeCloudCalls(store, predictions, cloud),
 
     async cancelTask(taskId: string) {

@@ -182,3 +182,14 @@ export function resolveLocalModel(lib: LibraryIndex, ref: string): Model | null 
   const version = resolveLocalVersion(lib, ref);
   return version ? lib.getModel(version.modelId) : null;
 }
+
+/**
+ * The local versions a `stop`/`rm` argument names: all of a model's for a model name, one for a version;
+ * nothing here by that name is an error that says how to list what is.
+ */
+export function versionsNamed(lib: LibraryIndex, arg: string): Version[] {
+  const r = resolveName(lib, arg);
+  if (r.kind === 'local') return r.matched === 'model' ? lib.listVersions(r.model.id) : [r.version];
+  if (r.kind === 'replicate' && r.local) return r.version ? [r.local] : lib.listVersions(r.local.modelId);
+  throw new CogdeskError({ code: 'not_found', message: `No local model or version "${arg.trim()}"`, hint: 'List the local models with: cogdesk models' });
+}

@@ -129,7 +129,7 @@ export function createLibraryService(d: LibraryDeps): LibraryService {
       if (running.length > 0) {
         throw new CogdeskError({
           code: 'bad_request',
-          message: `${version.imageRef} has ${running.length} prediction(s) running`,
+          message: `${version.imageRef} has ${running.length} prediction${running.length === 1 ? '' : 's'} running`,
           hint: 'Cancel them first, or wait until they finish.',
         });
       }

@@ -104,6 +104,11 @@ export interface ResolveOptions {
    * (the window), the catalog's error is the answer.
    */
   fallBackToLibrary?: boolean;
+  /**
+   * Pulls the image somewhere else that shares this data folder (the command line's running Cogdesk, which
+   * fetches managed weights with it and keeps the window told); by default this process pulls it.
+   */
+  pullImage?: (ref: string, o: { onProgress?: (p: PullProgress) => void; signal?: AbortSignal }) => Promise<unknown>;
 }
 
 /**
@@ -223,6 +228,10 @@ async function ensureImage(
   if (await docker.getImage(ref).inspect().then(() => true, () => false)) return { pulled: false, plan: null };
   await refuseCudaBeforePull(ref, { env: o.env });
   try {
+    if (o.pullImage) {
+      await o.pullImage(ref, { onProgress: o.onProgress, signal: o.signal });
+      return { pulled: true, plan: null }; // the weights plan is recorded where it was pulled
+    }
     const pull = (p: { onProgress?: (p: PullProgress) => void; signal?: AbortSignal }) => pullImage(docker, ref, p);
     if (!managed) {
       await pull({ onProgress: o.onProgress, signal: o.signal });

@@ -23,6 +23,8 @@ export interface WarmContainer {
   busy: boolean;
   /** When a prediction last started or ended on it (ms since the epoch); the least recently used is stopped first. */
   lastUsedAt: number;
+  /** When it is stopped if nothing comes (ms since the epoch); undefined while it has predictions. */
+  idleUntil?: number;
   /** Where the model runs: checked from inside the container, never assumed. */
   runsOn: 'gpu' | 'cpu';
   /** Why a model that wants a GPU runs on the CPU (shown on its predictions), else undefined. */
@@ -90,6 +92,7 @@ export class WarmPool {
       limitSource: this.limitOf(e).source,
       busy: e.busy,
       lastUsedAt: e.lastUsedAt,
+      idleUntil: e.idleUntil,
       runsOn: e.runsOn,
       notice: e.notice,
     }));
@@ -130,6 +133,7 @@ export class WarmPool {
     if (!entry) throw new NoWarmContainerError(versionId);
     entry.queued++;
     clearTimeout(entry.idleTimer);
+    entry.idleUntil = undefined;
     try {
       await this.slot(entry);
       entry.busy = true;
@@ -294,11 +298,13 @@ export class WarmPool {
 
   private armIdle(entry: Entry): void {
     clearTimeout(entry.idleTimer);
+    const ms = this.o.idleTimeoutMs();
+    entry.idleUntil = Date.now() + ms;
     entry.idleTimer = setTimeout(() => {
       if (entry.queued > 0 || this.entries.get(entry.versionId) !== entry) return;
       this.entries.delete(entry.versionId);
       void removeContainer(this.o.docker, entry.containerId);
-    }, this.o.idleTimeoutMs());
+    }, ms);
     entry.idleTimer.unref();
   }
 }

@@ -1,11 +1,12 @@
 /** The route table, and matching a request's method and path against it. */
 import type { Route } from '../context';
+import { cogdeskRoutes } from './cogdesk';
 import { fileRoutes } from './files';
 import { miscRoutes } from './misc';
 import { modelRoutes } from './models';
 import { predictionRoutes } from './predictions';
 
-export const ROUTES: readonly Route[] = [...predictionRoutes, ...modelRoutes, ...fileRoutes, ...miscRoutes];
+export const ROUTES: readonly Route[] = [...predictionRoutes, ...modelRoutes, ...fileRoutes, ...miscRoutes, ...cogdeskRoutes];
 
 export type Match = { route: Route; params: string[] } | { allowed: string[] } | null;
 

@@ -1,0 +1,118 @@
+/**
+ * With a Cogdesk running for the data folder (`cogdesk serve` here; the app writes the same record), `pull`,
+ * `run`, `ps` and `stop` go through it: the command is done by the process that keeps the models warm. The
+ * commands run with DOCKER_HOST pointing at a socket that does not exist, so only what goes through the
+ * server can work; without a server the same pull fails. Built CLI, real engine, real serve process.
+ */
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { StoppedContainer, WarmContainerStatus } from '../../../src/shared/warm';
+import { assertBuilt, fixtureRef, runCli, tempDirs, type CliRun } from './run-cli';
+import { startServe, type ServeProcess } from './serve-process';
+
+let home: string;
+let cleanup: () => void;
+let serve: ServeProcess | null = null;
+
+/** Docker the commands cannot reach: only the running Cogdesk can. */
+const NO_DOCKER = { DOCKER_HOST: 'unix:///nonexistent/cogdesk-test-docker.sock' };
+
+beforeAll(() => assertBuilt());
+beforeEach(() => {
+  ({ dirs: [home], cleanup } = tempDirs('cogdesk-cli-through-'));
+});
+afterEach(async () => {
+  await serve?.stop();
+  serve = null;
+  cleanup();
+});
+
+const cli = (args: string[]) => runCli(args, { home, env: NO_DOCKER });
+async function ok(args: string[]): Promise<CliRun> {
+  const r = await cli(args);
+  expect(r.code, `cogdesk ${args.join(' ')}\nstdout: ${r.stdout.toString()}\nstderr: ${r.stderr}`).toBe(0);
+  return r;
+}
+const json = <T>(r: CliRun) => JSON.parse(r.stdout.toString()) as T;
+
+async function api(method: string, path: string, body?: unknown): Promise<Response> {
+  return fetch(`${serve!.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${serve!.token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
+async function until<T>(what: string, read: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
+  for (let i = 0; i < 300; i++) {
+    const v = await read();
+    if (done(v)) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('the command line through a running Cogdesk', { timeout: 240_000 }, () => {
+  it('without one, a pull needs Docker here and says so', async () => {
+    const r = await cli(['pull', fixtureRef('echo')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('DOCKER_HOST=unix:///nonexistent/cogdesk-test-docker.sock is set');
+  });
+
+  it('pull, run, ps and stop are done by the running cogdesk serve', async () => {
+    serve = await startServe(home);
+
+    const pulled = await ok(['pull', fixtureRef('coglet-echo')]);
+    expect(pulled.stderr).toMatch(/^Pulling in the Cogdesk at http:\/\/127\.0\.0\.1:\d+\/v1 \(serve, pid \d+\)\.$/m);
+    expect(pulled.stdout.toString()).toContain('Run it:  cogdesk run 127.0.0.1:5100/fixtures/coglet-echo -i text=VALUE');
+
+    const run = await ok(['run', 'coglet-echo', '-i', 'text=hi', '-i', 'times=1']);
+    expect(run.stdout.toString()).toBe('hello hi\n');
+
+    // Idle in the server, which says until when.
+    const [idle] = json<WarmContainerStatus[]>(await ok(['ps', '--json']));
+    expect(idle).toMatchObject({ model: '127.0.0.1:5100/fixtures/coglet-echo', status: 'running', state: 'idle', running: 0, queued: 0, owner_pid: serve.child.pid });
+    expect(Date.parse(idle.idle_until!)).toBeGreaterThan(Date.now());
+    expect((await ok(['ps'])).stdout.toString()).toMatch(/^CONTAINER\s+MODEL\s+VERSION\s+STATE\s+SINCE \(LOCAL TIME\)/);
+
+    // A slow prediction in the server: ps says busy, and stop cancels it before it stops the container.
+    const created = await api('POST', '/predictions', { version: idle.version, input: { text: 'slow', sleep: 60 } });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    const busy = await until('the prediction to run', async () => json<WarmContainerStatus[]>(await ok(['ps', '--json']))[0], (c) => c.state === 'busy');
+    expect(busy).toMatchObject({ container_id: idle.container_id, running: 1, idle_until: null });
+    expect((await ok(['ps'])).stdout.toString()).toContain('busy: 1 running');
+
+    const stop = await ok(['stop', 'coglet-echo']);
+    expect(stop.stdout.toString()).toBe(`Stopped 127.0.0.1:5100/fixtures/coglet-echo (${idle.container_id.slice(0, 12)}); canceled ${id}, which ran on it\n`);
+    const ended = await until('the prediction to end', async () => (await (await api('GET', `/predictions/${id}`)).json()) as { status: string }, (p) => p.status !== 'processing' && p.status !== 'starting');
+    expect(ended.status).toBe('canceled');
+    expect(json<unknown[]>(await ok(['ps', '--json']))).toEqual([]);
+
+    // The next run starts a fresh container there.
+    expect((await ok(['run', 'coglet-echo', '-i', 'text=again', '-i', 'times=1'])).stdout.toString()).toBe('hello again\n');
+    const stopped = json<StoppedContainer[]>(await ok(['stop', '--json']));
+    expect(stopped).toHaveLength(1);
+    expect(stopped[0]).toMatchObject({ status: 'stopped', canceled_predictions: [] });
+    expect(stopped[0].container_id).not.toBe(idle.container_id);
+  });
+
+  it('its pull stream: JSON lines ending with the version, or with the error; a bad body is a 400', async () => {
+    serve = await startServe(home);
+    const good = await api('POST', '/cogdesk/pulls', { image: fixtureRef('echo'), always: true });
+    expect(good.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
+    const lines = (await good.text()).trim().split('\n').map((l) => JSON.parse(l) as { status: string; version?: string });
+    expect(lines.slice(0, -1).every((l) => l.status === 'pulling')).toBe(true);
+    expect(lines.at(-1)).toEqual({ status: 'succeeded', version: expect.stringMatching(/^[0-9a-f]{64}$/) });
+
+    const missing = await api('POST', '/cogdesk/pulls', { image: '127.0.0.1:5100/fixtures/no-such-image:latest' });
+    const last = JSON.parse((await missing.text()).trim().split('\n').at(-1)!) as { status: string; error: { code: string; message: string } };
+    expect(last.status).toBe('failed');
+    expect(last.error.code).toBe('image_not_found');
+
+    const bad = await api('POST', '/cogdesk/pulls', {});
+    expect(bad.status).toBe(400);
+    const unknown = await api('POST', '/cogdesk/containers/stop', { model: 'nosuch' });
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { detail: string }).detail).toContain('No local model or version "nosuch"');
+  });
+});
