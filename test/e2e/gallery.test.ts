@@ -216,15 +216,15 @@ describe('the window with realistic content', () => {
     await cleanUp.getByLabel('Models not used for').fill('60');
     const size = (await bridge.core.getDiskUsage()).models.find((m) => m.modelId === old.modelId)!.imagesBytes;
     const mb = formatBytes(size);
-    await expect.poll(() => cleanUp.getByTestId('clean-up-summary').textContent()).toBe(`1 model(s), ${mb}`);
+    await expect.poll(() => cleanUp.getByTestId('clean-up-summary').textContent()).toBe(`1 model, ${mb}`);
     await cleanUp.getByRole('button', { name: 'Review…' }).click();
     const review = cleanUp.getByRole('group', { name: 'Models to delete' });
     expect(await review.locator('[data-stale-model]').evaluateAll((els) => els.map((e) => e.getAttribute('data-stale-model')))).toEqual([old.modelId]);
     expect(await review.getByTestId('clean-up-total').textContent()).toBe(mb);
     await both('library-clean-up');
-    await review.getByRole('button', { name: `Delete 1 model(s), ${mb}` }).click();
+    await review.getByRole('button', { name: `Delete 1 model, ${mb}` }).click();
     await table.locator(`tbody[data-model-id="${old.modelId}"]`).waitFor({ state: 'detached', timeout: 60_000 });
-    expect(await cleanUp.getByRole('status').textContent()).toBe(`Deleted 1 model(s), freed up to ${mb}.`);
+    expect(await cleanUp.getByRole('status').textContent()).toBe(`Deleted 1 model, freed up to ${mb}.`);
     const left = await docker
       .getImage(old.imageRef)
       .inspect()

@@ -1,6 +1,7 @@
 import type { SearchResults } from '../../../../shared/catalog';
 import { useCatalog } from '../../state/catalog';
 import { ModelList } from './ModelList';
+import { countOf } from '../../lib/format';
 
 /** What a search found: models, and collections (opened in Explore). */
 export function SearchResultsView({ results }: { results: SearchResults }) {
@@ -9,7 +10,7 @@ export function SearchResultsView({ results }: { results: SearchResults }) {
   return (
     <section aria-labelledby="search-results" data-testid="search-results">
       <h2 id="search-results">
-        Results for “{results.query}” <span className="muted small">({results.models.length} model(s){results.source === 'local' ? ', from the cache' : ''})</span>
+        Results for “{results.query}” <span className="muted small">({countOf(results.models.length, 'model')}{results.source === 'local' ? ', from the cache' : ''})</span>
       </h2>
       {results.collections.length > 0 && (
         <ul className="chips" aria-label="Collections found">

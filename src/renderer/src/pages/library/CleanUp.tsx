@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import type { ErrorInfo } from '../../../../shared/errors';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { formatAgo, formatBytes } from '../../lib/format';
+import { countOf, formatAgo, formatBytes } from '../../lib/format';
 import { bytesFreed, unusedFor, type LibraryRow } from '../../lib/library';
 import { useLibrary } from '../../state/library';
 
@@ -25,7 +25,7 @@ export function CleanUp({ rows }: { rows: LibraryRow[] }) {
     const names = stale.map((r) => r.model.id);
     const errors = await useLibrary.getState().deleteModels(names);
     setFailed(errors);
-    setDone(`Deleted ${names.length - errors.length} model(s), freed up to ${formatBytes(freed)}.`);
+    setDone(`Deleted ${countOf(names.length - errors.length, 'model')}, freed up to ${formatBytes(freed)}.`);
     setBusy(false);
     setAsking(false);
   };
@@ -48,7 +48,7 @@ export function CleanUp({ rows }: { rows: LibraryRow[] }) {
         />
         <span>days</span>
         <span className="muted small" data-testid="clean-up-summary">
-          {valid ? `${stale.length} model(s), ${formatBytes(freed)}` : 'Enter a whole number of days.'}
+          {valid ? `${countOf(stale.length, 'model')}, ${formatBytes(freed)}` : 'Enter a whole number of days.'}
         </span>
         {!asking && (
           <button type="button" className="danger-quiet" disabled={!valid || stale.length === 0 || busy} onClick={() => setAsking(true)}>
@@ -74,7 +74,7 @@ export function CleanUp({ rows }: { rows: LibraryRow[] }) {
           </p>
           <div className="row">
             <button type="button" className="danger" disabled={busy} onClick={() => void remove()}>
-              {busy ? 'Deleting…' : `Delete ${stale.length} model(s), ${formatBytes(freed)}`}
+              {busy ? 'Deleting…' : `Delete ${countOf(stale.length, 'model')}, ${formatBytes(freed)}`}
             </button>
             <button type="button" disabled={busy} onClick={() => setAsking(false)}>
               Keep them

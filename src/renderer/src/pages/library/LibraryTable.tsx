@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import type { EngineStatus } from '../../../../shared/domain';
 import { filterRows, sortRows, type LibraryRow, type SortDir, type SortKey } from '../../lib/library';
 import { ModelRows } from './ModelRows';
+import { countOf } from '../../lib/format';
 
 const COLUMNS: Array<{ key: SortKey; label: string; numeric?: boolean }> = [
   { key: 'name', label: 'Model' },
@@ -31,7 +32,7 @@ export function LibraryTable({ rows, status }: { rows: LibraryRow[]; status: Eng
           <input type="search" placeholder="Filter models" value={filter} onChange={(e) => setFilter(e.target.value)} aria-label="Filter models" />
         </label>
         <p className="muted small" data-testid="library-count">
-          {shown.length === rows.length ? `${rows.length} model(s)` : `${shown.length} of ${rows.length} model(s)`}
+          {shown.length === rows.length ? countOf(rows.length, 'model') : `${shown.length} of ${countOf(rows.length, 'model')}`}
         </p>
       </div>
       <div className="table-scroll">
