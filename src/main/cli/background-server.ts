@@ -133,6 +133,7 @@ function spawnServe(home: string, log: string, script: string) {
       cwd: home,
       env: { ...process.env, COGDESK_HOME: home, COGDESK_CLI_MAIN: '1' },
       detached: true,
+      windowsHide: true,
       stdio: ['ignore', fd, fd],
     });
     state.pid = child.pid;

@@ -1,6 +1,8 @@
 /**
  * `cogdesk serve`: the local API (Replicate's prediction API on 127.0.0.1) without the window, until
- * Ctrl-C. It prints the base URL and the token the official clients need.
+ * Ctrl-C. It prints the base URL and the token the official clients need. With --exit-when-idle (what
+ * `cogdesk run` starts in the background with the cliBackgroundServer setting) it exits by itself once it
+ * has had nothing to do for the idle timeout (background-server.ts).
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { CoreOptions } from '../core';

@@ -113,7 +113,8 @@ export function registerSettingsCommand(program: Command): Command {
         if (value === undefined) return o.json ? printJson(before[key]) : print(shown(before[key]));
         const after = await core.updateSettings({ [key]: parsed } as Partial<Settings>).catch((e: unknown) => refused(e, key, value));
         if (o.json) return printJson(after[key]);
-        print(`${key} = ${shown(after[key])}${JSON.stringify(after[key]) === JSON.stringify(before[key]) ? ' (unchanged)' : ` (was ${shown(before[key])})`}`);
+        const later = key === 'apiServerEnabled' || key === 'apiServerPort' ? ' It takes effect at the next start of the app.' : '';
+        print(`${key} = ${shown(after[key])}${JSON.stringify(after[key]) === JSON.stringify(before[key]) ? ' (unchanged)' : ` (was ${shown(before[key])})`}.${later}`);
       });
     });
   return program;

@@ -35,7 +35,7 @@ describe('cogdesk settings', { timeout: 60_000 }, () => {
   });
 
   it('KEY VALUE sets one, read as its type (switches, numbers, lists, text); KEY prints one', async () => {
-    expect((await ok(['cliBackgroundServer', 'on'])).stdout.toString()).toBe('cliBackgroundServer = true (was false)\n');
+    expect((await ok(['cliBackgroundServer', 'on'])).stdout.toString()).toBe('cliBackgroundServer = true (was false).\n');
     await ok(['idleTimeoutSeconds', '42']);
     await ok(['gpuDeviceIds', 'GPU-5f3c,GPU-a1b2']);
     await ok(['dockerHost', 'unix:///var/run/docker.sock']);
