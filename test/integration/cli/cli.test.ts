@@ -17,6 +17,7 @@ import type { ApiPrediction } from '../../../src/main/core/api-server/serialize'
 import { homePaths } from '../../../src/main/core/paths';
 import { openStore } from '../../../src/main/core/store';
 import { managedContainers } from '../../helpers/core';
+import { camelCaseKeys } from '../../helpers/json-keys';
 
 const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 const BIN = join(ROOT, 'bin', 'cogdesk.js');
@@ -589,6 +590,7 @@ describe('cogdesk (the built CLI)', { timeout: CLI_TIMEOUT_MS }, () => {
     });
     expect(report.hardware.gpus.map((g) => g.name)).toEqual(['NVIDIA H100 80GB HBM3']);
     expect(report.match).toMatchObject({ kind: 'exact', sku: 'gpu-h100' });
+    expect(camelCaseKeys(report)).toEqual([]);
     const text = await cli(['hardware'], { env: { COGDESK_NVIDIA_SMI: smi } });
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/gpu-h100/);
