@@ -18,6 +18,9 @@ export function localTime(iso: string | null | undefined): string {
   return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
 }
 
+/** The local date of an ISO 8601 timestamp, `2026-12-06` (not the UTC date a slice of it gives); '-' when there is none. */
+export const localDay = (iso: string | null | undefined): string => (iso ? localTime(iso).slice(0, 10) : '-');
+
 /** This machine's offset from UTC, `UTC+01:00`. */
 export function utcOffset(at = new Date()): string {
   const minutes = -at.getTimezoneOffset();
