@@ -100,6 +100,8 @@ export async function runAndShow(
   /** Shows what is new in a prediction (the core's, or the local API's JSON of it). */
   const show = (p: Pick<Prediction, 'id' | 'logs' | 'output'>) => {
     if (p.id !== id || o.json) return;
+    // Its first lines may have been shown already, as the end of the setup logs.
+    if (logsShown === 0 && p.logs) logsShown = setup.shownOf?.(p.logs) ?? 0;
     if (p.logs.length > logsShown && !o.quiet) {
       process.stderr.write(logText.write(p.logs.slice(logsShown)));
       logsShown = p.logs.length;

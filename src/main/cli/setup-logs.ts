@@ -14,6 +14,22 @@ export interface SetupWatch {
   /** Told each state of the prediction: following stops once it is no longer `starting`. */
   update(status: string): void;
   stop(): void;
+  /**
+   * The part of a prediction's first logs that the watch already printed (the container's log lines that
+   * came before the prediction was known to run, which are its first log lines too): so many characters to skip.
+   */
+  shownOf?(logs: string): number;
+}
+
+/** Kept of what the watch printed, to find the prediction's first log lines in it. */
+const TAIL_CHARS = 64 * 1024;
+
+/** The longest start of `logs`, ending at a line's end, that `tail` ends with. */
+export function overlapOf(tail: string, logs: string): number {
+  for (let k = Math.min(tail.length, logs.length); k > 0; k--) {
+    if ((k === logs.length || logs[k - 1] === '\n') && tail.endsWith(logs.slice(0, k))) return k;
+  }
+  return 0;
 }
 
 export async function watchSetup(core: Core, versionId: string, modelId: string, o: { quiet?: boolean }): Promise<SetupWatch> {
@@ -28,12 +44,17 @@ export async function watchSetup(core: Core, versionId: string, modelId: string,
   process.stderr.write(`Starting ${modelId} (cold)…\n`);
 
   let done = false;
+  let tail = '';
   let stream: NodeJS.ReadableStream | null = null;
   let timer: NodeJS.Timeout | undefined;
   const text = visibleStream();
   const out = new Writable({
     write(chunk: Buffer, _enc, cb) {
-      if (!done) process.stderr.write(text.write(chunk.toString('utf8')));
+      if (!done) {
+        const raw = chunk.toString('utf8');
+        tail = (tail + raw).slice(-TAIL_CHARS);
+        process.stderr.write(text.write(raw));
+      }
       cb();
     },
   });
@@ -62,5 +83,5 @@ export async function watchSetup(core: Core, versionId: string, modelId: string,
     const rest = text.end();
     if (rest) process.stderr.write(rest);
   };
-  return { update: (status) => status !== 'starting' && stop(), stop };
+  return { update: (status) => status !== 'starting' && stop(), stop, shownOf: (logs) => overlapOf(tail, logs) };
 }

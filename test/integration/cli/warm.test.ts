@@ -31,6 +31,8 @@ async function ok(args: string[]): Promise<CliRun> {
   expect(r.code, `cogdesk ${args.join(' ')}\nstdout: ${r.stdout.toString()}\nstderr: ${r.stderr}`).toBe(0);
   return r;
 }
+/** Lines that come more than once. */
+const repeated = (text: string) => text.split('\n').filter((l, i, all) => l.trim() && all.indexOf(l) !== i);
 const json = <T>(r: CliRun) => JSON.parse(r.stdout.toString()) as T;
 const containers = async () =>
   json<Array<{ container_id: string; status: string; started_at: string }>>(await ok(['ps', '--json'])).map(({ container_id, status, started_at }) => ({ container_id, status, started_at }));
@@ -62,6 +64,8 @@ describe('warm across commands', { timeout: 240_000 }, () => {
     const cold = await ok(['run', model]);
     expect(cold.stderr).toContain('Starting 127.0.0.1:5100/fixtures/slow-setup (cold)…\n');
     expect(cold.stderr).toMatch(/slow setup begin\n[\s\S]*slow setup end\n/);
+    // The prediction's first log lines are not shown twice (once as the end of the setup logs).
+    expect(repeated(cold.stderr)).toEqual([]);
     const started = await containers();
     expect(started).toHaveLength(1);
 
@@ -75,6 +79,7 @@ describe('warm across commands', { timeout: 240_000 }, () => {
     const r = await ok(['run', fixtureRef('slow-setup')]);
     expect(r.stderr).toContain('Starting 127.0.0.1:5100/fixtures/slow-setup (cold)…\n');
     expect(r.stderr).toContain('slow setup begin');
+    expect(repeated(r.stderr)).toEqual([]);
   });
 
   it('Ctrl-C through the server cancels the prediction there: exit 130, the history says canceled', async () => {
