@@ -108,7 +108,7 @@ export function registerServeCommands(program: Command, hooks: ServeHooks = {}):
         if (o.exitWhenIdle && !o.json) {
           out(backgroundUsage(server, core.store.settings.get().idleTimeoutSeconds));
         } else if (o.json) {
-          out(JSON.stringify({ url: server.url, origin: server.origin, port: server.port, token: server.token, webhookSecret: server.webhookSecret }));
+          out(JSON.stringify({ url: server.url, origin: server.origin, port: server.port, token: server.token, webhook_secret: server.webhookSecret }));
         } else {
           out(usage(server));
         }

@@ -10,6 +10,7 @@ import { registerServeCommands } from '../../../src/main/cli/serve';
 import type { ApiServer } from '../../../src/main/core/api-server';
 import { openCore, tempHome } from '../../helpers/core';
 import { fixtureImage } from '../../helpers/fixtures';
+import { camelCaseKeys } from '../../helpers/json-keys';
 
 describe('cogdesk serve', () => {
   const cleanups: Array<() => void> = [];
@@ -66,8 +67,9 @@ describe('cogdesk serve', () => {
 
   it('prints one JSON line with --json, and keeps the token across restarts of the same data folder', async () => {
     const first = await serve(['--port', '0', '--json', '--quiet']);
-    const printed = JSON.parse(first.out[0]) as { url: string; token: string; webhookSecret: string };
-    expect(printed).toMatchObject({ url: first.server.url, token: first.server.token, webhookSecret: first.server.webhookSecret });
+    const printed = JSON.parse(first.out[0]) as { url: string; token: string; webhook_secret: string };
+    expect(printed).toMatchObject({ url: first.server.url, token: first.server.token, webhook_secret: first.server.webhookSecret });
+    expect(camelCaseKeys(printed)).toEqual([]);
     expect(first.err).toEqual([]);
     first.stop.abort();
     await first.done;
