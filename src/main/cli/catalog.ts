@@ -15,14 +15,13 @@ import type { Catalog, RemoteResolution, ResolveOptions } from '../core/remote';
 import { cliTokenStore, TOKEN_ENV, TOKEN_PAGE } from '../core/remote/token';
 import type { Store } from '../core/store';
 import { print, printJson, readSecretLine } from './context';
-import { formatOutput } from './format';
+import { formatOutput, localDay, localTime } from './format';
 import { printLocalModel } from './local-model';
 
 const note = (text: string) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
 const short = (s: string, n: number) => (s.length > n ? s.slice(0, n - 1) + '…' : s);
 const oneLine = (s: string | null | undefined) => (s ?? '').replace(/\s+/g, ' ').trim();
 const runs = (n: number | null) => (n === null ? '-' : n.toLocaleString('en-US'));
-const day = (iso: string | null | undefined) => (iso ? iso.slice(0, 10) : '-');
 
 function table(rows: string[][]): string {
   if (rows.length === 0) return '';
@@ -33,7 +32,7 @@ function table(rows: string[][]): string {
 /** Says on stderr when an answer came from the cache, and why. */
 function noteCache(result: Cached<unknown>): void {
   if (result.notice) note(`Note: ${result.notice}`);
-  else if (result.fromCache) note(`Note: from the cache, fetched ${result.fetchedAt}.`);
+  else if (result.fromCache) note(`Note: from the cache, fetched ${localTime(result.fetchedAt)} (local time).`);
 }
 
 /** The catalog of a core: the one createCore wires in when it has one, else one over the core's store. */
@@ -115,8 +114,8 @@ function parseCount(max: number) {
 export function formatModelList(models: RemoteModel[]): string {
   if (models.length === 0) return 'No models.';
   return table([
-    ['MODEL', 'RUNS', 'LATEST', 'DESCRIPTION'],
-    ...models.map((m) => [m.id, runs(m.runCount), day(m.latestVersion?.createdAt), short(oneLine(m.description), 70)]),
+    ['MODEL', 'RUNS', 'LATEST (LOCAL DATE)', 'DESCRIPTION'],
+    ...models.map((m) => [m.id, runs(m.runCount), localDay(m.latestVersion?.createdAt), short(oneLine(m.description), 70)]),
   ]);
 }
 
@@ -139,7 +138,7 @@ export function formatSearch(r: SearchResults): string {
 }
 
 function exampleLine(e: RemotePrediction): string[] {
-  return [e.id, e.status, day(e.createdAt), short(JSON.stringify(e.input), 60)];
+  return [e.id, e.status, localDay(e.createdAt), short(JSON.stringify(e.input), 60)];
 }
 
 /**
@@ -189,7 +188,7 @@ export function formatModelPage(p: ModelPage, fit?: Fit | null): string {
   const latest = m.latestVersion;
   lines.push(
     latest
-      ? `Latest:  ${latest.id}  (${day(latest.createdAt)}${latest.cogVersion ? `, cog ${latest.cogVersion}` : ''})`
+      ? `Latest:  ${latest.id}  (${localDay(latest.createdAt)} local date${latest.cogVersion ? `, cog ${latest.cogVersion}` : ''})`
       : 'Latest:  no versions yet',
   );
   if (fit) lines.push(`Fit:     ${fitWord(fit)}: ${fit.sentence}`);
@@ -219,12 +218,12 @@ export function formatModelPage(p: ModelPage, fit?: Fit | null): string {
     if (out) lines.push(`  output: ${short(oneLine(out), 200)}`);
   }
   if (p.versions.length) {
-    lines.push('', `Versions (${p.versions.length}${p.versions.length >= 100 ? '+' : ''}):`);
-    lines.push(table(p.versions.slice(0, 10).map((v) => [`  ${v.id}`, day(v.createdAt), v.cogVersion ? `cog ${v.cogVersion}` : ''])));
+    lines.push('', `Versions (${p.versions.length}${p.versions.length >= 100 ? '+' : ''}, local date):`);
+    lines.push(table(p.versions.slice(0, 10).map((v) => [`  ${v.id}`, localDay(v.createdAt), v.cogVersion ? `cog ${v.cogVersion}` : ''])));
     if (p.versions.length > 10) lines.push(`  … and ${p.versions.length - 10} more (--json lists them all)`);
   }
   if (p.examples.length) {
-    lines.push('', `Examples (${p.examples.length}):`);
+    lines.push('', `Examples (${p.examples.length}, local date):`);
     lines.push(table(p.examples.slice(0, 10).map((e) => exampleLine(e).map((c, i) => (i === 0 ? `  ${c}` : c)))));
   }
   if (latest) {
@@ -242,12 +241,12 @@ export function registerCatalogCommands(program: Command): void {
     .description("search Replicate's models (offline: the models cached here)")
     .argument('<words...>', 'what to look for')
     .option('--limit <n>', 'how many models (1 to 50)', parseCount(50), 20)
-    .option('--json', 'print JSON ({data, fromCache, fetchedAt})')
+    .option('--json', "print JSON ({data, from_cache, fetched_at}; data: Replicate's search answer)")
     .action(async (words: string[], o: { limit: number; json?: boolean }) => {
       await withCatalog(async (catalog) => {
         const result = await catalog.search(words.join(' '), { limit: o.limit });
         noteCache(result);
-        if (o.json) printJson(result);
+        if (o.json) printJson((await import('./json-catalog')).cliSearch(result));
         // The note on stderr already says that the cached models were searched: the text does not say it twice.
         else print(formatSearch(result.notice && result.data.source === 'local' ? { ...result.data, source: 'search' } : result.data));
       });
@@ -257,12 +256,12 @@ export function registerCatalogCommands(program: Command): void {
     .command('explore')
     .description('list public models on Replicate, newest version first')
     .option('--cursor <cursor>', 'the page after this one (printed at the end of a page)')
-    .option('--json', 'print JSON ({data: {items, next}, fromCache, fetchedAt})')
+    .option('--json', 'print JSON ({data: {results, next}, from_cache, fetched_at}; results: Replicate\'s model objects)')
     .action(async (o: { cursor?: string; json?: boolean }) => {
       await withCatalog(async (catalog) => {
         const result: Cached<CatalogPage<RemoteModel>> = await catalog.explore({ cursor: o.cursor ?? null });
         noteCache(result);
-        if (o.json) return printJson(result);
+        if (o.json) return printJson((await import('./json-catalog')).cliExplore(result));
         print(formatModelList(result.data.items));
         if (result.data.next) print(`\nMore: cogdesk explore --cursor ${result.data.next}`);
       });
@@ -272,20 +271,20 @@ export function registerCatalogCommands(program: Command): void {
     .command('collections')
     .description("Replicate's collections, or the models of one")
     .argument('[slug]', 'a collection (e.g. text-to-image)')
-    .option('--json', 'print JSON')
+    .option('--json', 'print JSON ({data, from_cache, fetched_at}; data: a collection with its models, or the list)')
     .action(async (slug: string | undefined, o: { json?: boolean }) => {
       await withCatalog(async (catalog) => {
         if (slug) {
           const result = await catalog.collection(slug);
           noteCache(result);
-          if (o.json) return printJson(result);
+          if (o.json) return printJson((await import('./json-catalog')).cliCollection(result));
           const c = result.data;
           print([`${c.name} (${c.slug})`, oneLine(c.description), '', formatModelList(c.models)].join('\n'));
           return;
         }
         const result = await catalog.collections();
         noteCache(result);
-        if (o.json) return printJson(result);
+        if (o.json) return printJson((await import('./json-catalog')).cliCollections(result));
         print(
           result.data.length
             ? table([['SLUG', 'NAME', 'DESCRIPTION'], ...result.data.map((c) => [c.slug, c.name, short(oneLine(c.description), 70)])])
@@ -298,14 +297,14 @@ export function registerCatalogCommands(program: Command): void {
     .command('model')
     .description("a model's page: a local model's versions and inputs, or a Replicate model's description, fit for this machine, inputs, versions, examples, README")
     .argument('<model>', 'a local model (name, version id, image) or a Replicate owner/name')
-    .option('--json', 'print JSON (a Replicate model: {data: {model, readme, versions, examples, inputSchema}, fromCache, fetchedAt, fit})')
+    .option('--json', 'print JSON (a Replicate model: {data: {model, readme, versions, examples, input_schema}, from_cache, fetched_at, fit})')
     .action(async (ref: string, o: { json?: boolean }) => {
       await withCatalog(async (catalog, store) => {
         if (await printLocalModel(store, ref, o)) return;
         const result = await catalog.modelPage(ref);
         noteCache(result);
         const fit = await remoteFitFor(store, catalog, result.data);
-        if (o.json) printJson({ ...result, fit });
+        if (o.json) printJson((await import('./json-catalog')).cliModelPage(result, fit));
         else print(formatModelPage(result.data, fit));
       });
     });
@@ -313,13 +312,13 @@ export function registerCatalogCommands(program: Command): void {
   program
     .command('account')
     .description('the Replicate account behind the API token')
-    .option('--json', 'print JSON')
+    .option('--json', 'print JSON ({data, from_cache, fetched_at, token}; data: Replicate\'s account object)')
     .action(async (o: { json?: boolean }) => {
       await withCatalog(async (catalog) => {
         const status = await catalog.tokenStatus();
         const result = await catalog.account();
         noteCache(result);
-        if (o.json) return printJson({ ...result, token: status });
+        if (o.json) return printJson((await import('./json-catalog')).cliAccount(result, status));
         const a = result.data;
         print([`${a.username}${a.name ? ` (${a.name})` : ''}, ${a.type}`, `Token from: ${status.source ?? '-'}`, `API: ${catalog.apiUrl()}`].join('\n'));
       });

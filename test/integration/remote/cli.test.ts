@@ -9,12 +9,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Cached, CatalogPage, ModelPage, RemoteModel } from '../../../src/shared/catalog';
 import type { Prediction } from '../../../src/shared/domain';
 import type { CliVersion } from '../../../src/main/cli/json-library';
 import { homePaths } from '../../../src/main/core/paths';
 import { buildProgram } from '../../../src/main/cli/index';
 import { managedContainers } from '../../helpers/core';
+import { camelCaseKeys } from '../../helpers/json-keys';
 import { fixtureEntry, OPEN_REGISTRY } from '../../helpers/fixtures';
 import { ECHO_README, expectAnswersValid, FAKE_TOKEN, startFakeWithFixtures, type FakeReplicate } from '../../fakes/replicate-api';
 
@@ -22,6 +22,13 @@ const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 const MAIN = join(ROOT, 'test', 'integration', 'remote', 'cli-main.ts');
 const TSX = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 const TIMEOUT = 120_000;
+/** What a script reads off --json; `any` for the parsed JSON the expectations walk. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Obj = Record<string, any>;
+/** The one timestamp format of every --json: ISO 8601, UTC, milliseconds. */
+const ISO_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+/** A time zone 14 hours east of UTC, where noon UTC is already the next day. */
+const EAST = { TZ: 'Pacific/Kiritimati' };
 
 let fake: FakeReplicate;
 let home: string;
@@ -106,6 +113,10 @@ describe('cogdesk and the remote catalog', { timeout: TIMEOUT }, () => {
     const who = await ok(['account']);
     expect(who.stdout).toMatch(/^cogdesk-tester \(Cogdesk Tester\), user$/m);
     expect(who.stdout).toContain(`Token from: ${file}`);
+    const account = JSON.parse((await ok(['account', '--json'])).stdout) as Obj;
+    expect(account).toMatchObject({ data: { type: 'user', username: 'cogdesk-tester', name: 'Cogdesk Tester' }, from_cache: false, token: { present: true, source: file } });
+    expect(account.fetched_at).toMatch(ISO_MS);
+    expect(camelCaseKeys(account)).toEqual([]);
 
     const bad = await cogdesk(['login'], { stdin: 'r8_NotTheRightToken\n' });
     expect(bad.code).toBe(1);
@@ -118,39 +129,61 @@ describe('cogdesk and the remote catalog', { timeout: TIMEOUT }, () => {
 
   it('search, open a model, read its README, page through explore, collections', async () => {
     await login();
-    const found = await ok(['search', 'echo']);
-    expect(found.stdout).toMatch(/^MODEL\s+RUNS\s+LATEST\s+DESCRIPTION$/m);
-    expect(found.stdout).toMatch(/^fixtures\/echo\s+1,234\s+2025-06-01\s+Echoes your text back/m);
+    // Dates are this machine's: the latest version, made at noon UTC on June 1st, is of June 2nd at UTC+14.
+    const found = await ok(['search', 'echo'], { env: EAST });
+    expect(found.stdout).toMatch(/^MODEL\s+RUNS\s+LATEST \(LOCAL DATE\)\s+DESCRIPTION$/m);
+    expect(found.stdout).toMatch(/^fixtures\/echo\s+1,234\s+2025-06-02\s+Echoes your text back/m);
     expect(found.stdout).toMatch(/^ {2}cogdesk-fixtures {2}Cogdesk fixtures/m);
     expect(found.stderr).toBe('');
 
-    const page = await ok(['model', 'fixtures/echo']);
+    const searched = JSON.parse((await ok(['search', 'echo', '--json'])).stdout) as Obj;
+    expect(searched).toMatchObject({ from_cache: false, data: { query: 'echo', source: 'search', pages: [{ href: '/docs/guides/push-a-model' }] } });
+    expect(searched.data.models[0]).toMatchObject({ model: { owner: 'fixtures', name: 'echo', run_count: 1234, latest_version: { created_at: '2025-06-01T12:00:00.000Z' } } });
+    expect(camelCaseKeys(searched)).toEqual([]);
+
+    const page = await ok(['model', 'fixtures/echo'], { env: EAST });
     expect(page.stdout).toMatch(/^fixtures\/echo {2}\(public\)$/m);
     expect(page.stdout).toContain('Runs:    1,234');
     expect(page.stdout).toContain('License: https://www.apache.org/licenses/LICENSE-2.0');
-    expect(page.stdout).toContain(`Latest:  ${echoId()}  (2025-06-01, cog 0.15.5)`);
+    expect(page.stdout).toContain(`Latest:  ${echoId()}  (2025-06-02 local date, cog 0.15.5)`);
+    expect(page.stdout).toMatch(/^Versions \(2, local date\):$/m);
+    expect(page.stdout).toContain(`  ${echoId()}  2025-06-02  cog 0.15.5`);
     expect(page.stdout).toMatch(/^ {2}text\* +string +Text to echo$/m);
     expect(page.stdout).toContain('input:  {"text":"world","times":3}');
     expect(page.stdout).toContain('ex2echoshout000000000000b');
     expect(page.stdout).toContain('Run it here:  cogdesk run fixtures/echo');
     expect(page.stdout).toContain(ECHO_README.trimEnd());
 
-    const json = JSON.parse((await ok(['model', 'fixtures/echo', '--json'])).stdout) as Cached<ModelPage>;
-    expect(json.fromCache).toBe(false);
+    const json = JSON.parse((await ok(['model', 'fixtures/echo', '--json'])).stdout) as Obj;
+    expect(json.from_cache).toBe(false);
+    expect(json.fetched_at).toMatch(ISO_MS);
     expect(json.data.readme).toBe(ECHO_README);
-    expect(json.data.versions.map((v) => v.id)).toEqual([echoId(), 'dead'.repeat(16)]);
+    expect(json.data.versions.map((v: Obj) => v.id)).toEqual([echoId(), 'dead'.repeat(16)]);
+    expect(json.data.input_schema.properties.text).toMatchObject({ type: 'string' });
+    expect(json.data.model).toMatchObject({ owner: 'fixtures', name: 'echo', default_example: { input: { text: 'world', times: 3 } } });
+    expect(json.fit).toMatchObject({ kind: expect.any(String), required_count: expect.any(Number) });
+    // The input schema is the model's, as its author wrote it (JSON Schema's own keys are camelCase: allOf, maxLength).
+    expect(camelCaseKeys({ ...json, data: { ...json.data, input_schema: null } })).toEqual([]);
 
-    const first = JSON.parse((await ok(['explore', '--json'])).stdout) as Cached<CatalogPage<RemoteModel>>;
-    expect(first.data.items[0].id).toBe('fixtures/echo');
+    const first = JSON.parse((await ok(['explore', '--json'])).stdout) as Obj;
+    expect(camelCaseKeys(first)).toEqual([]);
+    const results = (page: Obj) => page.data.results.map((m: Obj) => `${m.owner}/${m.name}`);
+    expect(results(first)[0]).toBe('fixtures/echo');
     expect(first.data.next).toBeTruthy();
     const text = await ok(['explore']);
     expect(text.stdout).toContain(`More: cogdesk explore --cursor ${first.data.next}`);
-    const second = JSON.parse((await ok(['explore', '--cursor', first.data.next!, '--json'])).stdout) as Cached<CatalogPage<RemoteModel>>;
-    expect(second.data.items.map((m) => m.id)).not.toContain('fixtures/echo');
-    expect(second.data.items.length).toBeGreaterThan(0);
+    const second = JSON.parse((await ok(['explore', '--cursor', first.data.next, '--json'])).stdout) as Obj;
+    expect(results(second)).not.toContain('fixtures/echo');
+    expect(results(second).length).toBeGreaterThan(0);
 
     expect((await ok(['collections'])).stdout).toMatch(/^text-to-image\s+Text to image\s+Models that generate images/m);
     expect((await ok(['collections', 'cogdesk-fixtures'])).stdout).toMatch(/^fixtures\/echo\s/m);
+    const collections = JSON.parse((await ok(['collections', '--json'])).stdout) as Obj;
+    expect(collections.data).toContainEqual({ slug: 'text-to-image', name: 'Text to image', description: expect.stringMatching(/^Models that generate images/) });
+    const collection = JSON.parse((await ok(['collections', 'cogdesk-fixtures', '--json'])).stdout) as Obj;
+    expect(collection.data).toMatchObject({ slug: 'cogdesk-fixtures', name: 'Cogdesk fixtures' });
+    expect(collection.data.models[0]).toMatchObject({ owner: 'fixtures', name: 'echo', latest_version: { id: echoId() } });
+    for (const j of [collections, collection]) expect(camelCaseKeys(j)).toEqual([]);
   });
 
   it('pull and run OWNER/NAME: the latest version from the registry, run from the default example', async () => {
@@ -192,9 +225,10 @@ describe('cogdesk and the remote catalog', { timeout: TIMEOUT }, () => {
     expect(page.stdout).toContain(ECHO_README.trimEnd());
     expect(page.stdout).toContain('ex1echoworld000000000000a');
     expect(page.stderr).toMatch(/Showing what was cached on \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\./);
-    const json = JSON.parse((await ok(['model', 'fixtures/echo', '--json'])).stdout) as Cached<ModelPage>;
-    expect(json.fromCache).toBe(true);
-    expect(json.fetchedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+    const json = JSON.parse((await ok(['model', 'fixtures/echo', '--json'])).stdout) as Obj;
+    expect(json.from_cache).toBe(true);
+    expect(json.fetched_at).toMatch(ISO_MS);
+    expect(json.notice).toMatch(/Showing what was cached/);
 
     expect((await ok(['explore'])).stdout).toMatch(/^fixtures\/echo\s/m);
     expect((await ok(['collections'])).stdout).toMatch(/^cogdesk-fixtures\s/m);
