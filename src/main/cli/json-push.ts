@@ -53,3 +53,6 @@ const progress = (p: PushProgress) => ({
 export function cliPushResult(r: PushResult) {
   return { link: link(r.link), created_model: r.createdModel, url: r.url, progress: progress(r.progress) };
 }
+
+export type CliPushPlan = ReturnType<typeof cliPushPlan>;
+export type CliPushResult = ReturnType<typeof cliPushResult>;

@@ -15,6 +15,7 @@ import type { Pusher, PushPlan, PushProgress, PushRequest, PushResult } from '..
 export const CLI_TOKEN_PAGE = 'https://replicate.com/auth/token';
 import { print, printJson, readSecretLine, withCore } from './context';
 import { markInterrupted } from './exit';
+import { localTime } from './format';
 
 const note = (text: string) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
 
@@ -86,7 +87,7 @@ export function registerPushCommands(program: Command, hooks: PushCommandHooks =
           }
           const plan = await pusher.plan(request);
           if (o.dryRun) {
-            if (o.json) printJson(plan);
+            if (o.json) printJson((await import('./json-push')).cliPushPlan(plan));
             else print(formatPlan(plan));
             return;
           }
@@ -114,7 +115,7 @@ export function registerPushCommands(program: Command, hooks: PushCommandHooks =
             bar.end();
             process.off('SIGINT', onSigint);
           }
-          if (o.json) printJson(result);
+          if (o.json) printJson((await import('./json-push')).cliPushResult(result));
           else print(formatResult(plan, result));
         });
       },
@@ -144,7 +145,7 @@ export function formatPlan(plan: PushPlan): string {
   lines.push(
     `Registry:     ${c.source === 'docker-config' ? `cog login${c.username ? ` as ${c.username}` : ''}` : c.source === 'cogdesk' ? `the CLI token Cogdesk keeps${c.username ? `, user ${c.username}` : ''}` : 'no credentials yet'}`,
   );
-  if (plan.alreadyPushed) lines.push(`Already:      pushed as ${plan.alreadyPushed.modelId}:${plan.alreadyPushed.remoteVersionId} on ${plan.alreadyPushed.pushedAt}`);
+  if (plan.alreadyPushed) lines.push(`Already:      pushed as ${plan.alreadyPushed.modelId}:${plan.alreadyPushed.remoteVersionId} on ${localTime(plan.alreadyPushed.pushedAt)} (local time)`);
   for (const w of plan.warnings) lines.push(`Warning:      ${w}`);
   return lines.join('\n');
 }

@@ -14,15 +14,18 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { CogdeskError } from '../../../src/shared/errors';
 import { registerPushCommands } from '../../../src/main/cli/push';
 import { homePaths } from '../../../src/main/core/paths';
-import type { PushPlan, PushResult } from '../../../src/main/core/push';
+import type { CliPushPlan, CliPushResult } from '../../../src/main/cli/json-push';
 import { openStore } from '../../../src/main/core/store';
 import { PushStore } from '../../../src/main/core/store/pushes';
 import { AUTH_PASSWORD, AUTH_REGISTRY, AUTH_USER } from '../../helpers/fixtures';
+import { camelCaseKeys } from '../../helpers/json-keys';
 import { expectAnswersValid, FAKE_TOKEN, type FakeReplicate } from '../../fakes/replicate-api';
 import { buildCogImage, dockerConfig, freshRepo, registryDigest, removeBuiltImages, startPushFake } from './helpers';
 
 const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 const ENV_KEYS = ['COGDESK_HOME', 'COGDESK_REPLICATE_API', 'REPLICATE_API_TOKEN', 'COGDESK_REGISTRY', 'COGDESK_REGISTRY_VERIFY_URL', 'DOCKER_CONFIG', 'COGDESK_NVIDIA_SMI'] as const;
+/** The one timestamp format of every --json: ISO 8601, UTC, milliseconds. */
+const ISO_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const saved = Object.fromEntries(ENV_KEYS.map((k) => [k, process.env[k]]));
 
 let fake: FakeReplicate;
@@ -102,13 +105,16 @@ describe('cogdesk push', { timeout: 120_000 }, () => {
     const repo = freshRepo('cli');
 
     const dry = await run(['push', image, repo, '--private', '--dry-run', '--json']);
-    const plan = JSON.parse(dry.out) as PushPlan;
+    const plan = JSON.parse(dry.out) as CliPushPlan;
     expect(plan).toMatchObject({
+      version: { image: `docker.io/${image}`, image_id: expect.stringMatching(/^sha256:/) },
       destination: { id: repo, image: `${AUTH_REGISTRY}/${repo}` },
       account: AUTH_USER,
       model: { exists: false, visibility: 'private', hardware: { sku: 'cpu', source: 'this-machine' } },
       credentials: { source: null },
+      already_pushed: null,
     });
+    expect(camelCaseKeys(plan)).toEqual([]);
     expect(tokenAsked).toBe(0);
     expect(fake.pushes.created.filter((m) => `${m.owner}/${m.name}` === repo)).toEqual([]);
 
@@ -143,10 +149,14 @@ describe('cogdesk push', { timeout: 120_000 }, () => {
       store.close();
     }
 
-    // Again, as JSON: the kept token is used (not asked again); the model exists now.
-    const again = JSON.parse((await run(['push', image, repo, '--json'])).out) as PushResult;
+    // Again, as JSON: the kept token is used (not asked again); the model exists now, with this version on it.
+    const twice = await run(['push', image, repo, '--json']);
+    const again = JSON.parse(twice.out) as CliPushResult;
     expect(tokenAsked).toBe(1);
-    expect(again).toMatchObject({ createdModel: false, link: { modelId: repo, remoteVersionId: versionId } });
+    expect(again).toMatchObject({ created_model: false, link: { model: repo, remote_version_id: versionId, pushed_at: expect.stringMatching(ISO_MS) } });
+    expect(camelCaseKeys(again)).toEqual([]);
+    // The plan says when it was pushed before, in this machine's time.
+    expect(twice.err).toMatch(new RegExp(`^Already: +pushed as ${repo}:${versionId} on \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d \\(local time\\)$`, 'm'));
   });
 
   it('errors say what to do, and nothing is created', async () => {
