@@ -83,7 +83,7 @@ export function formatLocalModel(p: LocalModelPage): string {
     lines.push('', 'Inputs:  (the schema of this version could not be read)');
   }
   if (p.versions.length > 1) {
-    lines.push('', `Versions (${p.versions.length}):`);
+    lines.push('', `Versions (${p.versions.length}, local time):`);
     lines.push(table(p.versions.map((v) => [`  ${v.id.slice(0, 12)}`, localTime(v.createdAt), v.imageRef])));
   }
   if (p.examples.length) {
@@ -107,8 +107,9 @@ export async function printLocalModel(store: Store, ref: string, o: { json?: boo
     version: r.version,
     examples: store.examples.list(r.model.id),
   };
-  const v = (x: Version) => ({ id: x.id, created_at: x.createdAt, cog_version: x.cogVersion ?? '', openapi_schema: x.openapiSchema, image: x.imageRef });
   if (o.json) {
+    const { iso } = await import('./json-time');
+    const v = (x: Version) => ({ id: x.id, created_at: iso(x.createdAt), cog_version: x.cogVersion ?? '', openapi_schema: x.openapiSchema, image: x.imageRef });
     printJson({
       id: r.model.id,
       ...apiModelName(r.model.id),
