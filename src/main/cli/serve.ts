@@ -94,6 +94,7 @@ export function registerServeCommands(program: Command, hooks: ServeHooks = {}):
       const core = await createCore({ recover: 'full', ...hooks.coreOptions });
       let server: ApiServer | null = null;
       let idle: IdleWatch | null = null;
+      let offPulls: (() => void) | null = null;
       try {
         server = await startApiServer(core, {
           port: o.port,
@@ -115,10 +116,13 @@ export function registerServeCommands(program: Command, hooks: ServeHooks = {}):
         // So that the CLI's commands go through this server and the models stay warm (server-record.ts).
         writeServerRecord(core.paths.home, { pid: process.pid, port: server.port, url: server.url, startedAt: new Date().toISOString(), by: 'serve' });
         hooks.onListening?.(server);
+        // Pulls asked of it (the command line's pull and run): how each ended, beside the request log.
+        if (!o.quiet) offPulls = core.on('task', (t) => t.kind === 'pull' && t.state !== 'running' && err(t.state === 'succeeded' ? `Pulled ${t.version.imageRef}` : `Pull ${t.state}: ${t.error.message}`));
         if (o.exitWhenIdle) idle = idleWatch(core);
         const why = await Promise.race([untilStopped(hooks.signal).then(() => 'stopped' as const), idle ? idle.idle.then(() => 'idle' as const) : new Promise<never>(() => {})]);
         err(why === 'idle' ? `Exiting: nothing to do for ${idleWords(core.store.settings.get().idleTimeoutSeconds)} (--exit-when-idle).` : 'Stopping…');
       } finally {
+        offPulls?.();
         idle?.stop();
         clearServerRecord(core.paths.home);
         await server?.close();

@@ -13,11 +13,12 @@ export interface ServeProcess {
   stop(): Promise<void>;
 }
 
-export async function startServe(home: string, env: Record<string, string> = {}): Promise<ServeProcess> {
+/** With `logs`, it logs each request and each pull's end on stderr (else --quiet). */
+export async function startServe(home: string, env: Record<string, string> = {}, o: { logs?: boolean } = {}): Promise<ServeProcess> {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, COGDESK_HOME: home, ...env };
   delete childEnv.DOCKER_HOST;
   delete childEnv.COGDESK_CLI_MAIN;
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--json', '--quiet'], { cwd: home, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--json', ...(o.logs ? [] : ['--quiet'])], { cwd: home, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
   const line = await new Promise<string>((resolve, reject) => {

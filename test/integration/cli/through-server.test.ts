@@ -4,7 +4,9 @@
  * commands run with DOCKER_HOST pointing at a socket that does not exist, so only what goes through the
  * server can work; without a server the same pull fails. Built CLI, real engine, real serve process.
  */
+import Docker from 'dockerode';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { pushFreshVariant } from '../../e2e/helpers/images';
 import type { StoppedContainer, WarmContainerStatus } from '../../../src/shared/warm';
 import { assertBuilt, fixtureRef, runCli, tempDirs, type CliRun } from './run-cli';
 import { startServe, type ServeProcess } from './serve-process';
@@ -114,5 +116,31 @@ describe('the command line through a running Cogdesk', { timeout: 240_000 }, () 
     const unknown = await api('POST', '/cogdesk/containers/stop', { model: 'nosuch' });
     expect(unknown.status).toBe(404);
     expect(((await unknown.json()) as { detail: string }).detail).toContain('No local model or version "nosuch"');
+  });
+
+  it('a pull whose caller goes away (Ctrl-C) is canceled there: nothing is kept', async () => {
+    const docker = new Docker();
+    const ref = await pushFreshVariant(docker, 'echo', `cli-through-${process.pid}`, 256 * 1024 * 1024);
+    try {
+      serve = await startServe(home, {}, { logs: true });
+      const aborter = new AbortController();
+      const res = await fetch(`${serve.url}/cogdesk/pulls`, {
+        method: 'POST',
+        signal: aborter.signal,
+        headers: { authorization: `Bearer ${serve.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ image: ref, always: true }),
+      });
+      const reader = res.body!.getReader();
+      const first = new TextDecoder().decode((await reader.read()).value);
+      expect(first).toMatch(/^\{"status":"pulling"/);
+      aborter.abort();
+      // The pull ends as canceled there (its log says so): no version, and the image is not in Docker.
+      await until('the pull to end', async () => serve!.stderr(), (log) => /^Pull (canceled|failed)|^Pulled/m.test(log));
+      expect(serve.stderr()).toMatch(/^Pull canceled: /m);
+      expect(json<unknown[]>(await ok(['models', '--json']))).toEqual([]);
+      expect(await docker.getImage(ref).inspect().then(() => 'here', () => 'gone')).toBe('gone');
+    } finally {
+      await docker.getImage(ref).remove({ force: true }).catch(() => undefined);
+    }
   });
 });
