@@ -3,31 +3,19 @@
  * real core: off by default, its label says what it does, and Save keeps it (what `cogdesk run` reads).
  */
 import type { Page } from 'playwright-core';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBridge, type TestBridge } from './bridge/server';
-import { openApp, type Browser } from './helpers/browser';
 import { nav } from './helpers/page';
+import { openWindow, type TestWindow } from './helpers/window';
 
-let home: string;
-let bridge: TestBridge;
-let browser: Browser;
+let win: TestWindow;
 let page: Page;
 
 beforeAll(async () => {
-  home = mkdtempSync(join(tmpdir(), 'cogdesk-e2e-clibg-'));
-  bridge = await startBridge({ home });
-  browser = await openApp(bridge);
-  page = browser.page;
+  win = await openWindow('clibg');
+  page = win.page;
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await bridge?.close();
-  if (home) rmSync(home, { recursive: true, force: true });
-});
+afterAll(() => win?.close());
 
 describe('a background server for cogdesk run, in Settings', { timeout: 120_000 }, () => {
   it('is off by default; checked and saved, the setting is on; unchecked and saved, off again', async () => {
@@ -39,9 +27,9 @@ describe('a background server for cogdesk run, in Settings', { timeout: 120_000 
     await box.check();
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Saved.').waitFor();
-    expect((await bridge.core.getSettings()).cliBackgroundServer).toBe(true);
+    expect((await win.bridge.core.getSettings()).cliBackgroundServer).toBe(true);
     await box.uncheck();
     await page.getByRole('button', { name: 'Save' }).click();
-    await expect.poll(async () => (await bridge.core.getSettings()).cliBackgroundServer).toBe(false);
+    await expect.poll(async () => (await win.bridge.core.getSettings()).cliBackgroundServer).toBe(false);
   });
 });

@@ -6,38 +6,28 @@
  * Screenshots: test-artifacts/e2e/concurrency-*.png.
  */
 import type { Page } from 'playwright-core';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Version } from '../../src/shared/domain';
 import { fixtureImage, OPEN_REGISTRY } from '../helpers/fixtures';
-import { startBridge, type TestBridge } from './bridge/server';
-import { openApp, screenshot, type Browser } from './helpers/browser';
-import { nav, setEnv } from './helpers/page';
+import { screenshot } from './helpers/browser';
+import { nav } from './helpers/page';
+import { openWindow, type TestWindow } from './helpers/window';
 
-let restoreEnv: (() => void) | undefined;
-let home: string;
-let bridge: TestBridge;
-let browser: Browser;
+let win: TestWindow;
 let page: Page;
 let version: Version;
 
 beforeAll(async () => {
-  home = mkdtempSync(join(tmpdir(), 'cogdesk-e2e-concurrency-'));
-  restoreEnv = setEnv({ COGDESK_REGISTRY: OPEN_REGISTRY });
-  bridge = await startBridge({ home });
-  version = await bridge.core.ensureVersion(fixtureImage('coglet-echo-c4'));
-  browser = await openApp(bridge);
-  page = browser.page;
+  win = await openWindow('concurrency', {
+    env: { COGDESK_REGISTRY: OPEN_REGISTRY },
+    beforeOpen: async (bridge) => {
+      version = await bridge.core.ensureVersion(fixtureImage('coglet-echo-c4'));
+    },
+  });
+  page = win.page;
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await bridge?.close();
-  restoreEnv?.();
-  if (home) rmSync(home, { recursive: true, force: true });
-});
+afterAll(() => win?.close());
 
 describe('predictions at once, in the window', { timeout: 180_000 }, () => {
   it("the model's page shows the image's limit, takes the person's own, and shows running and queued apart", async () => {
@@ -52,11 +42,11 @@ describe('predictions at once, in the window', { timeout: 180_000 }, () => {
     await section.getByLabel('Predictions at once').fill('2');
     await section.getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => section.textContent()).toContain('Your setting: 2 at once (the image says 4).');
-    expect((await bridge.core.getModelSettings(MODEL)).concurrency).toBe(2);
+    expect((await win.bridge.core.getModelSettings(MODEL)).concurrency).toBe(2);
 
     // Three predictions: two run, one waits, and the page says so.
     const ids = [];
-    for (let i = 0; i < 3; i++) ids.push((await bridge.core.createPrediction({ version: version.id, input: { text: `c${i}`, sleep: 8 } })).id);
+    for (let i = 0; i < 3; i++) ids.push((await win.bridge.core.createPrediction({ version: version.id, input: { text: `c${i}`, sleep: 8 } })).id);
     const item = page.locator(`li[data-version-id="${version.id}"]`);
     await expect.poll(() => item.textContent(), { timeout: 60_000 }).toContain('2 running, 1 queued (2 at once)');
     await screenshot(page, 'concurrency-local-model');
@@ -65,13 +55,13 @@ describe('predictions at once, in the window', { timeout: 180_000 }, () => {
     expect(await page.locator('.badge.status-starting').count()).toBe(1);
     expect(await page.locator('.badge.status-starting').getAttribute('title')).toMatch(/^Queued/);
     await screenshot(page, 'concurrency-history');
-    for (const id of ids) await bridge.core.cancelPrediction(id);
+    for (const id of ids) await win.bridge.core.cancelPrediction(id);
 
     // Back to the image's own.
     await nav(page, 'Library');
     await page.locator(`tbody[data-model-id="${MODEL}"]`).getByRole('button', { name: MODEL, exact: true }).click();
     await section.getByRole('button', { name: "Use the image's" }).click();
     await expect.poll(() => section.textContent()).toContain("4 at once: its image's COG_MAX_CONCURRENCY.");
-    expect((await bridge.core.getModelSettings(MODEL)).concurrency).toBeNull();
+    expect((await win.bridge.core.getModelSettings(MODEL)).concurrency).toBeNull();
   });
 });

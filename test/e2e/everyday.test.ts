@@ -9,35 +9,21 @@
  * Screenshots: test-artifacts/e2e/everyday-*.png.
  */
 import type { Page } from 'playwright-core';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureImage, OPEN_REGISTRY } from '../helpers/fixtures';
-import { startBridge, type TestBridge } from './bridge/server';
-import { openApp, screenshot, type Browser } from './helpers/browser';
-import { nav, pickModel, setEnv } from './helpers/page';
+import { screenshot } from './helpers/browser';
+import { nav, pickModel } from './helpers/page';
+import { openWindow, type TestWindow } from './helpers/window';
 
-let restoreEnv: (() => void) | undefined;
-let home: string;
-let bridge: TestBridge;
-let browser: Browser;
+let win: TestWindow;
 let page: Page;
 
 beforeAll(async () => {
-  home = mkdtempSync(join(tmpdir(), 'cogdesk-e2e-everyday-'));
-  restoreEnv = setEnv({ COGDESK_REGISTRY: OPEN_REGISTRY });
-  bridge = await startBridge({ home });
-  browser = await openApp(bridge);
-  page = browser.page;
+  win = await openWindow('everyday', { env: { COGDESK_REGISTRY: OPEN_REGISTRY } });
+  page = win.page;
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await bridge?.close();
-  restoreEnv?.();
-  if (home) rmSync(home, { recursive: true, force: true });
-});
+afterAll(() => win?.close());
 
 /** Clicks a Copy as code button and answers what it put on the clipboard. */
 async function copyCode(where: 'local API' | 'Replicate', language: 'curl' | 'JavaScript' | 'Python'): Promise<string> {
@@ -54,14 +40,14 @@ describe('the everyday window', () => {
   it('Copy as code: the same prediction as curl, JavaScript and Python, for the local API and for Replicate', async () => {
     await expect.poll(() => page.locator('h1').first().textContent()).toBe('Library');
     await page.locator('[data-model-id="fixtures/echo"]').waitFor();
-    const echo = (await bridge.core.listVersions('fixtures/echo'))[0];
+    const echo = (await win.bridge.core.listVersions('fixtures/echo'))[0];
     await nav(page, 'Playground');
     await pickModel(page, 'fixtures/echo');
     await page.locator('textarea#field-text').fill("it's a fox");
 
     const js = await copyCode('local API', 'JavaScript');
     expect(js).toContain('import Replicate from "replicate";');
-    expect(js).toContain(`// COGDESK_TOKEN: the local API's token, kept in ${home}/api-token`);
+    expect(js).toContain(`// COGDESK_TOKEN: the local API's token, kept in ${win.home}/api-token`);
     expect(js).toContain('baseUrl: "http://127.0.0.1:5190/v1",');
     expect(js).toContain(`await replicate.run("fixtures/echo:${echo.id}", {`);
     expect(js).toContain(`"text": "it's a fox",`);
@@ -83,12 +69,12 @@ describe('the everyday window', () => {
   });
 
   it('a pull that ends while the window is in the background shows a desktop notification, unless focused or turned off', async () => {
-    const origin = new URL(bridge.url).origin;
-    await browser.context.grantPermissions(['clipboard-read', 'clipboard-write', 'notifications'], { origin });
+    const origin = new URL(win.bridge.url).origin;
+    await win.browser.context.grantPermissions(['clipboard-read', 'clipboard-write', 'notifications'], { origin });
     // Real focus: without Playwright's focus emulation, the page has the focus only while it is in front.
-    const cdp = await browser.context.newCDPSession(page);
+    const cdp = await win.browser.context.newCDPSession(page);
     await cdp.send('Emulation.setFocusEmulationEnabled', { enabled: false });
-    const elsewhere = await browser.context.newPage();
+    const elsewhere = await win.browser.context.newPage();
     const shown = page.getByTestId('last-notification');
 
     // In front: a pull from the window's Library ends without a notification.
@@ -105,7 +91,7 @@ describe('the everyday window', () => {
     const inTheBackground = async (name: 'stream' | 'types' | 'echo', done: number) => {
       await elsewhere.bringToFront();
       expect(await page.evaluate('document.hasFocus()')).toBe(false);
-      await bridge.core.pullImage(fixtureImage(name));
+      await win.bridge.core.pullImage(fixtureImage(name));
       await expect.poll(() => succeeded.count(), { timeout: 120_000 }).toBe(done);
       await page.bringToFront();
       await nav(page, 'Settings');
@@ -124,7 +110,7 @@ describe('the everyday window', () => {
     };
     await box.uncheck();
     await save();
-    expect((await bridge.core.getSettings()).notifyWhenDone).toBe(false);
+    expect((await win.bridge.core.getSettings()).notifyWhenDone).toBe(false);
     await nav(page, 'Library');
     await inTheBackground('types', 3);
     await box.check();
@@ -136,16 +122,16 @@ describe('the everyday window', () => {
   });
 
   it('a prediction from the window that takes longer than 30 s and ends in the background shows one too', async () => {
-    const stream = (await bridge.core.listVersions('fixtures/stream'))[0];
+    const stream = (await win.bridge.core.listVersions('fixtures/stream'))[0];
     const shown = page.getByTestId('last-notification');
-    const elsewhere = browser.context.pages().find((p) => p !== page)!;
+    const elsewhere = win.browser.context.pages().find((p) => p !== page)!;
     await elsewhere.bringToFront();
     expect(await page.evaluate('document.hasFocus()')).toBe(false);
     // 32 tokens, one a second: over the 30 s line.
-    const created = await bridge.core.createPrediction({ version: stream.id, input: { prompt: 'slow', n: 32, delay: 1 }, source: 'app' });
+    const created = await win.bridge.core.createPrediction({ version: stream.id, input: { prompt: 'slow', n: 32, delay: 1 }, source: 'app' });
     await expect.poll(() => shown.textContent(), { timeout: 120_000, interval: 1000 }).toContain('fixtures/stream: prediction done');
     expect(await shown.getAttribute('data-count')).toBe('3');
-    const done = await bridge.core.getPrediction(created.id);
+    const done = await win.bridge.core.getPrediction(created.id);
     expect(Date.parse(done!.completedAt!) - Date.parse(done!.createdAt)).toBeGreaterThan(30_000);
     await page.bringToFront();
   });

@@ -4,38 +4,28 @@
  * page marks it "Local only" (saved at once, kept in model_settings). Screenshots: test-artifacts/e2e/route-*.png.
  */
 import type { Page } from 'playwright-core';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Version } from '../../src/shared/domain';
 import { fixtureImage, OPEN_REGISTRY } from '../helpers/fixtures';
-import { startBridge, type TestBridge } from './bridge/server';
-import { openApp, screenshot, type Browser } from './helpers/browser';
-import { nav, setEnv } from './helpers/page';
+import { screenshot } from './helpers/browser';
+import { nav } from './helpers/page';
+import { openWindow, type TestWindow } from './helpers/window';
 
-let restoreEnv: (() => void) | undefined;
-let home: string;
-let bridge: TestBridge;
-let browser: Browser;
+let win: TestWindow;
 let page: Page;
 let version: Version;
 
 beforeAll(async () => {
-  home = mkdtempSync(join(tmpdir(), 'cogdesk-e2e-route-'));
-  restoreEnv = setEnv({ COGDESK_REGISTRY: OPEN_REGISTRY });
-  bridge = await startBridge({ home });
-  version = await bridge.core.ensureVersion(fixtureImage('echo'));
-  browser = await openApp(bridge);
-  page = browser.page;
+  win = await openWindow('route', {
+    env: { COGDESK_REGISTRY: OPEN_REGISTRY },
+    beforeOpen: async (bridge) => {
+      version = await bridge.core.ensureVersion(fixtureImage('echo'));
+    },
+  });
+  page = win.page;
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await bridge?.close();
-  restoreEnv?.();
-  if (home) rmSync(home, { recursive: true, force: true });
-});
+afterAll(() => win?.close());
 
 describe('routing the local API to Replicate, in the window', { timeout: 120_000 }, () => {
   it('Settings turns routing to Replicate on (off by default) and off again', async () => {
@@ -46,11 +36,11 @@ describe('routing the local API to Replicate, in the window', { timeout: 120_000
     await box.check();
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Saved.').waitFor();
-    expect((await bridge.core.getSettings()).routeToReplicate).toBe(true);
+    expect((await win.bridge.core.getSettings()).routeToReplicate).toBe(true);
     await screenshot(page, 'route-settings');
     await box.uncheck();
     await page.getByRole('button', { name: 'Save' }).click();
-    await expect.poll(async () => (await bridge.core.getSettings()).routeToReplicate).toBe(false);
+    await expect.poll(async () => (await win.bridge.core.getSettings()).routeToReplicate).toBe(false);
   });
 
   it("a local model's page marks it Local only, saved at once and shown again on the next visit", async () => {
@@ -62,7 +52,7 @@ describe('routing the local API to Replicate, in the window', { timeout: 120_000
     await box.waitFor();
     expect(await box.isChecked()).toBe(false);
     await box.check();
-    await expect.poll(async () => (await bridge.core.getModelSettings(MODEL)).localOnly).toBe(true);
+    await expect.poll(async () => (await win.bridge.core.getModelSettings(MODEL)).localOnly).toBe(true);
     await screenshot(page, 'route-local-only');
 
     await nav(page, 'Settings');
@@ -70,6 +60,6 @@ describe('routing the local API to Replicate, in the window', { timeout: 120_000
     await page.locator(`tbody[data-model-id="${MODEL}"]`).getByRole('button', { name: MODEL, exact: true }).click();
     await expect.poll(() => page.getByTestId('model-local-only').getByRole('checkbox').isChecked()).toBe(true);
     await page.getByTestId('model-local-only').getByRole('checkbox').uncheck();
-    await expect.poll(async () => (await bridge.core.getModelSettings(MODEL)).localOnly).toBe(false);
+    await expect.poll(async () => (await win.bridge.core.getModelSettings(MODEL)).localOnly).toBe(false);
   });
 });
