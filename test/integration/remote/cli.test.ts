@@ -23,7 +23,6 @@ const MAIN = join(ROOT, 'test', 'integration', 'remote', 'cli-main.ts');
 const TSX = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 const TIMEOUT = 120_000;
 /** What a script reads off --json; `any` for the parsed JSON the expectations walk. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = Record<string, any>;
 /** The one timestamp format of every --json: ISO 8601, UTC, milliseconds. */
 const ISO_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
