@@ -162,7 +162,7 @@ describe('cogdesk and the remote catalog', { timeout: TIMEOUT }, () => {
     expect(json.data.model).toMatchObject({ owner: 'fixtures', name: 'echo', default_example: { input: { text: 'world', times: 3 } } });
     expect(json.fit).toMatchObject({ kind: expect.any(String), required_count: expect.any(Number) });
     // The input schema is the model's, as its author wrote it (JSON Schema's own keys are camelCase: allOf, maxLength).
-    expect(camelCaseKeys({ ...json, data: { ...json.data, input_schema: null } })).toEqual([]);
+    expect(camelCaseKeys(json)).toEqual([]);
 
     const first = JSON.parse((await ok(['explore', '--json'])).stdout) as Obj;
     expect(camelCaseKeys(first)).toEqual([]);
