@@ -6,24 +6,21 @@
  * Screenshots of every page land in test-artifacts/e2e/.
  */
 import type { Page } from 'playwright-core';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docker } from '../helpers/core';
 import { fixtureImage } from '../helpers/fixtures';
-import { startBridge, type TestBridge } from './bridge/server';
-import { openApp, screenshot, type Browser } from './helpers/browser';
+import { screenshot } from './helpers/browser';
 import { ensureLocalImage, pushFreshVariant } from './helpers/images';
 import { nav, pickModel as pickModelById, progressSeen, recordProgress, versionRows } from './helpers/page';
+import { openWindow, type TestWindow } from './helpers/window';
 
 const RUN = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 const ECHO_NAME = `echo-${RUN}`;
 const ECHO_MODEL = `127.0.0.1:5100/e2e/${ECHO_NAME}`;
 
-let home: string;
-let bridge: TestBridge;
-let browser: Browser;
+let win: TestWindow;
 let page: Page;
 let echoRef: string;
 
@@ -40,22 +37,18 @@ async function waitForStatus(status: string, timeout = 60_000): Promise<void> {
 }
 
 beforeAll(async () => {
-  home = mkdtempSync(join(tmpdir(), 'cogdesk-e2e-'));
   await ensureLocalImage(docker, fixtureImage('echo'));
   echoRef = await pushFreshVariant(docker, 'echo', ECHO_NAME);
-  bridge = await startBridge({ home });
-  browser = await openApp(bridge);
-  page = browser.page;
+  win = await openWindow('app');
+  page = win.page;
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await bridge?.close();
+  await win?.close();
   await docker
     .getImage(echoRef)
     .remove({ force: true })
     .catch(() => undefined);
-  if (home) rmSync(home, { recursive: true, force: true });
 });
 
 describe('the window over the real core, in Chromium', () => {
@@ -149,7 +142,7 @@ describe('the window over the real core, in Chromium', () => {
     await expect.poll(() => page.getByTestId('prefill-note').textContent()).toContain('default example');
     expect(await page.locator('textarea#field-text').inputValue()).toBe('hello e2e');
     expect(await page.locator('select#field-style').inputValue()).toBe('shout');
-    expect((await bridge.core.listExamples(ECHO_MODEL)).map((e) => e.isDefault)).toEqual([true]);
+    expect((await win.bridge.core.listExamples(ECHO_MODEL)).map((e) => e.isDefault)).toEqual([true]);
   });
 
   it('invalid input shows inline errors from the engine\'s validation, and Run focuses the first', async () => {
@@ -228,7 +221,7 @@ describe('the window over the real core, in Chromium', () => {
     expect(await file.locator('figcaption').textContent()).toMatch(/^output\.txt text\/plain · 10 B Save Show in folder$/);
     // The test bridge has no file manager to ask: the file's path in the data folder is shown instead.
     await file.getByRole('button', { name: 'Show in folder' }).click();
-    await expect.poll(() => file.getByTestId('file-where').textContent()).toMatch(new RegExp(`${home}/outputs/\\w+/output\\.txt$`));
+    await expect.poll(() => file.getByTestId('file-where').textContent()).toMatch(new RegExp(`${win.home}/outputs/\\w+/output\\.txt$`));
     await screenshot(page, 'playground-file');
   });
 
@@ -250,7 +243,7 @@ describe('the window over the real core, in Chromium', () => {
     const output = page.locator('section[aria-label="Prediction"] [data-testid="output-value"]');
     await expect.poll(() => output.textContent()).toContain('se***');
     await output.locator('figure.file-view figcaption').getByText('output-files-0.png').waitFor(); // a file inside the object
-    const [p] = await bridge.core.listPredictions({ modelId: '127.0.0.1:5100/fixtures/types', limit: 1 });
+    const [p] = await win.bridge.core.listPredictions({ modelId: '127.0.0.1:5100/fixtures/types', limit: 1 });
     // The model got the secret (its output starts with it); the history keeps it masked, as Replicate does.
     expect(p.input).toEqual({ token: '**********', temperature: 0.7, mode: 4, tags: ['red', 'blue'], flag: true });
     await screenshot(page, 'playground-types');
@@ -303,16 +296,16 @@ describe('the window over the real core, in Chromium', () => {
     await page.getByRole('button', { name: 'Delete', exact: true }).click();
     await page.getByRole('button', { name: 'Delete for good?' }).click();
     await expect.poll(() => page.locator('h1').textContent()).toBe('Predictions');
-    expect(await bridge.core.getPrediction(rerunId!)).toBeNull();
+    expect(await win.bridge.core.getPrediction(rerunId!)).toBeNull();
   });
 
   it('a past prediction prefills the form, and the engine\'s errors from a failed create show on their fields', async () => {
     // A CLI run with a local file, which is gone by the time it is run again from the window.
-    const local = join(home, 'soon-gone.txt');
+    const local = join(win.home, 'soon-gone.txt');
     writeFileSync(local, 'soon gone');
-    const fileVersion = (await bridge.core.listVersions('127.0.0.1:5100/fixtures/file'))[0];
-    const cli = await bridge.core.createPrediction({ version: fileVersion.id, input: { image: local, api_key: 'k9' }, source: 'cli' });
-    await bridge.core.waitForPrediction(cli.id);
+    const fileVersion = (await win.bridge.core.listVersions('127.0.0.1:5100/fixtures/file'))[0];
+    const cli = await win.bridge.core.createPrediction({ version: fileVersion.id, input: { image: local, api_key: 'k9' }, source: 'cli' });
+    await win.bridge.core.waitForPrediction(cli.id);
     rmSync(local);
 
     await nav(page, 'Predictions');
@@ -333,10 +326,10 @@ describe('the window over the real core, in Chromium', () => {
   it('Hardware: the GPUs (none here), the SKU, Docker and its GPU support, what is missing', async () => {
     await nav(page, 'Hardware');
     await page.locator('#gpus').waitFor({ timeout: 30_000 });
-    const version = (await bridge.core.getEngineStatus()).docker;
+    const version = (await win.bridge.core.getEngineStatus()).docker;
     expect(version.ok).toBe(true);
     expect(await page.locator('section[aria-labelledby="docker"]').textContent()).toContain(version.ok ? version.version : '');
-    expect(await page.locator('section[aria-labelledby="sku"]').textContent()).toContain((await bridge.core.getHardware()).match.sentence);
+    expect(await page.locator('section[aria-labelledby="sku"]').textContent()).toContain((await win.bridge.core.getHardware()).match.sentence);
     await screenshot(page, 'hardware');
   });
 
@@ -354,19 +347,19 @@ describe('the window over the real core, in Chromium', () => {
 
   it('Settings: real values, saved through the contract, with the engine\'s field errors', async () => {
     await nav(page, 'Settings');
-    await expect.poll(() => page.getByTestId('data-dir').textContent()).toBe(bridge.core.paths.home);
+    await expect.poll(() => page.getByTestId('data-dir').textContent()).toBe(win.bridge.core.paths.home);
     // No file manager behind the test bridge: the folder's path is given to open by hand.
     await page.getByRole('button', { name: 'Open the data folder' }).click();
-    await expect.poll(() => page.getByTestId('data-folder-note').textContent()).toContain(bridge.core.paths.home);
+    await expect.poll(() => page.getByTestId('data-folder-note').textContent()).toContain(win.bridge.core.paths.home);
     expect(await page.locator('#s-idle').inputValue()).toBe('300');
     await page.locator('#s-idle').fill('600');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Saved.').waitFor();
-    expect((await bridge.core.getSettings()).idleTimeoutSeconds).toBe(600);
+    expect((await win.bridge.core.getSettings()).idleTimeoutSeconds).toBe(600);
     await page.locator('#s-port').fill('80');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('apiServerPort must be a whole number from 1024 to 65535').first().waitFor();
-    expect((await bridge.core.getSettings()).apiServerPort).toBe(5190);
+    expect((await win.bridge.core.getSettings()).apiServerPort).toBe(5190);
     await screenshot(page, 'settings');
     await page.getByRole('button', { name: 'Discard changes' }).click();
   });
@@ -398,6 +391,6 @@ describe('the window over the real core, in Chromium', () => {
   });
 
   it('logged no errors in the page', () => {
-    expect(browser.pageErrors).toEqual([]);
+    expect(win.browser.pageErrors).toEqual([]);
   });
 });

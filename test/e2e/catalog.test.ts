@@ -6,17 +6,14 @@
  * Screenshots land in test-artifacts/e2e/catalog-*.png.
  */
 import type { Page } from 'playwright-core';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryTokenStore } from '../../src/main/core/remote';
 import { docker } from '../helpers/core';
 import { AUTH_REGISTRY, AUTH_USER, fixtureEntry, OPEN_REGISTRY } from '../helpers/fixtures';
 import { ECHO_README, FAKE_TOKEN, startFakeWithFixtures, type FakeReplicate } from '../fakes/replicate-api';
-import { startBridge, type TestBridge } from './bridge/server';
-import { openApp, screenshot, type Browser } from './helpers/browser';
-import { nav, progressSeen, recordProgress, setEnv, versionRows } from './helpers/page';
+import { screenshot } from './helpers/browser';
+import { nav, progressSeen, recordProgress, versionRows } from './helpers/page';
+import { openWindow, type TestWindow } from './helpers/window';
 
 const HOSTILE_README = `${ECHO_README}
 <script>window.__readmeScriptRan = true</script>
@@ -26,46 +23,42 @@ const HOSTILE_README = `${ECHO_README}
 <iframe src="https://example.invalid/frame"></iframe>
 `;
 
-let restoreEnv: (() => void) | undefined;
-let home: string;
 let fake: FakeReplicate;
-let bridge: TestBridge;
-let browser: Browser;
+let win: TestWindow;
 let page: Page;
 const fitCalls = { total: 0, running: 0, maxRunning: 0 };
 
 beforeAll(async () => {
-  home = mkdtempSync(join(tmpdir(), 'cogdesk-e2e-catalog-'));
   fake = await startFakeWithFixtures({ account: { username: AUTH_USER, name: 'Cogdesk Pusher' } });
   fake.world.readmes.set('fixtures/echo', HOSTILE_README);
-  restoreEnv = setEnv({ COGDESK_REPLICATE_API: fake.url, COGDESK_REGISTRY: OPEN_REGISTRY });
   // The pinned reference only (fixtures/echo:latest stays for other tests): Run locally really pulls.
   await docker
     .getImage(fixtureEntry('echo').pinnedRef)
     .remove()
     .catch(() => undefined);
-  bridge = await startBridge({ home, tokenStore: memoryTokenStore(FAKE_TOKEN) });
-  // Counts the window's checkFit calls in flight: the Explore cards ask at most 2 at a time.
-  const checkFit = bridge.core.checkFit.bind(bridge.core);
-  bridge.core.checkFit = async (target) => {
-    fitCalls.total++;
-    fitCalls.maxRunning = Math.max(fitCalls.maxRunning, ++fitCalls.running);
-    try {
-      return await checkFit(target);
-    } finally {
-      fitCalls.running--;
-    }
-  };
-  browser = await openApp(bridge);
-  page = browser.page;
+  win = await openWindow('catalog', {
+    env: { COGDESK_REPLICATE_API: fake.url, COGDESK_REGISTRY: OPEN_REGISTRY },
+    bridge: { tokenStore: memoryTokenStore(FAKE_TOKEN) },
+    beforeOpen: async ({ core }) => {
+      // Counts the window's checkFit calls in flight: the Explore cards ask at most 2 at a time.
+      const checkFit = core.checkFit.bind(core);
+      core.checkFit = async (target) => {
+        fitCalls.total++;
+        fitCalls.maxRunning = Math.max(fitCalls.maxRunning, ++fitCalls.running);
+        try {
+          return await checkFit(target);
+        } finally {
+          fitCalls.running--;
+        }
+      };
+    },
+  });
+  page = win.page;
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await bridge?.close();
+  await win?.close();
   await fake?.close();
-  restoreEnv?.();
-  if (home) rmSync(home, { recursive: true, force: true });
 });
 
 describe('Replicate\'s catalog in the window, over the fake API', () => {
@@ -192,6 +185,6 @@ describe('Replicate\'s catalog in the window, over the fake API', () => {
   });
 
   it('logged no uncaught errors in the page', () => {
-    expect(browser.pageErrors.filter((e) => e.startsWith('uncaught'))).toEqual([]);
+    expect(win.browser.pageErrors.filter((e) => e.startsWith('uncaught'))).toEqual([]);
   });
 });

@@ -8,9 +8,6 @@
  * Screenshots: test-artifacts/e2e/weights-*.png.
  */
 import type { Page } from 'playwright-core';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { homePaths } from '../../src/main/core/paths';
 import { WEIGHTS_LABELS } from '../../src/main/core/runner/weights';
@@ -19,41 +16,36 @@ import { formatBytes } from '../../src/shared/format';
 import { docker } from '../helpers/core';
 import { fixtureImage, OPEN_REGISTRY } from '../helpers/fixtures';
 import { startWeightsServer, type WeightsServer } from '../helpers/weights-server';
-import { startBridge, type TestBridge } from './bridge/server';
-import { openApp, screenshot, type Browser } from './helpers/browser';
-import { nav, pickModel, setEnv, versionRows } from './helpers/page';
+import { screenshot } from './helpers/browser';
+import { nav, pickModel, versionRows } from './helpers/page';
+import { openWindow, type TestWindow } from './helpers/window';
 
 const MODEL = 'fixtures/weights';
-let restoreEnv: (() => void) | undefined;
-let home: string;
 let server: WeightsServer;
-let bridge: TestBridge;
-let browser: Browser;
+let win: TestWindow;
 let page: Page;
 let version: Version;
 
 /** This data folder's kept images, as Docker lists them. */
-const keptImages = () => docker.listImages({ filters: { label: [`${WEIGHTS_LABELS.home}=${homePaths(home).homeId}`] } });
+const keptImages = () => docker.listImages({ filters: { label: [`${WEIGHTS_LABELS.home}=${homePaths(win.home).homeId}`] } });
 
 beforeAll(async () => {
-  home = mkdtempSync(join(tmpdir(), 'cogdesk-e2e-weights-'));
-  restoreEnv = setEnv({ COGDESK_REGISTRY: OPEN_REGISTRY });
   server = await startWeightsServer(docker);
-  bridge = await startBridge({ home, keepWeightsMinBytes: 1024 * 1024 });
-  version = await bridge.core.ensureVersion(fixtureImage('weights'));
-  browser = await openApp(bridge);
-  page = browser.page;
+  win = await openWindow('weights', {
+    env: { COGDESK_REGISTRY: OPEN_REGISTRY },
+    bridge: { keepWeightsMinBytes: 1024 * 1024 },
+    beforeOpen: async (bridge) => {
+      version = await bridge.core.ensureVersion(fixtureImage('weights'));
+    },
+  });
+  page = win.page;
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await bridge?.close();
+  await win?.close();
   await server?.close();
-  restoreEnv?.();
-  if (home) {
-    for (const image of await keptImages().catch(() => [])) await docker.getImage(image.Id).remove({ force: true }).catch(() => undefined);
-    rmSync(home, { recursive: true, force: true });
-  }
+  // The data folder's id is its path's: its kept images are found after the folder is gone.
+  if (win) for (const image of await keptImages().catch(() => [])) await docker.getImage(image.Id).remove({ force: true }).catch(() => undefined);
 });
 
 /** The text of a cell of the weights model's version row in the Library (0: the version, 3: warm or cold). */
@@ -79,7 +71,7 @@ describe('kept weights in the window', { timeout: 180_000 }, () => {
     // The first start downloads both files and keeps them.
     await runInPlayground('first');
     expect(server.requests).toBe(2);
-    const kept = await bridge.core.listKeptWeights(version.id);
+    const kept = await win.bridge.core.listKeptWeights(version.id);
     expect(kept).toHaveLength(1);
     const size = formatBytes(kept[0].bytes);
     expect(kept[0].bytes).toBeGreaterThanOrEqual(4 * 1024 * 1024); // the 4 MiB downloaded, and what else setup wrote
@@ -129,7 +121,7 @@ describe('kept weights in the window', { timeout: 180_000 }, () => {
     // The container started before was stopped with them (it holds their image), and the row says so.
     await expect.poll(() => versionCell(3)).toBe('cold');
     expect(await keptImages()).toEqual([]);
-    expect(await bridge.core.listKeptWeights()).toEqual([]);
+    expect(await win.bridge.core.listKeptWeights()).toEqual([]);
     await screenshot(page, 'weights-forgotten');
     await nav(page, 'Settings');
     await expect.poll(() => page.getByTestId('kept-weights-summary').textContent()).toBe('No weights are kept now.');
@@ -139,7 +131,7 @@ describe('kept weights in the window', { timeout: 180_000 }, () => {
     // Forgetting stopped the warm container: this start is cold, downloads again and keeps again.
     await runInPlayground('again');
     expect(server.requests).toBe(4);
-    const [kept] = await bridge.core.listKeptWeights(version.id);
+    const [kept] = await win.bridge.core.listKeptWeights(version.id);
     await nav(page, 'Library');
     await page.locator(`tbody[data-model-id="${MODEL}"]`).getByRole('button', { name: MODEL, exact: true }).click();
     await expect.poll(() => page.locator('h1').first().textContent()).toBe(MODEL);
@@ -157,18 +149,18 @@ describe('kept weights in the window', { timeout: 180_000 }, () => {
     await nav(page, 'Settings');
     await page.getByLabel('Keep downloaded weights').uncheck();
     await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await expect.poll(async () => (await bridge.core.getSettings()).keepWeights).toBe(false);
+    await expect.poll(async () => (await win.bridge.core.getSettings()).keepWeights).toBe(false);
 
     // Forgetting stopped the warm container: this start is cold, and downloads again.
     await runInPlayground('off');
     expect(server.requests).toBe(6);
-    expect(await bridge.core.listKeptWeights()).toEqual([]);
+    expect(await win.bridge.core.listKeptWeights()).toEqual([]);
     expect(await keptImages()).toEqual([]);
     await nav(page, 'Library');
     await expect.poll(() => page.locator(`tbody[data-model-id="${MODEL}"]`).getByTestId('kept-weights-column').textContent()).toBe('—');
   });
 
   it('logged no errors in the page', () => {
-    expect(browser.pageErrors).toEqual([]);
+    expect(win.browser.pageErrors).toEqual([]);
   });
 });
