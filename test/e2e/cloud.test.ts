@@ -13,8 +13,7 @@
  * Screenshots: test-artifacts/e2e/cloud-*.png.
  */
 import type { Page } from 'playwright-core';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,39 +23,35 @@ import type { Prediction } from '../../src/shared/domain';
 import { BUILTIN_PRICES } from '../../src/shared/prices';
 import { OPEN_REGISTRY } from '../helpers/fixtures';
 import { FAKE_TOKEN, startFakeWithFixtures, type FakeReplicate } from '../fakes/replicate-api';
-import { startBridge, type TestBridge } from './bridge/server';
-import { openApp, screenshot, type Browser } from './helpers/browser';
-import { nav, pickModel, setEnv } from './helpers/page';
+import { screenshot } from './helpers/browser';
+import { nav, pickModel } from './helpers/page';
+import { openWindow, type TestWindow } from './helpers/window';
 
 /** Half a dollar per second of every SKU: costs large enough to read, the same whatever this machine matches. */
 const PRICE = 0.5;
 
-let restoreEnv: (() => void) | undefined;
-let home: string;
 let fake: FakeReplicate;
-let bridge: TestBridge;
-let browser: Browser;
+let win: TestWindow;
 let page: Page;
 let machineSku: string;
 const local: Prediction[] = [];
 
 beforeAll(async () => {
-  home = mkdtempSync(join(tmpdir(), 'cogdesk-e2e-cloud-'));
   fake = await startFakeWithFixtures();
-  restoreEnv = setEnv({ COGDESK_REPLICATE_API: fake.url, COGDESK_REGISTRY: OPEN_REGISTRY });
-  bridge = await startBridge({ home, tokenStore: memoryTokenStore(FAKE_TOKEN) });
-  const match = (await bridge.core.getHardware()).match;
-  machineSku = (match.sku ?? match.nearest)!;
-  browser = await openApp(bridge);
-  page = browser.page;
+  win = await openWindow('cloud', {
+    env: { COGDESK_REPLICATE_API: fake.url, COGDESK_REGISTRY: OPEN_REGISTRY },
+    bridge: { tokenStore: memoryTokenStore(FAKE_TOKEN) },
+    beforeOpen: async ({ core }) => {
+      const match = (await core.getHardware()).match;
+      machineSku = (match.sku ?? match.nearest)!;
+    },
+  });
+  page = win.page;
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await bridge?.close();
+  await win?.close();
   await fake?.close();
-  restoreEnv?.();
-  if (home) rmSync(home, { recursive: true, force: true });
 });
 
 const wouldCost = (p: Prediction) => PRICE * p.metrics!.predict_time!;
@@ -68,9 +63,9 @@ function writePrices(path: string, modelSkus: Record<string, string>): void {
 
 describe('what runs cost, in the window', () => {
   it('Settings: a bad prices file is refused with what is wrong; a good one is used, with its date', async () => {
-    const bad = join(home, 'bad-prices.json');
+    const bad = join(win.home, 'bad-prices.json');
     writeFileSync(bad, JSON.stringify({ date: 'last week', perSecond: { cpu: 'cheap' } }));
-    const good = join(home, 'prices.json');
+    const good = join(win.home, 'prices.json');
     writePrices(good, { 'fixtures/stream': 'gpu-t4', 'fixtures/file': 'gpu-t4' });
 
     await expect.poll(() => page.locator('h1').first().textContent()).toBe('Library');
@@ -81,21 +76,21 @@ describe('what runs cost, in the window', () => {
     const error = page.locator('#s-prices-file ~ .field-error');
     await error.waitFor();
     expect(await error.textContent()).toBe(`pricesFile: The prices file ${bad} was not used: "date" must be the day the prices were read, as YYYY-MM-DD; the price of cpu must be a number of dollars per second, 0 or more.`);
-    expect((await bridge.core.getSettings()).pricesFile).toBe('');
+    expect((await win.bridge.core.getSettings()).pricesFile).toBe('');
     await screenshot(page, 'cloud-prices-file-refused');
 
     await field.fill(good);
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await expect.poll(() => page.getByText('Saved.').count()).toBe(1);
     await expect.poll(() => page.getByTestId('prices-in-use').textContent()).toBe(`In use: Replicate's prices of 2026-04-01 (${good}).`);
-    expect((await bridge.core.getPrices()).date).toBe('2026-04-01');
+    expect((await win.bridge.core.getPrices()).date).toBe('2026-04-01');
   });
 
   it('each local run says what it would have cost on Replicate; the history has costs and totals per model and per day', async () => {
-    const echo = (await bridge.core.listVersions('fixtures/echo'))[0];
+    const echo = (await win.bridge.core.listVersions('fixtures/echo'))[0];
     for (const text of ['a quick brown fox', 'a lazy dog']) {
-      const p = await bridge.core.createPrediction({ version: echo.id, input: { text }, source: 'app' });
-      local.push(await bridge.core.waitForPrediction(p.id));
+      const p = await win.bridge.core.createPrediction({ version: echo.id, input: { text }, source: 'app' });
+      local.push(await win.bridge.core.waitForPrediction(p.id));
     }
     expect(local.map((p) => p.status)).toEqual(['succeeded', 'succeeded']);
 
@@ -154,7 +149,7 @@ function addFixtureModel(name: 'stream' | 'file', versionId: string): void {
 
 describe('running on Replicate from the window', () => {
   beforeAll(async () => {
-    for (const name of ['stream', 'file'] as const) addFixtureModel(name, (await bridge.core.listVersions(`fixtures/${name}`))[0].id);
+    for (const name of ['stream', 'file'] as const) addFixtureModel(name, (await win.bridge.core.listVersions(`fixtures/${name}`))[0].id);
   });
   const playgroundPrediction = () => page.locator('section[aria-label="Prediction"]');
   const runThere = async () => {
@@ -180,7 +175,7 @@ describe('running on Replicate from the window', () => {
     await playgroundPrediction().locator('article[data-status="succeeded"]').waitFor({ timeout: 30_000 });
     const ranOn = playgroundPrediction().getByTestId('ran-on');
     expect(await ranOn.textContent()).toContain('on Replicate');
-    const p = (await bridge.core.getPrediction((await playgroundPrediction().locator('article').getAttribute('data-prediction-id'))!))!;
+    const p = (await win.bridge.core.getPrediction((await playgroundPrediction().locator('article').getAttribute('data-prediction-id'))!))!;
     expect(p.runOn).toBe('replicate');
     expect(await ranOn.getByRole('link').getAttribute('href')).toBe(p.remote!.webUrl);
     const billed = PRICE * p.metrics!.predict_time!;
@@ -215,14 +210,14 @@ describe('running on Replicate from the window', () => {
   });
 
   it('the history: filtered to Replicate, a local and a cloud run of one model compared, totals counting both', async () => {
-    const echo = (await bridge.core.listVersions('fixtures/echo'))[0];
+    const echo = (await win.bridge.core.listVersions('fixtures/echo'))[0];
     fake.predictions.auto = true;
-    const created = await bridge.core.createPrediction({ version: `fixtures/echo:${echo.id}`, input: { text: 'a quick brown fox' }, source: 'app', on: 'replicate' });
-    const cloud = await bridge.core.waitForPrediction(created.id);
+    const created = await win.bridge.core.createPrediction({ version: `fixtures/echo:${echo.id}`, input: { text: 'a quick brown fox' }, source: 'app', on: 'replicate' });
+    const cloud = await win.bridge.core.waitForPrediction(created.id);
     expect(cloud).toMatchObject({ status: 'succeeded', runOn: 'replicate' });
     const billed = PRICE * cloud.metrics!.predict_time!;
     // Edited in place: the history reads the prices file again, and prices echo on the T4 now (both runs).
-    writePrices(join(home, 'prices.json'), { 'fixtures/echo': 'gpu-t4', 'fixtures/stream': 'gpu-t4', 'fixtures/file': 'gpu-t4' });
+    writePrices(join(win.home, 'prices.json'), { 'fixtures/echo': 'gpu-t4', 'fixtures/stream': 'gpu-t4', 'fixtures/file': 'gpu-t4' });
 
     await nav(page, 'Predictions');
     await page.getByLabel('Ran', { exact: true }).selectOption('replicate');
@@ -254,7 +249,7 @@ describe('running on Replicate from the window', () => {
     await expect.poll(() => page.locator('h1').first().textContent()).toBe('Playground');
     const here = page.locator('section[aria-label="Prediction"] article[data-status="succeeded"]');
     await here.waitFor({ timeout: 60_000 });
-    const hereRun = (await bridge.core.getPrediction((await here.getAttribute('data-prediction-id'))!))!;
+    const hereRun = (await win.bridge.core.getPrediction((await here.getAttribute('data-prediction-id'))!))!;
     expect(hereRun).toMatchObject({ runOn: 'local', modelId: 'fixtures/echo', versionId: echo.id, input: { text: 'a quick brown fox' } });
 
     await nav(page, 'Predictions');
@@ -262,7 +257,7 @@ describe('running on Replicate from the window', () => {
     await page.getByRole('button', { name: 'Run this input on Replicate', exact: true }).click();
     const there = page.locator('article.prediction[data-status="succeeded"]');
     await there.getByTestId('ran-on').waitFor({ timeout: 30_000 });
-    const thereRun = (await bridge.core.getPrediction((await there.getAttribute('data-prediction-id'))!))!;
+    const thereRun = (await win.bridge.core.getPrediction((await there.getAttribute('data-prediction-id'))!))!;
     expect(thereRun).toMatchObject({ runOn: 'replicate', modelId: 'fixtures/echo', input: { text: 'a lazy dog' } });
     expect(fake.predictions.runs.get(thereRun.remote!.id)!.body).toMatchObject({ version: echo.id });
     await screenshot(page, 'cloud-rerun-on-replicate');
@@ -276,7 +271,7 @@ describe('running on Replicate from the window', () => {
     await expect.poll(() => page.locator('h1').first().textContent()).toContain('Prediction');
     const article = page.locator('article.prediction');
     await article.getByTestId('ran-on').waitFor();
-    const imported = (await bridge.core.getPrediction((await article.getAttribute('data-prediction-id'))!))!;
+    const imported = (await win.bridge.core.getPrediction((await article.getAttribute('data-prediction-id'))!))!;
     expect(imported).toMatchObject({ runOn: 'replicate', modelId: 'fixtures/echo', input: { text: 'from the web' }, remote: { id } });
 
     await nav(page, 'Predictions');

@@ -7,27 +7,21 @@
  * DOM change only a few cards are mounted (the list is virtualized). Frame times: `npm run bench:scroll`.
  */
 import type { Locator, Page } from 'playwright-core';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryTokenStore } from '../../src/main/core/remote';
 import { OPEN_REGISTRY } from '../helpers/fixtures';
 import { expectAnswersValid, FAKE_TOKEN, startFakeOffline, type FakeReplicate } from '../fakes/replicate-api';
 import { growWorld, listOrder } from '../fakes/replicate-api/many-models';
-import { startBridge, type TestBridge } from './bridge/server';
-import { openApp, screenshot, type Browser } from './helpers/browser';
+import { screenshot } from './helpers/browser';
+import { openWindow, type TestWindow } from './helpers/window';
 
 const TOTAL = 10_000;
 const PAGE_SIZE = 100;
 /** Mounted cards allowed at once: a viewport of 120 px rows plus the overscan, far below the 10,000. */
 const MOUNTED_MAX = 60;
 
-const saved = { api: process.env.COGDESK_REPLICATE_API, registry: process.env.COGDESK_REGISTRY };
-let home: string;
 let fake: FakeReplicate;
-let bridge: TestBridge;
-let browser: Browser;
+let win: TestWindow;
 let page: Page;
 let order: string[];
 
@@ -40,24 +34,18 @@ const scrollTop = async (): Promise<number> => Number(await page.evaluate(`${LIS
 const mountedIds = async (): Promise<string[]> =>
   (await page.evaluate(`[...${LIST}.querySelectorAll('[data-remote-model]')].map((e) => e.getAttribute('data-remote-model'))`)) as string[];
 
-function restore(name: 'COGDESK_REPLICATE_API' | 'COGDESK_REGISTRY', value: string | undefined): void {
-  if (value === undefined) delete process.env[name];
-  else process.env[name] = value;
-}
-
 beforeAll(async () => {
-  home = mkdtempSync(join(tmpdir(), 'cogdesk-e2e-scroll-'));
   fake = await startFakeOffline({ pageSize: PAGE_SIZE });
   growWorld(fake.world, TOTAL);
   // No cover leaves loopback: the recorded models' covers point at replicate.delivery.
   for (const m of fake.world.models.values()) m.cover_image_url = null;
   order = listOrder(fake.world);
-  process.env.COGDESK_REPLICATE_API = fake.url;
-  // The fit badges read image labels from the registry: the test registry's (it has none of these), not r8.im.
-  process.env.COGDESK_REGISTRY = OPEN_REGISTRY;
-  bridge = await startBridge({ home, tokenStore: memoryTokenStore(FAKE_TOKEN) });
-  browser = await openApp(bridge);
-  page = browser.page;
+  win = await openWindow('scroll', {
+    // The fit badges read image labels from the registry: the test registry's (it has none of these), not r8.im.
+    env: { COGDESK_REPLICATE_API: fake.url, COGDESK_REGISTRY: OPEN_REGISTRY },
+    bridge: { tokenStore: memoryTokenStore(FAKE_TOKEN) },
+  });
+  page = win.page;
   // The most cards mounted in the list at any DOM change (a MutationObserver sees every one).
   await page.evaluate(`(() => {
     window.mountedMax = 0;
@@ -69,12 +57,8 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await bridge?.close();
+  await win?.close();
   await fake?.close();
-  restore('COGDESK_REPLICATE_API', saved.api);
-  restore('COGDESK_REGISTRY', saved.registry);
-  if (home) rmSync(home, { recursive: true, force: true });
 });
 
 describe('Explore with 10,000 models', () => {
@@ -157,7 +141,7 @@ describe('Explore with 10,000 models', () => {
     const mountedMax = (await page.evaluate('window.mountedMax')) as number;
     expect(mountedMax).toBeGreaterThan(0);
     expect(mountedMax).toBeLessThan(MOUNTED_MAX);
-    expect(browser.pageErrors).toEqual([]);
+    expect(win.browser.pageErrors).toEqual([]);
     expectAnswersValid(fake);
   });
 });

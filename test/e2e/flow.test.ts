@@ -6,27 +6,23 @@
  * version is an image pushed to the test registry just now, so nothing of it is on this machine before.
  */
 import type { Locator, Page } from 'playwright-core';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryTokenStore } from '../../src/main/core/remote';
 import { docker } from '../helpers/core';
 import { OPEN_REGISTRY, fixtureImage } from '../helpers/fixtures';
 import { FAKE_TOKEN, startFakeWithFixtures, type FakeReplicate } from '../fakes/replicate-api';
-import { startBridge, type TestBridge } from './bridge/server';
-import { openApp, screenshot, type Browser } from './helpers/browser';
+import { screenshot } from './helpers/browser';
 import { ensureLocalImage, pushFreshVariantPinned } from './helpers/images';
-import { nav, progressSeen, recordProgress, setEnv } from './helpers/page';
+import { nav, progressSeen, recordProgress } from './helpers/page';
+import { openWindow, type TestWindow } from './helpers/window';
 
 const ROOT = join(__dirname, '..', '..');
 const NAME = `stream-${Date.now().toString(36)}`;
 const MODEL = `e2e/${NAME}`;
-let restoreEnv: (() => void) | undefined;
-let home: string;
 let fake: FakeReplicate;
-let bridge: TestBridge;
-let browser: Browser;
+let win: TestWindow;
 let page: Page;
 let ref: string;
 
@@ -63,25 +59,22 @@ function addStreamModel(f: FakeReplicate, versionId: string): void {
 }
 
 beforeAll(async () => {
-  home = mkdtempSync(join(tmpdir(), 'cogdesk-e2e-flow-'));
   await ensureLocalImage(docker, fixtureImage('stream'));
   const pushed = await pushFreshVariantPinned(docker, 'stream', NAME);
   ref = `${OPEN_REGISTRY}/${MODEL}@${pushed.digest}`;
   fake = await startFakeWithFixtures();
   addStreamModel(fake, pushed.digest.replace(/^sha256:/, ''));
-  restoreEnv = setEnv({ COGDESK_REPLICATE_API: fake.url, COGDESK_REGISTRY: OPEN_REGISTRY });
-  bridge = await startBridge({ home, tokenStore: memoryTokenStore(FAKE_TOKEN) });
-  browser = await openApp(bridge);
-  page = browser.page;
+  win = await openWindow('flow', {
+    env: { COGDESK_REPLICATE_API: fake.url, COGDESK_REGISTRY: OPEN_REGISTRY },
+    bridge: { tokenStore: memoryTokenStore(FAKE_TOKEN) },
+  });
+  page = win.page;
 }, 240_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await bridge?.close();
+  await win?.close();
   await fake?.close();
-  restoreEnv?.();
   if (ref) await docker.getImage(ref).remove({ force: true }).catch(() => undefined);
-  if (home) rmSync(home, { recursive: true, force: true });
 });
 
 describe('a new user, from search to history, in the window', { timeout: 180_000 }, () => {
@@ -183,6 +176,6 @@ describe('a new user, from search to history, in the window', { timeout: 180_000
   });
 
   it('logged no errors in the page', () => {
-    expect(browser.pageErrors).toEqual([]);
+    expect(win.browser.pageErrors).toEqual([]);
   });
 });

@@ -11,9 +11,7 @@
  * - Every page in light and dark: test-artifacts/e2e/gallery-<page>-<light|dark>.png.
  */
 import type { Page, Route } from 'playwright-core';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryTokenStore } from '../../src/main/core/remote';
 import type { Version } from '../../src/shared/domain';
@@ -21,19 +19,16 @@ import { formatBytes } from '../../src/shared/format';
 import { docker } from '../helpers/core';
 import { fixtureImage, OPEN_REGISTRY } from '../helpers/fixtures';
 import { FAKE_TOKEN, startFakeWithFixtures, type FakeReplicate } from '../fakes/replicate-api';
-import { startBridge, type TestBridge } from './bridge/server';
-import { openApp, screenshot, type Browser } from './helpers/browser';
+import { screenshot } from './helpers/browser';
 import { writeHistory, type GalleryVersions } from './helpers/gallery-content';
 import { pushFreshVariant } from './helpers/images';
-import { nav, setEnv } from './helpers/page';
+import { nav } from './helpers/page';
 import { landscapePng } from './helpers/png';
+import { openWindow, type TestWindow } from './helpers/window';
 
 const RUN = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-let restoreEnv: (() => void) | undefined;
-let home: string;
 let fake: FakeReplicate;
-let bridge: TestBridge;
-let browser: Browser;
+let win: TestWindow;
 let page: Page;
 let v: GalleryVersions;
 let imageRow: string;
@@ -79,38 +74,38 @@ async function both(name: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  home = mkdtempSync(join(tmpdir(), 'cogdesk-e2e-gallery-'));
   fake = await startFakeWithFixtures();
-  restoreEnv = setEnv({
-    COGDESK_REPLICATE_API: fake.url,
-    COGDESK_REGISTRY: OPEN_REGISTRY,
-    COGDESK_NVIDIA_SMI: resolve(__dirname, '../fixtures/nvidia-smi/h100/nvidia-smi'),
-  });
   const oldRef = await pushFreshVariant(docker, 'echo', `gallery-old-${RUN}`, 3 * 1024 * 1024);
-  bridge = await startBridge({ home, tokenStore: memoryTokenStore(FAKE_TOKEN) });
-  const core = bridge.core;
-  const [echo, stream, file, types] = await Promise.all((['echo', 'stream', 'file', 'types'] as const).map((n) => core.pull(fixtureImage(n))));
-  v = { echo: echo!, stream: stream!, file: file! };
-  old = await core.pull(oldRef);
-  // Added 90 days ago and never run: what a clean-up of 60 days takes.
-  core.store.db.prepare('UPDATE models SET created_at = ? WHERE id = ?').run(new Date(Date.now() - 90 * 86_400_000).toISOString(), old.modelId);
+  win = await openWindow('gallery', {
+    env: {
+      COGDESK_REPLICATE_API: fake.url,
+      COGDESK_REGISTRY: OPEN_REGISTRY,
+      COGDESK_NVIDIA_SMI: resolve(__dirname, '../fixtures/nvidia-smi/h100/nvidia-smi'),
+    },
+    bridge: { tokenStore: memoryTokenStore(FAKE_TOKEN) },
+    beforeOpen: async ({ core }) => {
+      const [echo, stream, file, types] = await Promise.all((['echo', 'stream', 'file', 'types'] as const).map((n) => core.pull(fixtureImage(n))));
+      v = { echo: echo!, stream: stream!, file: file! };
+      old = await core.pull(oldRef);
+      // Added 90 days ago and never run: what a clean-up of 60 days takes.
+      core.store.db.prepare('UPDATE models SET created_at = ? WHERE id = ?').run(new Date(Date.now() - 90 * 86_400_000).toISOString(), old.modelId);
 
-  const history = writeHistory(core, v);
-  imageRow = history.findLast((id) => typeof core.store.predictions.get(id)?.output === 'string' && core.store.predictions.get(id)!.modelId === file!.modelId)!;
-  await core.addExample(imageRow, { isDefault: true });
-  // Real runs, the newest rows: text, tokens, an object with a file.
-  const runs = [
-    await core.createPrediction({ version: echo!.id, input: { text: 'a gallery of the window', times: 2 }, source: 'app' }),
-    await core.createPrediction({ version: stream!.id, input: { prompt: 'count to five', n: 5 }, source: 'app' }),
-    await core.createPrediction({ version: types!.id, input: { token: 'sekrit', seed: 42, tags: ['a', 'b'] }, source: 'app' }),
-  ];
-  for (const r of runs) await core.waitForPrediction(r.id);
-  await core.addExample(runs[0]!.id, { isDefault: true });
-
-  browser = await openApp(bridge);
-  page = browser.page;
+      const history = writeHistory(core, v);
+      imageRow = history.findLast((id) => typeof core.store.predictions.get(id)?.output === 'string' && core.store.predictions.get(id)!.modelId === file!.modelId)!;
+      await core.addExample(imageRow, { isDefault: true });
+      // Real runs, the newest rows: text, tokens, an object with a file.
+      const runs = [
+        await core.createPrediction({ version: echo!.id, input: { text: 'a gallery of the window', times: 2 }, source: 'app' }),
+        await core.createPrediction({ version: stream!.id, input: { prompt: 'count to five', n: 5 }, source: 'app' }),
+        await core.createPrediction({ version: types!.id, input: { token: 'sekrit', seed: 42, tags: ['a', 'b'] }, source: 'app' }),
+      ];
+      for (const r of runs) await core.waitForPrediction(r.id);
+      await core.addExample(runs[0]!.id, { isDefault: true });
+    },
+  });
+  page = win.page;
   // Replicate's file host (model covers, example outputs and inputs): small PNGs, counted.
-  await browser.context.route(/^https:\/\/[^/]*replicate\.delivery\//, async (route: Route) => {
+  await win.browser.context.route(/^https:\/\/[^/]*replicate\.delivery\//, async (route: Route) => {
     const url = route.request().url();
     fileHostAsked.push(url);
     await route.fulfill({ status: 200, contentType: 'image/png', body: landscapePng(url.length) });
@@ -118,11 +113,8 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await bridge?.close();
+  await win?.close();
   await fake?.close();
-  restoreEnv?.();
-  if (home) rmSync(home, { recursive: true, force: true });
 });
 
 describe('the window with realistic content', () => {
@@ -214,7 +206,7 @@ describe('the window with realistic content', () => {
     // Not used for 60 days: only the model added 90 days ago and never run; the disk it frees, first.
     const cleanUp = page.getByRole('region', { name: 'Free disk space' });
     await cleanUp.getByLabel('Models not used for').fill('60');
-    const size = (await bridge.core.getDiskUsage()).models.find((m) => m.modelId === old.modelId)!.imagesBytes;
+    const size = (await win.bridge.core.getDiskUsage()).models.find((m) => m.modelId === old.modelId)!.imagesBytes;
     const mb = formatBytes(size);
     await expect.poll(() => cleanUp.getByTestId('clean-up-summary').textContent()).toBe(`1 model, ${mb}`);
     await cleanUp.getByRole('button', { name: 'Review…' }).click();
@@ -230,7 +222,7 @@ describe('the window with realistic content', () => {
       .inspect()
       .then(() => true, () => false);
     expect(left).toBe(false);
-    expect(await bridge.core.listVersions(v.echo.modelId)).toHaveLength(1);
+    expect(await win.bridge.core.listVersions(v.echo.modelId)).toHaveLength(1);
   });
 
   it('a local model\'s page, with its examples as cards (an image output among them)', async () => {
@@ -266,7 +258,7 @@ describe('the window with realistic content', () => {
     await both('hardware');
     await nav(page, 'Settings');
     await both('settings');
-    expect(browser.pageErrors.filter((e) => !e.includes('replicate.delivery'))).toEqual([]);
+    expect(win.browser.pageErrors.filter((e) => !e.includes('replicate.delivery'))).toEqual([]);
     expect(fileHostAsked.length).toBeGreaterThan(0);
   });
 });

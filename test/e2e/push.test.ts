@@ -10,16 +10,12 @@
  */
 import type { Locator, Page } from 'playwright-core';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Version } from '../../src/shared/domain';
 import { memoryTokenStore } from '../../src/main/core/remote';
 import { AUTH_PASSWORD, AUTH_REGISTRY, AUTH_USER } from '../helpers/fixtures';
 import { FAKE_TOKEN } from '../fakes/replicate-api';
-import { startBridge, type TestBridge } from './bridge/server';
-import { openApp, screenshot, type Browser } from './helpers/browser';
+import { screenshot } from './helpers/browser';
 import {
   buildCogImage,
   freshRepo,
@@ -32,13 +28,12 @@ import {
   type PushEnv,
 } from './helpers/push';
 import { nav, progressSeen, recordProgress, versionRows } from './helpers/page';
+import { openWindow, type TestWindow } from './helpers/window';
 
 const run = randomBytes(3).toString('hex');
 const destination = `${AUTH_USER}/e2e-push-${run}`;
 let env: PushEnv;
-let home: string;
-let bridge: TestBridge;
-let browser: Browser;
+let win: TestWindow;
 let page: Page;
 /** The model built here (`cog build -t`, no registry): two versions; and a big one for cancel and refusals. */
 let tag: string;
@@ -71,11 +66,13 @@ const libraryRow = (v: Version) => versionRows(page, v.modelId, v.id);
 
 beforeAll(async () => {
   env = await startPushEnv();
-  home = mkdtempSync(join(tmpdir(), 'cogdesk-e2e-push-'));
-  bridge = await startBridge({ home, tokenStore: memoryTokenStore(FAKE_TOKEN), registryTokenStore: memoryTokenStore() });
-  tag = await buildCogImage(64 * 1024, `e2e-${run}`);
-  browser = await openApp(bridge);
-  page = browser.page;
+  win = await openWindow('push', {
+    bridge: { tokenStore: memoryTokenStore(FAKE_TOKEN), registryTokenStore: memoryTokenStore() },
+    beforeOpen: async () => {
+      tag = await buildCogImage(64 * 1024, `e2e-${run}`);
+    },
+  });
+  page = win.page;
 }, 180_000);
 
 afterEach(async () => {
@@ -84,17 +81,15 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await bridge?.close();
+  await win?.close();
   await env?.restore();
   await removeBuiltImages();
-  if (home) rmSync(home, { recursive: true, force: true });
 });
 
 describe('pushing a model built here to Replicate, in the window', { timeout: 120_000 }, () => {
   it('refuses a name that breaks the rules and an owner that is not the account, saying why; nothing is created', async () => {
     await nav(page, 'Library');
-    first = await shownInLibrary(page, bridge.core, tag);
+    first = await shownInLibrary(page, win.bridge.core, tag);
     const dialog = await openDialog(await libraryRow(first));
     // The dialog starts at a model of the account behind the token, named like the local one.
     const localName = first.modelId.split('/').slice(-2).join('/');
@@ -149,7 +144,7 @@ describe('pushing a model built here to Replicate, in the window', { timeout: 12
     await screenshotView(dialog, 'push-done');
 
     expect(created()).toEqual([{ owner: AUTH_USER, name: destination.split('/')[1], visibility: 'private', hardware: 'cpu', description: null }]);
-    expect(await bridge.core.listPushes(first.id)).toEqual([expect.objectContaining({ versionId: first.id, modelId: destination, remoteVersionId: versionId })]);
+    expect(await win.bridge.core.listPushes(first.id)).toEqual([expect.objectContaining({ versionId: first.id, modelId: destination, remoteVersionId: versionId })]);
     await closeDialog(dialog);
     const link = (await libraryRow(first)).getByRole('list', { name: 'Pushes' });
     await expect.poll(() => link.textContent()).toBe(`pushed as ${destination}:${versionId!.slice(0, 12)}`);
@@ -167,12 +162,12 @@ describe('pushing a model built here to Replicate, in the window', { timeout: 12
 
   it('a local model\'s page: versions newest first (image, size, created, warm, fit), inputs, examples, and a push from it', async () => {
     // An example (which also makes the version warm), and a second version built under the same name.
-    const prediction = await bridge.core.createPrediction({ version: first.id, input: { text: 'from the page' } });
-    await bridge.core.waitForPrediction(prediction.id);
-    await bridge.core.addExample(prediction.id, { isDefault: true });
+    const prediction = await win.bridge.core.createPrediction({ version: first.id, input: { text: 'from the page' } });
+    await win.bridge.core.waitForPrediction(prediction.id);
+    await win.bridge.core.addExample(prediction.id, { isDefault: true });
     expect(await buildCogImage(64 * 1024, `e2e-${run}`)).toBe(tag);
     await nav(page, 'Library');
-    const second = await shownInLibrary(page, bridge.core, tag, 2);
+    const second = await shownInLibrary(page, win.bridge.core, tag, 2);
     expect(second.modelId).toBe(first.modelId);
     expect(second.id).not.toBe(first.id);
     await page.locator(`[data-model-id="${first.modelId}"]`).getByRole('button', { name: first.modelId, exact: true }).click();
@@ -217,10 +212,10 @@ describe('pushing a model built here to Replicate, in the window', { timeout: 12
     try {
       env.useRegistry(proxy.host);
       // Another registry address: the CLI token kept for the first is not sent there, so it is given again.
-      await bridge.core.setRegistryToken(AUTH_PASSWORD);
+      await win.bridge.core.setRegistryToken(AUTH_PASSWORD);
       const bigTag = await buildCogImage(4 * 1024 * 1024, `e2e-big-${run}`);
       await nav(page, 'Library');
-      big = await shownInLibrary(page, bridge.core, bigTag);
+      big = await shownInLibrary(page, win.bridge.core, bigTag);
       const dialog = await openDialog(await libraryRow(big));
       await check(dialog, freshRepo('e2e-cancel'));
       await dialog.getByTestId('push-plan').waitFor();
@@ -233,12 +228,12 @@ describe('pushing a model built here to Replicate, in the window', { timeout: 12
       await dialog.getByRole('button', { name: 'Cancel push' }).click();
       await expect.poll(() => dialog.locator('.notice-error').first().textContent(), { timeout: 30_000 }).toMatch(/^Push canceled: Push to .* canceled/);
       expect((await progressSeen(page, 'pushProgress')).some((s) => /pushing: Pushing \d+ layers? \(\d.* of \d/.test(s))).toBe(true);
-      expect(await bridge.core.listPushes(big.id)).toEqual([]);
+      expect(await win.bridge.core.listPushes(big.id)).toEqual([]);
       await closeDialog(dialog);
     } finally {
       env.useRegistry(AUTH_REGISTRY);
       await proxy.close();
-      await bridge.core.setRegistryToken(AUTH_PASSWORD);
+      await win.bridge.core.setRegistryToken(AUTH_PASSWORD);
     }
   });
 
@@ -246,7 +241,7 @@ describe('pushing a model built here to Replicate, in the window', { timeout: 12
     const proxy = await startUploadProxy({ target: AUTH_REGISTRY, deny: 'manifest' });
     try {
       env.useRegistry(proxy.host);
-      await bridge.core.setRegistryToken(AUTH_PASSWORD);
+      await win.bridge.core.setRegistryToken(AUTH_PASSWORD);
       const repo = freshRepo('e2e-refused');
       const dialog = await openDialog(await libraryRow(big));
       await check(dialog, repo);
@@ -254,17 +249,17 @@ describe('pushing a model built here to Replicate, in the window', { timeout: 12
       const error = dialog.locator('.notice-error').first();
       await expect.poll(() => error.textContent(), { timeout: 90_000 }).toContain(`Push failed: ${proxy.host} refused the push to ${proxy.host}/${repo}`);
       await screenshotView(dialog, 'push-refused');
-      expect(await bridge.core.listPushes(big.id)).toEqual([]);
+      expect(await win.bridge.core.listPushes(big.id)).toEqual([]);
       expect(remoteVersions(repo)).toEqual([]);
       await closeDialog(dialog);
     } finally {
       env.useRegistry(AUTH_REGISTRY);
       await proxy.close();
-      await bridge.core.setRegistryToken(AUTH_PASSWORD);
+      await win.bridge.core.setRegistryToken(AUTH_PASSWORD);
     }
   });
 
   it('logged no uncaught errors in the page', () => {
-    expect(browser.pageErrors.filter((e) => e.startsWith('uncaught'))).toEqual([]);
+    expect(win.browser.pageErrors.filter((e) => e.startsWith('uncaught'))).toEqual([]);
   });
 });
