@@ -70,7 +70,7 @@ describe('local Cog images are local models', { timeout: 120_000 }, () => {
     const image = await buildCogImage(1024, `cli-${Date.now().toString(36)}`);
     const { home, cleanup } = tempHome();
     try {
-      const { stdout } = await promisify(execFile)(process.execPath, [CLI, 'models', '--json'], { env: { ...process.env, COGDESK_HOME: home } });
+      const { stdout } = await promisify(execFile)(process.execPath, [CLI, 'models', '--json'], { env: { ...process.env, COGDESK_HOME: home }, maxBuffer: 256 * 1024 * 1024 });
       const models = JSON.parse(stdout) as Array<{ id: string; versions: Array<{ image: string }> }>;
       expect(models.some((m) => m.versions.some((v) => v.image === `docker.io/${image}`))).toBe(true);
     } finally {

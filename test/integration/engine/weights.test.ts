@@ -84,7 +84,7 @@ describe('weights a setup downloads are kept for the next start', () => {
     expect(listed[0]).toMatchObject({ kind: 'kept', setup_ms: expect.any(Number), created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/) });
     expect(camelCaseKeys(listed)).toEqual([]);
     expect(listed[0].bytes).toBeGreaterThanOrEqual(SIZES[0] + SIZES[1]);
-    const models = JSON.parse(execFileSync(process.execPath, [CLI, 'models', '--json'], { env, encoding: 'utf8' })) as Array<{ versions: Array<{ id: string; kept_weights_bytes: number }> }>;
+    const models = JSON.parse(execFileSync(process.execPath, [CLI, 'models', '--json'], { env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 })) as Array<{ versions: Array<{ id: string; kept_weights_bytes: number }> }>;
     expect(models.flatMap((m) => m.versions).find((v) => v.id === listed[0].version_id)?.kept_weights_bytes).toBe(listed[0].bytes);
 
     // What a prediction wrote (/src/weights/written-by-a-prediction.txt) was never kept.
