@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { Core } from '../core';
 import { findRunningServer, type RunningServer } from '../core/api-server/server-record';
 import { CogdeskError } from '../../shared/errors';
+import { processAlive } from '../core/util/process';
 
 /** How long `run` waits for the background server to answer (it recovers the data folder first). */
 export const START_TIMEOUT_MS = 15_000;
@@ -29,14 +30,6 @@ export function idleWords(seconds: number): string {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 /**
  * One starter at a time per data folder: two `cogdesk run` at once must not start two servers (each would
@@ -53,7 +46,7 @@ function takeLock(home: string): boolean {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const holder = Number(readFileSync(file, 'utf8').trim());
-      if (Number.isInteger(holder) && holder > 0 && alive(holder)) return false;
+      if (Number.isInteger(holder) && holder > 0 && processAlive(holder)) return false;
       rmSync(file, { force: true }); // left by a starter that died
     }
   }

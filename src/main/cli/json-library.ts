@@ -7,7 +7,7 @@
 import type { Core } from '../core';
 import type { CogServer } from '../../shared/cog-server';
 import type { Model, Version } from '../../shared/domain';
-import { apiModelName } from '../../shared/model-names';
+import { localModelFields } from '../core/api-server/serialize';
 import { cliPrediction, type CliPrediction } from './json';
 import { iso } from './json-time';
 
@@ -85,14 +85,7 @@ export async function cliModel(core: Core, m: Model, extrasOf: (v: Version) => V
   const versions = (await core.listVersions(m.id)).map((v) => cliVersion(v, extrasOf(v)));
   const example = (await core.listExamples(m.id).catch(() => [])).find((e) => e.isDefault);
   return {
-    ...apiModelName(m.id),
-    description: `Local Cog model from ${m.repository}`,
-    visibility: 'private',
-    github_url: null,
-    paper_url: null,
-    license_url: null,
-    cover_image_url: null,
-    is_official: false,
+    ...localModelFields(m),
     run_count: core.store.predictions.countForModel(m.id),
     default_example: example ? cliPrediction(example.prediction) : null,
     latest_version: versions.find((v) => v.id === m.latestVersionId) ?? null,

@@ -155,18 +155,10 @@ export class Serializer {
   }
 
   model(m: Model, links: Links, latest: Version | null, defaultExample: ApiPrediction | null, runCount = 0): Record<string, unknown> {
-    const { owner, name } = apiModelName(m.id);
+    const fields = localModelFields(m);
     return {
-      url: `${links.apiBase}/models/${owner}/${name}`,
-      owner,
-      name,
-      description: `Local Cog model from ${m.repository}`,
-      visibility: 'private',
-      github_url: null,
-      paper_url: null,
-      license_url: null,
-      cover_image_url: null,
-      is_official: false,
+      url: `${links.apiBase}/models/${fields.owner}/${fields.name}`,
+      ...fields,
       // Runs of this model here (the history's count); the clients require the field (test/fixtures/client-fields.json).
       run_count: runCount,
       default_example: defaultExample,
@@ -196,6 +188,20 @@ export class Serializer {
  * files as URLs) comes in `parts`; left out, the input and output stay as kept (local file paths) and there
  * are no `urls`.
  */
+/** What Replicate's model object says of a local model, beside its URL, runs, example and latest version. */
+export function localModelFields(m: Model) {
+  return {
+    ...apiModelName(m.id),
+    description: `Local Cog model from ${m.repository}`,
+    visibility: 'private' as const,
+    github_url: null,
+    paper_url: null,
+    license_url: null,
+    cover_image_url: null,
+    is_official: false as const,
+  };
+}
+
 export function predictionJson(
   p: Prediction,
   parts: { input?: Record<string, unknown>; output?: unknown; status?: string; urls?: ApiPrediction['urls']; deadline?: string } = {},

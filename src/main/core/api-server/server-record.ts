@@ -6,6 +6,7 @@
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { processAlive } from '../util/process';
 
 export const SERVER_RECORD = 'server.json';
 const TOKEN_FILE = 'api-token';
@@ -43,19 +44,11 @@ function readRecord(home: string): ServerRecord | null {
   }
 }
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 /** The Cogdesk serving this data folder, checked (its process lives, it answers with the token); else null. */
 export async function findRunningServer(home: string): Promise<RunningServer | null> {
   const r = readRecord(home);
-  if (!r || r.pid === process.pid || !alive(r.pid)) return null;
+  if (!r || r.pid === process.pid || !processAlive(r.pid)) return null;
   let token: string;
   try {
     token = readFileSync(join(home, TOKEN_FILE), 'utf8').trim();

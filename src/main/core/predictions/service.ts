@@ -14,7 +14,7 @@ import type { HomePaths } from '../paths';
 import type { RunEngine } from '../runner/engine';
 import { readPredictionFile, removeOutputFiles, resolvePredictionFile } from '../runner/files';
 import { inputForCheck, inputRoots, prepareInput } from '../runner/inputs';
-import { processAlive } from '../runner/recover';
+import { processAlive } from '../util/process';
 import { maskSecretInputs, secretValues } from '../runner/secrets';
 import type { Store } from '../store';
 

@@ -11,7 +11,7 @@ import type { CogPredictionResponse } from '../cog/protocol';
 import type { EventBus } from '../events';
 import type { Store } from '../store';
 import { saveOutputFiles } from './outputs';
-import { processAlive } from './recover';
+import { processAlive } from '../util/process';
 
 export interface OrphanDeps {
   store: Store;

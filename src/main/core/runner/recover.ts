@@ -6,18 +6,8 @@ import { containerUrl, listManagedContainers, removeContainer } from '../docker/
 import type { EventBus } from '../events';
 import type { Store } from '../store';
 import type { WarmContainer, WarmPool } from './pool';
+import { processAlive } from '../util/process';
 
-/** True when a process with this id is alive on this machine. */
-export function processAlive(pid: number | null): boolean {
-  if (!pid) return false;
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export interface RecoverDeps {
   docker: Docker | null;

@@ -11,6 +11,7 @@ import { LABELS } from '../docker/containers';
 import type { Store } from '../store';
 import type { Lifecycle } from './lifecycle';
 import type { WarmPool } from './pool';
+import { processAlive } from '../util/process';
 
 export interface WarmCalls {
   /** Every container Cogdesk started for this data folder, running or stopped. */
@@ -30,15 +31,6 @@ interface Deps {
   lifecycle: Lifecycle;
 }
 
-const alive = (pid: number) => {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 async function memoryOf(docker: Docker, id: string): Promise<number | null> {
   try {
@@ -75,7 +67,7 @@ export function createWarmService(d: Deps): WarmCalls {
           started_at: info?.State?.StartedAt ? new Date(info.State.StartedAt).toISOString() : new Date(c.Created * 1000).toISOString(),
           memory_bytes: running ? await memoryOf(docker, c.Id) : null,
           owner_pid: pid,
-          owner_alive: alive(pid),
+          owner_alive: processAlive(pid),
           state,
           running: warm ? warm.running : mine ? 0 : null,
           queued: warm ? Math.max(0, warm.queued - warm.running) : mine ? 0 : null,
