@@ -107,6 +107,39 @@ describe('weights a setup downloads are kept for the next start', () => {
     }
   }, 180_000);
 
+  it("another data folder keeps its own; each finds its own after (the kept image's tag names only the last)", async () => {
+    await startServer();
+    const other = tempHome();
+    const otherKept = () => docker.listImages({ filters: { label: [`${WEIGHTS_LABELS.home}=${homePaths(other.home).homeId}`] } });
+    const before = requestCount();
+    try {
+      const b = await createCore({ home: other.home, keepWeightsMinBytes: 1024 * 1024 });
+      try {
+        const p = await run(b, 'b');
+        expect(p.status, p.error ?? '').toBe('succeeded');
+        expect(requestCount()).toBe(before + 2); // this folder's first start downloads: the other's kept image is not its own
+        expect(p.logs).toMatch(/kept for the next start/);
+      } finally {
+        await b.close();
+      }
+      expect(await otherKept()).toHaveLength(1);
+      // The tag now names the other folder's image: this one still starts from its own, without the network.
+      const a = await open();
+      try {
+        const p = await run(a, 'a');
+        expect(p.status, p.error ?? '').toBe('succeeded');
+        expect(requestCount()).toBe(before + 2);
+        expect(p.logs).toMatch(/^\[cogdesk\] Started from kept weights/);
+      } finally {
+        await a.close();
+      }
+    } finally {
+      for (const image of await otherKept()) await docker.getImage(image.Id).remove({ force: true }).catch(() => undefined);
+      other.cleanup();
+      await stopServer(); // as the test before left it
+    }
+  }, 180_000);
+
   it('forgetting frees the disk; a setup that fails (no network, nothing kept) keeps nothing', async () => {
     let core = await open();
     try {

@@ -232,7 +232,7 @@ export class WarmPool {
     let kept: { imageId: string; bytes: number } | null = null;
     // From the version's kept weights when there are some for this start's key, else from its image.
     const launch = async (o: StartOptions) => {
-      kept = (await this.o.weights?.find(this.weightsKey(o)).catch(() => null)) ?? null;
+      kept = (await this.o.weights?.find(this.weightsKey(o), o.versionId).catch(() => null)) ?? null;
       if (kept) {
         try {
           return await startCogContainer(this.o.docker, withLimit({ ...o, image: kept.imageId }));

@@ -29,6 +29,9 @@ export const WEIGHTS_LABELS = {
 /** The repository kept images are tagged in (`cogdesk-weights:<version>-<key>`). */
 export const WEIGHTS_REPO = 'cogdesk-weights';
 
+/** The tag a version's kept weights get (`cogdesk-weights:<version>-<key>`, each shortened to 12). */
+const keptTag = (versionId: string, key: string) => `${WEIGHTS_REPO}:${versionId.slice(0, 12)}-${key.slice(0, 12)}`;
+
 export interface KeptWeights {
   versionId: string;
   /** The kept image (the version's image plus what setup wrote). */
@@ -79,11 +82,21 @@ export class WeightsKeeper {
     return createHash('sha256').update(JSON.stringify({ versionId, image, env: stable, gpu })).digest('hex');
   }
 
-  /** The kept image for a key in this data folder, if there is one (and keeping is on). */
-  async find(key: string): Promise<{ imageId: string; bytes: number } | null> {
+  /**
+   * The kept image for a key in this data folder, if there is one (and keeping is on). Looked up by the tag
+   * keep() gives it (one inspect, on every cold start's path), and by its labels among all images only when
+   * that tag is another data folder's.
+   */
+  async find(key: string, versionId: string): Promise<{ imageId: string; bytes: number } | null> {
     if (!this.o.enabled()) return null;
     const docker = await this.o.docker().catch(() => null);
     if (!docker) return null;
+    const tagged = await docker.getImage(keptTag(versionId, key)).inspect().catch(() => null);
+    if (!tagged) return null;
+    const labels = tagged.Config?.Labels ?? {};
+    if (labels[WEIGHTS_LABELS.key] === key && labels[WEIGHTS_LABELS.home] === this.o.homeId) {
+      return { imageId: tagged.Id, bytes: Number(labels[WEIGHTS_LABELS.bytes] ?? 0) };
+    }
     const images = await docker
       .listImages({ filters: { label: [`${WEIGHTS_LABELS.key}=${key}`, `${WEIGHTS_LABELS.home}=${this.o.homeId}`] } })
       .catch(() => []);
@@ -112,7 +125,7 @@ export class WeightsKeeper {
         _query: {
           container: containerId,
           repo: WEIGHTS_REPO,
-          tag: `${o.versionId.slice(0, 12)}-${o.key.slice(0, 12)}`,
+          tag: keptTag(o.versionId, o.key).slice(WEIGHTS_REPO.length + 1),
           pause: false,
           comment: `Cogdesk: what setup wrote for version ${o.versionId}`,
         },
