@@ -32,14 +32,36 @@ interface Deps {
 }
 
 
+/**
+ * Its memory use now, as `docker stats` shows it (the page cache that can be dropped does not count). Read
+ * from the first frame of the stats stream, which comes at once: a one-off stats call waits a second for a
+ * second sample (for the CPU use, which is not shown).
+ */
 async function memoryOf(docker: Docker, id: string): Promise<number | null> {
+  let stream: NodeJS.ReadableStream | null = null;
   try {
-    const stats = (await docker.getContainer(id).stats({ stream: false })) as { memory_stats?: { usage?: number; stats?: { inactive_file?: number } } };
+    stream = (await docker.getContainer(id).stats({ stream: true })) as unknown as NodeJS.ReadableStream;
+    const first = await new Promise<string>((resolve, reject) => {
+      let text = '';
+      const timer = setTimeout(() => reject(new Error('no stats')), 5_000);
+      stream!.on('data', (c: Buffer) => {
+        text += c.toString('utf8');
+        const nl = text.indexOf('\n');
+        if (nl >= 0) {
+          clearTimeout(timer);
+          resolve(text.slice(0, nl));
+        }
+      });
+      stream!.on('error', (e) => (clearTimeout(timer), reject(e)));
+      stream!.on('end', () => (clearTimeout(timer), resolve(text)));
+    });
+    const stats = JSON.parse(first) as { memory_stats?: { usage?: number; stats?: { inactive_file?: number } } };
     const usage = stats.memory_stats?.usage;
-    // As `docker stats` shows it: the page cache that can be dropped does not count.
     return typeof usage === 'number' ? usage - (stats.memory_stats?.stats?.inactive_file ?? 0) : null;
   } catch {
     return null;
+  } finally {
+    (stream as unknown as { destroy?: () => void } | null)?.destroy?.();
   }
 }
 
