@@ -7,6 +7,7 @@
 import type { Command } from 'commander';
 import { DEFAULT_SETTINGS, type Settings } from '../../shared/domain';
 import { CogdeskError } from '../../shared/errors';
+import { closestName } from '../../shared/closest-name';
 import { print, printJson, withCore } from './context';
 import { ReportedFailure } from './exit';
 
@@ -36,32 +37,7 @@ export function parseSettingValue(key: Key, text: string): Settings[Key] | null 
 }
 
 /** The setting a mistyped key most likely meant: the same but for case and -/_, a unique prefix, or a few edits away. */
-export function closestKey(typed: string, keys: readonly string[] = KEYS): string | undefined {
-  const norm = (s: string) => s.toLowerCase().replace(/[-_\s]/g, '');
-  const n = norm(typed);
-  if (!n) return undefined;
-  const same = keys.find((k) => norm(k) === n);
-  if (same) return same;
-  const prefixed = keys.filter((k) => norm(k).startsWith(n));
-  if (prefixed.length === 1 && n.length >= 3) return prefixed[0];
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const k of keys) {
-    const d = editDistance(n, norm(k));
-    if (d <= Math.max(2, Math.floor(k.length / 4)) && d < bestDistance) [best, bestDistance] = [k, d];
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = row;
-  }
-  return prev[b.length];
-}
+export const closestKey = (typed: string, keys: readonly string[] = KEYS): string | undefined => closestName(typed, keys);
 
 function knownKey(typed: string): Key {
   if ((KEYS as string[]).includes(typed)) return typed as Key;

@@ -7,6 +7,7 @@ import addFormats from 'ajv-formats';
 import { CogdeskError, type FieldError } from '../../../shared/errors';
 import { checkInputValues } from './input-checks';
 import { isObject, type InputField, type VersionSchema } from '../../../shared/schema';
+import { closestName } from '../../../shared/closest-name';
 
 type Obj = Record<string, unknown>;
 
@@ -198,32 +199,7 @@ function show(value: unknown): string {
 
 function unknownField(key: string, names: string[]): FieldError {
   const takes = names.length ? `this model takes: ${names.join(', ')}` : 'this model takes no inputs';
-  const guess = closest(key, names);
+  const guess = closestName(key, names);
   const suggestion = guess ? `. Did you mean "${guess}"?` : '';
   return { field: key, code: 'unknown', message: `no input named "${key}"; ${takes}${suggestion}` };
-}
-
-/** The name a typo most likely meant: same letters ignoring case and -/_, or at most 2 edits away. */
-function closest(key: string, names: string[]): string | undefined {
-  const norm = (s: string) => s.toLowerCase().replace(/[-_\s]/g, '');
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const name of names) {
-    const d = norm(name) === norm(key) ? 0 : editDistance(key.toLowerCase(), name.toLowerCase());
-    if (d > Math.max(1, Math.floor(name.length / 3))) continue;
-    if (d < bestDistance) [best, bestDistance] = [name, d];
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length];
 }
