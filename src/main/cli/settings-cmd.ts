@@ -7,7 +7,6 @@
 import type { Command } from 'commander';
 import { DEFAULT_SETTINGS, type Settings } from '../../shared/domain';
 import { CogdeskError } from '../../shared/errors';
-import { closestName } from '../../shared/closest-name';
 import { print, printJson, withCore } from './context';
 import { ReportedFailure } from './exit';
 
@@ -36,12 +35,17 @@ export function parseSettingValue(key: Key, text: string): Settings[Key] | null 
   return text;
 }
 
-/** The setting a mistyped key most likely meant: the same but for case and -/_, a unique prefix, or a few edits away. */
-export const closestKey = (typed: string, keys: readonly string[] = KEYS): string | undefined => closestName(typed, keys);
+/**
+ * The setting a mistyped key most likely meant: the same but for case and -/_, a unique prefix, or a few edits
+ * away (loaded when a key is unknown, not at start-up).
+ */
+export async function closestKey(typed: string, keys: readonly string[] = KEYS): Promise<string | undefined> {
+  return (await import('../../shared/closest-name')).closestName(typed, keys);
+}
 
-function knownKey(typed: string): Key {
+async function knownKey(typed: string): Promise<Key> {
   if ((KEYS as string[]).includes(typed)) return typed as Key;
-  const guess = closestKey(typed);
+  const guess = await closestKey(typed);
   throw new ReportedFailure(
     `Error: there is no setting named "${typed}"${guess ? `. Did you mean "${guess}"?` : '.'}\nThe settings: ${KEYS.join(', ')} (cogdesk settings lists them with their values).`,
     2,
@@ -78,7 +82,7 @@ export function registerSettingsCommand(program: Command): Command {
     .argument('[value]', 'its new value: true/false (on/off) for a switch, a number, a list separated by commas, or text ("" for empty)')
     .option('--json', 'print the settings (or the one setting) as JSON: the Settings object as the local API and the window have it, with camelCase keys')
     .action(async (typedKey: string | undefined, value: string | undefined, o: { json?: boolean }) => {
-      const key = typedKey === undefined ? undefined : knownKey(typedKey);
+      const key = typedKey === undefined ? undefined : await knownKey(typedKey);
       const parsed = key !== undefined && value !== undefined ? parseSettingValue(key, value) : undefined;
       if (key !== undefined && value !== undefined && parsed === null) {
         throw new ReportedFailure(`Error: ${key} takes ${takes(key)}, got "${value}". Nothing was changed.`, 2);

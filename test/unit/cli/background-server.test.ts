@@ -62,10 +62,10 @@ describe('cogdesk settings words', () => {
     expect(parseSettingValue('dockerHost', 'tcp://127.0.0.1:2375')).toBe('tcp://127.0.0.1:2375');
   });
 
-  it('the setting a typo meant, or none', () => {
-    expect(closestKey('idle_timeout_seconds')).toBe('idleTimeoutSeconds');
-    expect(closestKey('keepWieghts')).toBe('keepWeights');
-    expect(closestKey('cliBackground')).toBe('cliBackgroundServer');
-    expect(closestKey('colour')).toBeUndefined();
+  it('the setting a typo meant, or none', async () => {
+    expect(await closestKey('idle_timeout_seconds')).toBe('idleTimeoutSeconds');
+    expect(await closestKey('keepWieghts')).toBe('keepWeights');
+    expect(await closestKey('cliBackground')).toBe('cliBackgroundServer');
+    expect(await closestKey('colour')).toBeUndefined();
   });
 });
