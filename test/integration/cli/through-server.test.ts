@@ -4,11 +4,12 @@
  * commands run with DOCKER_HOST pointing at a socket that does not exist, so only what goes through the
  * server can work; without a server the same pull fails. Built CLI, real engine, real serve process.
  */
+import { spawn } from 'node:child_process';
 import Docker from 'dockerode';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pushFreshVariant } from '../../e2e/helpers/images';
 import type { StoppedContainer, WarmContainerStatus } from '../../../src/shared/warm';
-import { assertBuilt, fixtureRef, runCli, tempDirs, type CliRun } from './run-cli';
+import { assertBuilt, BIN, fixtureRef, runCli, tempDirs, type CliRun } from './run-cli';
 import { startServe, type ServeProcess } from './serve-process';
 
 let home: string;
@@ -139,6 +140,34 @@ describe('the command line through a running Cogdesk', { timeout: 240_000 }, () 
       expect(serve.stderr()).toMatch(/^Pull canceled: /m);
       expect(json<unknown[]>(await ok(['models', '--json']))).toEqual([]);
       expect(await docker.getImage(ref).inspect().then(() => 'here', () => 'gone')).toBe('gone');
+    } finally {
+      await docker.getImage(ref).remove({ force: true }).catch(() => undefined);
+    }
+  });
+
+  it('the running Cogdesk killed (-9) during a pull through it: the command says so and exits 1; the next pull works on its own', async () => {
+    const docker = new Docker();
+    const ref = await pushFreshVariant(docker, 'echo', `cli-killed-${process.pid}`, 256 * 1024 * 1024);
+    try {
+      serve = await startServe(home);
+      const env: NodeJS.ProcessEnv = { ...process.env, COGDESK_HOME: home };
+      delete env.DOCKER_HOST;
+      const child = spawn(process.execPath, [BIN, 'pull', ref], { cwd: home, env, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+      const exited = new Promise<number | null>((r) => child.once('close', (code) => r(code)));
+      // Once the pull there shows its progress here, the server dies without a word.
+      await until('the pull to run there', async () => stderr, (t) => /Pulling in the Cogdesk[^\n]*\n\[/.test(t));
+      serve.child.kill('SIGKILL');
+      const r = { code: await exited, stderr };
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(/^Error: The running Cogdesk at http:\/\/127\.0\.0\.1:\d+\/v1 \(pid \d+\) stopped answering/m);
+      expect(r.stderr).toContain('Run the command again: with no Cogdesk running, it does the work itself.');
+      // Its record is stale now (the process is gone): the next pull is this command's own.
+      const again = await runCli(['pull', ref], { home });
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stderr).not.toContain('Pulling in the Cogdesk');
+      expect(again.stdout.toString()).toContain(`Pulled ${ref}`);
     } finally {
       await docker.getImage(ref).remove({ force: true }).catch(() => undefined);
     }
