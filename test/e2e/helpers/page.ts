@@ -53,15 +53,4 @@ export async function progressSeen(page: Page, key: string): Promise<string[]> {
   return (await page.evaluate(`window[${JSON.stringify(key)}] || []`)) as string[];
 }
 
-/** Sets environment variables (undefined removes one); the answer puts back what was there. */
-export function setEnv(vars: Record<string, string | undefined>): () => void {
-  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-  const apply = (values: Record<string, string | undefined>) => {
-    for (const [k, v] of Object.entries(values)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  };
-  apply(vars);
-  return () => apply(saved);
-}
+export { setEnv } from '../../helpers/env';

@@ -4,23 +4,15 @@
  * tests' stage (test/integration/push/helpers.ts: the fake Replicate API, the htpasswd registry).
  */
 import { Command } from 'commander';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { registerPushCommands } from '../../../src/main/cli/push';
-import { AUTH_PASSWORD, AUTH_REGISTRY } from '../../helpers/fixtures';
-import { FAKE_TOKEN, type FakeReplicate } from '../../fakes/replicate-api';
-import { buildCogImage, dockerConfig, freshRepo, registryDigest, removeBuiltImages, startPushFake } from '../push/helpers';
+import { AUTH_PASSWORD } from '../../helpers/fixtures';
+import type { FakeReplicate } from '../../fakes/replicate-api';
+import { buildCogImage, cliPushStage, freshRepo, registryDigest, removeBuiltImages, startPushFake } from '../push/helpers';
 
-const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
-const ENV_KEYS = ['COGDESK_HOME', 'COGDESK_REPLICATE_API', 'REPLICATE_API_TOKEN', 'COGDESK_REGISTRY', 'COGDESK_REGISTRY_VERIFY_URL', 'DOCKER_CONFIG', 'COGDESK_NVIDIA_SMI'] as const;
-const saved = Object.fromEntries(ENV_KEYS.map((k) => [k, process.env[k]]));
 
 let fake: FakeReplicate;
-let home: string;
-let config: ReturnType<typeof dockerConfig>;
+let restore: () => void;
 
 beforeAll(async () => {
   fake = await startPushFake();
@@ -30,26 +22,11 @@ afterAll(async () => {
   await removeBuiltImages();
 });
 beforeEach(() => {
-  home = mkdtempSync(join(tmpdir(), 'cogdesk-push-confirm-'));
-  config = dockerConfig();
-  Object.assign(process.env, {
-    COGDESK_HOME: home,
-    COGDESK_REPLICATE_API: fake.url,
-    REPLICATE_API_TOKEN: FAKE_TOKEN,
-    COGDESK_REGISTRY: AUTH_REGISTRY,
-    COGDESK_REGISTRY_VERIFY_URL: fake.verifyUrl,
-    DOCKER_CONFIG: config.dir,
-    COGDESK_NVIDIA_SMI: join(ROOT, 'test', 'fixtures', 'nvidia-smi', 'no-devices', 'nvidia-smi'),
-  });
+  ({ restore } = cliPushStage(fake, 'cogdesk-push-confirm-'));
 });
 afterEach(() => {
   vi.restoreAllMocks();
-  for (const k of ENV_KEYS) {
-    if (saved[k] === undefined) delete process.env[k];
-    else process.env[k] = saved[k];
-  }
-  rmSync(home, { recursive: true, force: true });
-  config.cleanup();
+  restore();
 });
 
 async function push(args: string[], answer: boolean): Promise<{ asked: string[]; err: string; error: unknown }> {

@@ -6,10 +6,8 @@
  * token once and keeps it.
  */
 import { Command } from 'commander';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CogdeskError } from '../../../src/shared/errors';
 import { registerPushCommands } from '../../../src/main/cli/push';
@@ -20,17 +18,14 @@ import { PushStore } from '../../../src/main/core/store/pushes';
 import { AUTH_PASSWORD, AUTH_REGISTRY, AUTH_USER } from '../../helpers/fixtures';
 import { camelCaseKeys } from '../../helpers/json-keys';
 import { expectAnswersValid, FAKE_TOKEN, type FakeReplicate } from '../../fakes/replicate-api';
-import { buildCogImage, dockerConfig, freshRepo, registryDigest, removeBuiltImages, startPushFake } from './helpers';
+import { buildCogImage, cliPushStage, freshRepo, registryDigest, removeBuiltImages, startPushFake } from './helpers';
 
-const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
-const ENV_KEYS = ['COGDESK_HOME', 'COGDESK_REPLICATE_API', 'REPLICATE_API_TOKEN', 'COGDESK_REGISTRY', 'COGDESK_REGISTRY_VERIFY_URL', 'DOCKER_CONFIG', 'COGDESK_NVIDIA_SMI'] as const;
 /** The one timestamp format of every --json: ISO 8601, UTC, milliseconds. */
 const ISO_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
-const saved = Object.fromEntries(ENV_KEYS.map((k) => [k, process.env[k]]));
 
 let fake: FakeReplicate;
 let home: string;
-let config: ReturnType<typeof dockerConfig>;
+let restore: () => void;
 let tokenAsked = 0;
 
 beforeAll(async () => {
@@ -42,28 +37,12 @@ afterAll(async () => {
   await removeBuiltImages();
 });
 beforeEach(() => {
-  home = mkdtempSync(join(tmpdir(), 'cogdesk-push-cli-'));
-  config = dockerConfig();
+  ({ home, restore } = cliPushStage(fake, 'cogdesk-push-cli-'));
   tokenAsked = 0;
-  Object.assign(process.env, {
-    COGDESK_HOME: home,
-    COGDESK_REPLICATE_API: fake.url,
-    REPLICATE_API_TOKEN: FAKE_TOKEN,
-    COGDESK_REGISTRY: AUTH_REGISTRY,
-    COGDESK_REGISTRY_VERIFY_URL: fake.verifyUrl,
-    DOCKER_CONFIG: config.dir,
-    // This machine has no NVIDIA GPU: a new model defaults to cpu.
-    COGDESK_NVIDIA_SMI: join(ROOT, 'test', 'fixtures', 'nvidia-smi', 'no-devices', 'nvidia-smi'),
-  });
 });
 afterEach(() => {
   vi.restoreAllMocks();
-  for (const k of ENV_KEYS) {
-    if (saved[k] === undefined) delete process.env[k];
-    else process.env[k] = saved[k];
-  }
-  rmSync(home, { recursive: true, force: true });
-  config.cleanup();
+  restore();
 });
 
 /** Runs `cogdesk <args>` with only the push command registered; the CLI token, when asked for, is `token`. */

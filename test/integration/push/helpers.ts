@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { docker } from '../../helpers/core';
 import { AUTH_PASSWORD, AUTH_REGISTRY, AUTH_USER, fixtureImage } from '../../helpers/fixtures';
-import { startFakeOffline, type FakeReplicate } from '../../fakes/replicate-api';
+import { FAKE_TOKEN, startFakeOffline, type FakeReplicate } from '../../fakes/replicate-api';
+import { setEnv } from '../../helpers/env';
 
 /** `cogdesk/push-<random>`: a repository no test pushed to before. */
 export function freshRepo(prefix = 'push'): string {
@@ -91,4 +92,32 @@ export function startPushFake(): Promise<FakeReplicate> {
     cliTokens: { [AUTH_PASSWORD]: AUTH_USER },
     registry: { url: `http://${AUTH_REGISTRY}`, username: AUTH_USER, password: AUTH_PASSWORD },
   });
+}
+
+/**
+ * The stage of an in-process `cogdesk push` test: a fresh data folder, a Docker config without a `cog login`,
+ * and the environment that points the CLI at them, the fake Replicate API and the htpasswd registry (this
+ * machine has no NVIDIA GPU: a new model defaults to cpu). `restore` puts everything back.
+ */
+export function cliPushStage(fake: FakeReplicate, prefix: string): { home: string; config: ReturnType<typeof dockerConfig>; restore: () => void } {
+  const home = mkdtempSync(join(tmpdir(), prefix));
+  const config = dockerConfig();
+  const restoreEnv = setEnv({
+    COGDESK_HOME: home,
+    COGDESK_REPLICATE_API: fake.url,
+    REPLICATE_API_TOKEN: FAKE_TOKEN,
+    COGDESK_REGISTRY: AUTH_REGISTRY,
+    COGDESK_REGISTRY_VERIFY_URL: fake.verifyUrl,
+    DOCKER_CONFIG: config.dir,
+    COGDESK_NVIDIA_SMI: join(__dirname, '..', '..', 'fixtures', 'nvidia-smi', 'no-devices', 'nvidia-smi'),
+  });
+  return {
+    home,
+    config,
+    restore() {
+      restoreEnv();
+      rmSync(home, { recursive: true, force: true });
+      config.cleanup();
+    },
+  };
 }
