@@ -7,6 +7,7 @@
 import type Docker from 'dockerode';
 import type { GpuLive } from '../../shared/hardware';
 import { queryLiveGpus } from '../core/hardware/gpu-live';
+import { containerPids } from '../core/docker/containers';
 
 /** A GPU in `ps --json`, with what one container holds on it. */
 export interface PsGpu {
@@ -28,17 +29,6 @@ export interface PsGpuUse {
   held: Map<string, Map<string, number>>;
 }
 
-/** The host pids of a container's processes (Docker's top); empty when it cannot tell. */
-async function containerPids(docker: Docker, id: string): Promise<Set<number>> {
-  try {
-    const top = (await docker.getContainer(id).top()) as { Titles?: string[]; Processes?: string[][] };
-    const col = top.Titles?.indexOf('PID') ?? -1;
-    if (col < 0) return new Set();
-    return new Set((top.Processes ?? []).map((p) => Number(p[col])).filter((n) => Number.isInteger(n)));
-  } catch {
-    return new Set();
-  }
-}
 
 /** What the running containers (ids) hold on the GPUs now. Never throws. */
 export async function gpuUse(dockerOf: () => Promise<Docker>, runningIds: string[]): Promise<PsGpuUse> {

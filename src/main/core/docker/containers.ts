@@ -164,3 +164,15 @@ function freePort(): Promise<number> {
     });
   });
 }
+
+/** The host pids of a container's processes (Docker's top); empty when it cannot tell. */
+export async function containerPids(docker: Docker, containerId: string): Promise<Set<number>> {
+  try {
+    const top = (await docker.getContainer(containerId).top()) as { Titles?: string[]; Processes?: string[][] };
+    const col = top.Titles?.indexOf('PID') ?? -1;
+    if (col < 0) return new Set();
+    return new Set((top.Processes ?? []).map((p) => Number(p[col])).filter((n) => Number.isInteger(n)));
+  } catch {
+    return new Set();
+  }
+}

@@ -10,6 +10,7 @@ import type Docker from 'dockerode';
 import type { GpuLive, GpuUsage } from '../../../shared/hardware';
 import { CogdeskError } from '../../../shared/errors';
 import type { EventBus } from '../events';
+import { containerPids } from '../docker/containers';
 import { cudaTooNewError, driverCudaHere } from '../hardware/cuda-gate';
 import { cudaMismatch } from '../hardware/cuda';
 import { requirementFromCogConfig } from '../hardware/fit';
@@ -213,17 +214,6 @@ function makeRoom(d: GpuRoomDeps): GpuRoom {
   }
 }
 
-/** The host pids of a container's processes (Docker's top); empty when it cannot tell. */
-async function containerPids(docker: Docker, containerId: string): Promise<Set<number>> {
-  try {
-    const top = (await docker.getContainer(containerId).top()) as { Titles?: string[]; Processes?: string[][] };
-    const col = top.Titles?.indexOf('PID') ?? -1;
-    if (col < 0) return new Set();
-    return new Set((top.Processes ?? []).map((p) => Number(p[col])).filter((n) => Number.isInteger(n)));
-  } catch {
-    return new Set();
-  }
-}
 
 /** Pins as uuids: nvidia-smi indices become their GPU's uuid (or its MIG instances'), `all` every GPU; unknown ones stay (the plan names them). */
 function resolvePins(pins: string[], live: LiveGpus): string[] {
