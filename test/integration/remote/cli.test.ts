@@ -3,11 +3,9 @@
  * Replicate API, the real Docker engine and the test registry): log in, search, open a model, read its
  * README, pull and run it here; then, with the API gone, the same browsing from the cache.
  */
-import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Prediction } from '../../../src/shared/domain';
 import type { CliVersion } from '../../../src/main/cli/json-library';
@@ -16,11 +14,9 @@ import { buildProgram } from '../../../src/main/cli/index';
 import { managedContainers } from '../../helpers/core';
 import { camelCaseKeys } from '../../helpers/json-keys';
 import { fixtureEntry, OPEN_REGISTRY } from '../../helpers/fixtures';
+import { runSourceCli, type SourceCliResult } from './source-cli';
 import { ECHO_README, expectAnswersValid, FAKE_TOKEN, startFakeWithFixtures, type FakeReplicate } from '../../fakes/replicate-api';
 
-const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
-const MAIN = join(ROOT, 'test', 'integration', 'remote', 'cli-main.ts');
-const TSX = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 const TIMEOUT = 120_000;
 /** What a script reads off --json; `any` for the parsed JSON the expectations walk. */
 type Obj = Record<string, any>;
@@ -34,38 +30,16 @@ let home: string;
 let dockerConfig: string;
 const echoId = () => fixtureEntry('echo').digest.replace(/^sha256:/, '');
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Result = SourceCliResult;
 
 /** Runs `cogdesk ...args` with this test's home, the fake API and the test registry. */
 async function cogdesk(args: string[], o: { env?: Record<string, string | undefined>; stdin?: string } = {}): Promise<Result> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    COGDESK_HOME: home,
-    COGDESK_REPLICATE_API: fake.url,
-    COGDESK_REGISTRY: OPEN_REGISTRY,
-    DOCKER_CONFIG: dockerConfig,
-  };
-  for (const k of ['REPLICATE_API_TOKEN', 'COGDESK_CLI_MAIN', 'DOCKER_HOST']) delete env[k];
-  for (const [k, v] of Object.entries(o.env ?? {})) {
-    if (v === undefined) delete env[k];
-    else env[k] = v;
-  }
-  const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], { cwd: home, env, stdio: ['pipe', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-  child.stdin.end(o.stdin ?? '');
-  const guard = setTimeout(() => child.kill('SIGKILL'), TIMEOUT - 10_000);
-  const code = await new Promise<number | null>((res, rej) => {
-    child.on('error', rej);
-    child.on('close', (c) => res(c));
+  const { code, stdout, stderr } = await runSourceCli(args, {
+    home,
+    env: { COGDESK_REPLICATE_API: fake.url, COGDESK_REGISTRY: OPEN_REGISTRY, DOCKER_CONFIG: dockerConfig, ...o.env },
+    stdin: o.stdin,
+    killAfterMs: TIMEOUT - 10_000,
   });
-  clearTimeout(guard);
   expect(await managedContainers(homePaths(home).homeId), `containers left by cogdesk ${args.join(' ')}`).toEqual([]);
   // Whatever happens, the token is never printed.
   expect(stdout + stderr, `cogdesk ${args.join(' ')} printed the token`).not.toContain(FAKE_TOKEN);

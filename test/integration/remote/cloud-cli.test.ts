@@ -3,45 +3,26 @@
  * API and a real SQLite history): `cogdesk run OWNER/NAME --on replicate`, the history listing both with
  * where each ran (and `--on` to filter), `cogdesk predictions import ID`, and the errors that say what to do.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../../src/main/core/store';
 import { homePaths } from '../../../src/main/core/paths';
+import { runSourceCli, type SourceCliResult } from './source-cli';
 import { expectAnswersValid, FAKE_TOKEN, startFakeOffline, type FakeReplicate } from '../../fakes/replicate-api';
 
-const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
-const MAIN = join(ROOT, 'test', 'integration', 'remote', 'cli-main.ts');
-const TSX = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 const TIMEOUT = 120_000;
 
 let fake: FakeReplicate;
 let home: string;
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Result = SourceCliResult;
 
 async function cogdesk(args: string[], env: Record<string, string | undefined> = { REPLICATE_API_TOKEN: FAKE_TOKEN }): Promise<Result> {
-  const all: NodeJS.ProcessEnv = { ...process.env, COGDESK_HOME: home, COGDESK_REPLICATE_API: fake.url };
-  for (const k of ['REPLICATE_API_TOKEN', 'COGDESK_CLI_MAIN', 'DOCKER_HOST']) delete all[k];
-  for (const [k, v] of Object.entries(env)) if (v !== undefined) all[k] = v;
-  const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], { cwd: home, env: all, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-  const code = await new Promise<number | null>((res, rej) => {
-    child.on('error', rej);
-    child.on('close', (c) => res(c));
-  });
-  expect(stdout + stderr, `cogdesk ${args.join(' ')} printed the token`).not.toContain(FAKE_TOKEN);
-  return { code, stdout, stderr };
+  const r = await runSourceCli(args, { home, env: { COGDESK_REPLICATE_API: fake.url, ...env } });
+  expect(r.stdout + r.stderr, `cogdesk ${args.join(' ')} printed the token`).not.toContain(FAKE_TOKEN);
+  return r;
 }
 
 async function ok(args: string[]): Promise<Result> {

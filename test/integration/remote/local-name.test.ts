@@ -6,11 +6,9 @@
  * a note on stderr saying so and how to take the local image (`owner/name:latest`); only a name Replicate
  * does not have is the local image's. Real engine, real registry, real CLI process; the fake Replicate API.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TaskEvent } from '../../../src/shared/api';
 import type { Prediction } from '../../../src/shared/domain';
@@ -18,11 +16,9 @@ import type { CliVersion } from '../../../src/main/cli/json-library';
 import { memoryTokenStore } from '../../../src/main/core/remote';
 import { docker, openCore } from '../../helpers/core';
 import { fixtureEntry, OPEN_REGISTRY } from '../../helpers/fixtures';
+import { runSourceCli, type SourceCliResult } from './source-cli';
 import { expectAnswersValid, FAKE_TOKEN, startFakeWithFixtures, type FakeReplicate } from '../../fakes/replicate-api';
 
-const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
-const MAIN = join(ROOT, 'test', 'integration', 'remote', 'cli-main.ts');
-const TSX = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 const TIMEOUT = 120_000;
 
 /** Local tags this file makes (on the stream fixture's image) and removes. */
@@ -75,33 +71,14 @@ afterEach(() => {
   }
 });
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Result = SourceCliResult;
 
 /** `cogdesk ...args` from the sources, with this test's home, the fake API (with its token) and the test registry. */
 async function cogdesk(args: string[]): Promise<Result> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    COGDESK_HOME: home,
-    COGDESK_REPLICATE_API: fake.url,
-    COGDESK_REGISTRY: OPEN_REGISTRY,
-    REPLICATE_API_TOKEN: FAKE_TOKEN,
-    DOCKER_CONFIG: join(home, 'no-docker-config'),
-  };
-  for (const k of ['COGDESK_CLI_MAIN', 'DOCKER_HOST']) delete env[k];
-  const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], { cwd: home, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-  const code = await new Promise<number | null>((res, rej) => {
-    child.on('error', rej);
-    child.on('close', (c) => res(c));
+  return runSourceCli(args, {
+    home,
+    env: { COGDESK_REPLICATE_API: fake.url, COGDESK_REGISTRY: OPEN_REGISTRY, REPLICATE_API_TOKEN: FAKE_TOKEN, DOCKER_CONFIG: join(home, 'no-docker-config') },
   });
-  return { code, stdout, stderr };
 }
 
 async function ok(args: string[]): Promise<Result> {
