@@ -5,14 +5,13 @@
  * never without the setting, never for a model marked local-only, never without a token; every answer says
  * where it ran (`ran_on` and `X-Cogdesk-Ran-On`). Real Docker, registry and SQLite; only Replicate is faked.
  */
-import { Command } from 'commander';
 import Replicate from 'replicate';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PredictionRequest } from '../../../src/shared/api';
 import type { Version } from '../../../src/shared/domain';
 import { startApiServer, type ApiServer } from '../../../src/main/core/api-server';
 import { API_URL_ENV, memoryTokenStore, type TokenStore } from '../../../src/main/core/remote';
-import { registerServeCommands } from '../../../src/main/cli/serve';
+import { serveInProcess } from './serve-in-process';
 import { openCore, tempHome } from '../../helpers/core';
 import { fixtureImage } from '../../helpers/fixtures';
 import { expectAnswersValid, FAKE_TOKEN, GONE_VERSION_ID, startFakeWithFixtures, type FakeReplicate } from '../../fakes/replicate-api';
@@ -285,26 +284,16 @@ describe('cogdesk serve --route-to-replicate', () => {
     const { home, cleanup } = tempHome();
     const savedUrl = process.env[API_URL_ENV];
     process.env[API_URL_ENV] = fake.url;
-    const stop = new AbortController();
-    let listening!: (s: ApiServer) => void;
-    const ready = new Promise<ApiServer>((r) => (listening = r));
-    const program = registerServeCommands(new Command().exitOverride(), {
-      signal: stop.signal,
-      onListening: (s) => listening(s),
-      coreOptions: { home, recover: 'passive', tokenStore: memoryTokenStore(FAKE_TOKEN) },
-      out: () => undefined,
-      err: () => undefined,
-    });
-    const done = program.parseAsync(['node', 'cogdesk', 'serve', '--port', '0', '--quiet', '--route-to-replicate']);
+    let serving: Awaited<ReturnType<typeof serveInProcess>> | undefined;
     try {
-      const served = await Promise.race([ready, done.then(() => Promise.reject(new Error('serve ended early')))]);
+      serving = await serveInProcess(['--port', '0', '--quiet', '--route-to-replicate'], { home, recover: 'passive', tokenStore: memoryTokenStore(FAKE_TOKEN) });
       fake.predictions.auto = true;
-      const client = new Replicate({ auth: served.token, baseUrl: served.url });
+      const client = new Replicate({ auth: serving.server.token, baseUrl: serving.server.url });
       const p = (await client.predictions.create({ model: CLOUD_MODEL, input: { prompt: 'from serve' }, wait: 30 })) as ApiPrediction;
       expect(p).toMatchObject({ model: CLOUD_MODEL, ran_on: 'replicate' });
     } finally {
-      stop.abort();
-      await done.catch(() => undefined);
+      serving?.stop.abort();
+      await serving?.done.catch(() => undefined);
       if (savedUrl === undefined) delete process.env[API_URL_ENV];
       else process.env[API_URL_ENV] = savedUrl;
       // The saved setting was never turned on: the flag did it.

@@ -7,10 +7,10 @@ import { Command } from 'commander';
 import Replicate from 'replicate';
 import { afterEach, describe, expect, it } from 'vitest';
 import { registerServeCommands } from '../../../src/main/cli/serve';
-import type { ApiServer } from '../../../src/main/core/api-server';
 import { openCore, tempHome } from '../../helpers/core';
 import { fixtureImage } from '../../helpers/fixtures';
 import { camelCaseKeys } from '../../helpers/json-keys';
+import { serveInProcess } from './serve-in-process';
 
 describe('cogdesk serve', () => {
   const cleanups: Array<() => void> = [];
@@ -25,21 +25,7 @@ describe('cogdesk serve', () => {
   }
 
   async function serve(args: string[], home = newHome()) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const stop = new AbortController();
-    let listening!: (s: ApiServer) => void;
-    const ready = new Promise<ApiServer>((r) => (listening = r));
-    const program = registerServeCommands(new Command().exitOverride(), {
-      signal: stop.signal,
-      onListening: (s) => listening(s),
-      coreOptions: { home },
-      out: (t) => out.push(t),
-      err: (t) => err.push(t),
-    });
-    const done = program.parseAsync(['node', 'cogdesk', 'serve', ...args]);
-    const server = await Promise.race([ready, done.then(() => Promise.reject(new Error(`serve ended early: ${err.join('\n')}`)))]);
-    return { server, out, err, stop, done, home };
+    return { ...(await serveInProcess(args, { home })), home };
   }
 
   it('prints the URL and token, runs a model for the official client, logs requests, and stops', async () => {
