@@ -24,7 +24,9 @@ const containers: Handler = async (ctx, s) => {
 
 const stop: Handler = async (ctx, s) => {
   const body = await readJsonObject(ctx.req, s.limits.maxBodyBytes);
-  if (body.model !== undefined && typeof body.model !== 'string') throw new ApiProblem(400, 'Bad request', '`model` must be a string: a model name, version id or image');
+  if (body.model !== undefined && typeof body.model !== 'string') {
+    throw new ApiProblem(400, 'Bad request', '`model` must be a string: a model name, version id or image', { hint: 'Send {"model": "fixtures/echo"} to stop one model, or {} to stop them all.' });
+  }
   const versions = typeof body.model === 'string' ? versionsNamed(s.core.store.library, body.model).map((v) => v.id) : undefined;
   sendJson(ctx.res, 200, await s.core.stopWarm(versions));
 };
